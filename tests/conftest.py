@@ -1,0 +1,40 @@
+"""Shared fixtures.
+
+``settings`` points at the data directory from the environment (``HOLOCARBON_DATA``, default the per-user
+cache) and fills it from the local mirror (``../shared/data``) once per session, so reader and pack tests run on
+the real public files. ``empty_settings`` is an empty temporary data directory with no mirror, for error paths.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from engine.config import Settings
+
+OUT_DIR = Path(os.environ.get("HOLOCARBON_TEST_OUT", Path(__file__).resolve().parent.parent / "test-output"))
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    from engine.fetch import fetch_all
+
+    s = Settings.from_env()
+    reports = fetch_all(s, show_progress=False)
+    bad = [r for r in reports if r.status != "ok"]
+    if bad:
+        pytest.fail("source files not available: " + "; ".join(r.detail for r in bad[:3]))
+    return s
+
+
+@pytest.fixture()
+def empty_settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", mirror_dir=None, offline=True, cache_dir=None)
+
+
+@pytest.fixture(scope="session")
+def out_dir() -> Path:
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    return OUT_DIR
