@@ -18,8 +18,12 @@ class SourceError(HolocarbonError):
 
     def __init__(self, message: str, source_id: str, filename: str):
         super().__init__(message)
+        self.message = message
         self.source_id = source_id
         self.filename = filename
+
+    def __str__(self) -> str:  # OSError subclasses would otherwise print "[Errno None] ..."
+        return self.message
 
 
 class SourceMissingError(SourceError, FileNotFoundError):

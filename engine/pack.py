@@ -1,0 +1,272 @@
+"""The processed pack: raw public sources turned once into fast, typed files the app reads.
+
+Layout: ``<data_dir>/pack/<key>/`` with ``manifest.json`` and one file per item — pandas tables as parquet,
+GeoDataFrames as GeoParquet, xarray grids as compressed NetCDF, numpy matrices as compressed ``.npz``.
+
+The key is the SHA-256 of :data:`PACK_VERSION` and the registry checksums of every source file, so a new pack
+version or a changed source file gives a new key and :func:`ensure_pack` rebuilds. A build writes to a temporary
+folder beside the target and renames it into place only when complete: an interrupted build never leaves a
+half-written pack, and the next start rebuilds. Items whose sources are missing or corrupt are recorded in the
+manifest (``failed``) so the pages that need them can say why; everything else is built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from engine.config import Settings
+from engine.errors import PackError, SourceError
+from engine.registry import all_files, load_registry
+
+#: Bump when the pack's content or layout changes; part of the key.
+PACK_VERSION = "1"
+
+#: Reader modules (``engine.sources.<name>``) whose ``pack_items`` make up the pack, in build order.
+SOURCE_MODULES = (
+    "natural_earth", "edgar", "gcb", "owid", "cait", "wiod", "jrc_co2", "cdiac", "takahashi", "gpw", "modis",
+    "wri_plants", "electricity", "industry", "cbam", "solar_exports",
+)
+
+MANIFEST = "manifest.json"
+
+
+def pack_key(registry=None) -> str:
+    """SHA-256 (first 16 hex digits) of the pack version and every registry checksum."""
+    registry = registry or load_registry()
+    h = hashlib.sha256(f"holocarbon-pack-{PACK_VERSION}\n".encode())
+    for sf in sorted(all_files(registry), key=lambda f: f.relpath):
+        h.update(f"{sf.relpath}:{sf.sha256}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def _write_item(folder: Path, name: str, obj: Any) -> dict:
+    """Write one item and return its manifest entry."""
+    import xarray as xr
+
+    try:
+        import geopandas as gpd
+    except ImportError:  # pragma: no cover - geopandas is a hard requirement
+        gpd = None
+    if gpd is not None and isinstance(obj, gpd.GeoDataFrame):
+        fname, kind = f"{name}.geoparquet", "geo"
+        obj.to_parquet(folder / fname)
+    elif isinstance(obj, pd.DataFrame):
+        fname, kind = f"{name}.parquet", "table"
+        obj.to_parquet(folder / fname, index=False)
+    elif isinstance(obj, (xr.DataArray, xr.Dataset)):
+        fname, kind = f"{name}.nc", "grid"
+        ds = obj.to_dataset(name=obj.name or name) if isinstance(obj, xr.DataArray) else obj
+        encoding = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars}
+        ds.to_netcdf(folder / fname, engine="h5netcdf", encoding=encoding)
+    elif isinstance(obj, dict) and all(isinstance(v, np.ndarray) for v in obj.values()):
+        fname, kind = f"{name}.npz", "arrays"
+        np.savez_compressed(folder / fname, **obj)
+    else:
+        raise PackError(f"pack item {name!r}: cannot store a {type(obj).__name__}")
+    attrs = getattr(obj, "attrs", {}) or {}
+    return {
+        "file": fname,
+        "kind": kind,
+        "bytes": (folder / fname).stat().st_size,
+        "attrs": json.loads(json.dumps(attrs, default=str)),
+        "var": (obj.name or name) if isinstance(obj, xr.DataArray) else None,
+    }
+
+
+def build_pack(settings: Settings, force: bool = False, show_progress: bool = True,
+               modules: tuple[str, ...] = SOURCE_MODULES) -> Path:
+    """Build the pack for the current key (atomically) and return its folder.
+
+    Parameters
+    ----------
+    force : bool
+        Rebuild even when a complete pack with this key exists.
+    modules : tuple of str
+        Reader modules to include (tests build small packs).
+
+    Returns
+    -------
+    Path
+        ``<data_dir>/pack/<key>``.
+    """
+    key = pack_key()
+    root = settings.pack_root
+    target = root / key
+    if target.is_dir() and not force and _pack_complete(target, settings):
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".tmp-{key}-{os.getpid()}-{time.time_ns()}"
+    tmp.mkdir()
+    manifest: dict[str, Any] = {"key": key, "pack_version": PACK_VERSION, "items": {}, "failed": {},
+                                "modules": {}, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    t_all = time.perf_counter()
+    try:
+        for i, mod_name in enumerate(modules, 1):
+            t0 = time.perf_counter()
+            mod = importlib.import_module(f"engine.sources.{mod_name}")
+            try:
+                items = mod.pack_items(settings)
+            except SourceError as exc:
+                manifest["failed"][mod_name] = {"source_id": exc.source_id, "file": exc.filename, "message": str(exc)}
+                if show_progress:
+                    print(f"[{i:2d}/{len(modules)}] {mod_name:14s} FAILED: {exc}", file=sys.stderr, flush=True)
+                continue
+            names = []
+            for name, obj in items.items():
+                manifest["items"][name] = _write_item(tmp, name, obj) | {"module": mod_name,
+                                                                         "source_id": mod.SOURCE_ID}
+                names.append(name)
+            dt = time.perf_counter() - t0
+            manifest["modules"][mod_name] = {"source_id": mod.SOURCE_ID, "items": names, "seconds": round(dt, 2)}
+            if show_progress:
+                print(f"[{i:2d}/{len(modules)}] {mod_name:14s} {len(names):2d} item(s) {dt:6.1f} s", flush=True)
+        manifest["seconds"] = round(time.perf_counter() - t_all, 2)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1))
+        if target.exists():
+            shutil.rmtree(target)
+        os.rename(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    for old in root.iterdir():  # keep only the current pack (and other builds in progress)
+        if old.is_dir() and old.name != key and not old.name.startswith(".tmp-"):
+            shutil.rmtree(old, ignore_errors=True)
+    if show_progress:
+        print(f"pack {key} built in {manifest['seconds']:.1f} s"
+              + (f"; {len(manifest['failed'])} module(s) failed" if manifest["failed"] else ""), flush=True)
+    return target
+
+
+def _pack_complete(folder: Path, settings: Settings) -> bool:
+    """A pack is complete if its manifest exists and no failed module's source has since become available."""
+    mf = folder / MANIFEST
+    if not mf.is_file():
+        return False
+    manifest = json.loads(mf.read_text())
+    if not manifest["failed"]:
+        return True
+    from engine.fetch import file_status
+
+    registry = load_registry()
+    for info in manifest["failed"].values():
+        src = registry.get(info["source_id"])
+        if src and all(file_status(settings, f) == "ok" for f in src.files):
+            return False
+    return True
+
+
+def pack_status(settings: Settings) -> tuple[str, Path]:
+    """``("ok" | "partial" | "missing", path)`` of the pack for the current key."""
+    folder = settings.pack_root / pack_key()
+    mf = folder / MANIFEST
+    if not mf.is_file():
+        return "missing", folder
+    return ("partial" if json.loads(mf.read_text())["failed"] else "ok"), folder
+
+
+def ensure_pack(settings: Settings, show_progress: bool = True) -> "Pack":
+    """Open the pack for the current key, building it first if it is missing, stale or incomplete."""
+    folder = build_pack(settings, show_progress=show_progress)
+    return Pack.open(folder)
+
+
+@dataclass(frozen=True)
+class Pack:
+    """Read access to a built pack.
+
+    Loaded items are memoised per instance (the app holds one Pack per process), never at module level.
+    """
+
+    path: Path
+    manifest: dict
+    _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @classmethod
+    def open(cls, path: Path) -> "Pack":
+        """Open a pack folder.
+
+        Raises
+        ------
+        PackError
+            If the folder has no manifest (run ``python -m engine pack build``).
+        """
+        mf = Path(path) / MANIFEST
+        if not mf.is_file():
+            raise PackError(f"no processed pack at {path}: run `python -m engine pack build`")
+        return cls(Path(path), json.loads(mf.read_text()))
+
+    @property
+    def key(self) -> str:
+        return self.manifest["key"]
+
+    def has(self, name: str) -> bool:
+        return name in self.manifest["items"]
+
+    def failure_for(self, name: str) -> str | None:
+        """Why an item is absent: the failed module's message, or None if the item exists."""
+        if self.has(name):
+            return None
+        for info in self.manifest["failed"].values():
+            return info["message"]
+        return f"pack item {name!r} does not exist in pack {self.key}"
+
+    def _entry(self, name: str, kind: str) -> dict:
+        try:
+            entry = self.manifest["items"][name]
+        except KeyError:
+            raise PackError(f"pack item {name!r} is not available: {self.failure_for(name)}") from None
+        if entry["kind"] != kind:
+            raise PackError(f"pack item {name!r} is a {entry['kind']}, not a {kind}")
+        return entry
+
+    def _load(self, name: str, kind: str, loader):
+        if name not in self._memo:
+            entry = self._entry(name, kind)
+            obj = loader(self.path / entry["file"], entry)
+            if hasattr(obj, "attrs") and entry.get("attrs"):
+                obj.attrs.update(entry["attrs"])
+            self._memo[name] = obj
+        return self._memo[name]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A tidy table (parquet); the returned frame is shared: copy before mutating."""
+        return self._load(name, "table", lambda p, e: pd.read_parquet(p))
+
+    def geo(self, name: str):
+        """A GeoDataFrame (GeoParquet)."""
+        import geopandas as gpd
+
+        return self._load(name, "geo", lambda p, e: gpd.read_parquet(p))
+
+    def grid(self, name: str):
+        """An xarray DataArray (or Dataset if it held several variables), loaded into memory."""
+        import xarray as xr
+
+        def _open(p, e):
+            with xr.open_dataset(p, engine="h5netcdf") as ds:
+                ds = ds.load()
+            if e.get("var") and e["var"] in ds:
+                return ds[e["var"]]
+            return ds
+
+        return self._load(name, "grid", _open)
+
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
+        """A dict of numpy arrays (npz)."""
+        def _open(p, e):
+            with np.load(p) as z:
+                return {k: z[k] for k in z.files}
+
+        return self._load(name, "arrays", _open)
