@@ -69,7 +69,7 @@ def _write_item(folder: Path, name: str, obj: Any) -> dict:
         fname, kind = f"{name}.nc", "grid"
         ds = obj.to_dataset(name=obj.name or name) if isinstance(obj, xr.DataArray) else obj
         encoding = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars}
-        ds.to_netcdf(folder / fname, engine="h5netcdf", encoding=encoding)
+        ds.to_netcdf(folder / fname, engine="netcdf4", encoding=encoding)
     elif isinstance(obj, dict) and all(isinstance(v, np.ndarray) for v in obj.values()):
         fname, kind = f"{name}.npz", "arrays"
         np.savez_compressed(folder / fname, **obj)
@@ -86,21 +86,22 @@ def _write_item(folder: Path, name: str, obj: Any) -> dict:
 
 
 def build_pack(settings: Settings, force: bool = False, show_progress: bool = True,
-               modules: tuple[str, ...] = SOURCE_MODULES) -> Path:
+               modules: tuple[str, ...] | None = None) -> Path:
     """Build the pack for the current key (atomically) and return its folder.
 
     Parameters
     ----------
     force : bool
         Rebuild even when a complete pack with this key exists.
-    modules : tuple of str
-        Reader modules to include (tests build small packs).
+    modules : tuple of str, optional
+        Reader modules to include (default :data:`SOURCE_MODULES`; tests build small packs).
 
     Returns
     -------
     Path
         ``<data_dir>/pack/<key>``.
     """
+    modules = tuple(SOURCE_MODULES if modules is None else modules)
     key = pack_key()
     root = settings.pack_root
     target = root / key
@@ -110,6 +111,7 @@ def build_pack(settings: Settings, force: bool = False, show_progress: bool = Tr
     tmp = root / f".tmp-{key}-{os.getpid()}-{time.time_ns()}"
     tmp.mkdir()
     manifest: dict[str, Any] = {"key": key, "pack_version": PACK_VERSION, "items": {}, "failed": {},
+                                "module_list": list(modules),
                                 "modules": {}, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     t_all = time.perf_counter()
     try:
@@ -155,6 +157,8 @@ def _pack_complete(folder: Path, settings: Settings) -> bool:
     if not mf.is_file():
         return False
     manifest = json.loads(mf.read_text())
+    if manifest.get("module_list") != list(SOURCE_MODULES):
+        return False  # a partial pack built for a test or an older module list
     if not manifest["failed"]:
         return True
     from engine.fetch import file_status
@@ -255,7 +259,7 @@ class Pack:
         import xarray as xr
 
         def _open(p, e):
-            with xr.open_dataset(p, engine="h5netcdf") as ds:
+            with xr.open_dataset(p, engine="netcdf4") as ds:
                 ds = ds.load()
             if e.get("var") and e["var"] in ds:
                 return ds[e["var"]]

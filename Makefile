@@ -1,0 +1,52 @@
+# Holocarbon — two commands on a fresh machine:
+#   make serve   virtual environment + requirements + source files + processed pack, then serve the app
+#   make test    the same plus test dependencies and Debian chromium, then the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8050
+APT_PACKAGES := chromium chromium-driver fonts-dejavu-core
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: serve test setup setup-dev data pack chromium bench clean-pack
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
+
+data: setup
+	$(BIN)/python -m engine sources fetch
+
+pack: data
+	$(BIN)/python -m engine pack build
+
+serve: pack
+	$(BIN)/python app.py --host $(HOST) --port $(PORT)
+
+chromium:
+	@if [ -x /usr/bin/chromium ] && dpkg -s fonts-dejavu-core >/dev/null 2>&1; then echo "chromium: $$(/usr/bin/chromium --version)"; \
+	else $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); fi
+
+test: setup-dev chromium
+	$(BIN)/python -m engine sources fetch -q
+	$(BIN)/python -m engine pack build
+	$(BIN)/python -m pytest
+
+bench: setup-dev pack
+	$(BIN)/python bench/pack.py
+	$(BIN)/python bench/startup.py
+
+clean-pack:
+	rm -rf "$${HOLOCARBON_DATA:-$${XDG_CACHE_HOME:-$$HOME/.cache}/holocarbon}/pack"

@@ -1,0 +1,12 @@
+"""Flask routes on the Dash server (thin wrappers over the engine)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from api.static import bp as static_bp
+
+
+def register_api(server: Flask) -> None:
+    """Attach every API blueprint to the Flask server."""
+    server.register_blueprint(static_bp)

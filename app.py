@@ -1,0 +1,137 @@
+"""Holocarbon web app.
+
+``create_app(settings)`` builds the Dash app (pages from ``pages/``, API routes from ``api/``) around a processed
+data pack; ``python app.py`` serves it on 127.0.0.1:8050 (``--host/--port`` or ``HOLOCARBON_HOST`` /
+``HOLOCARBON_PORT``); ``gunicorn app:server`` serves it with several workers sharing the disk cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import dash
+from flask import request
+
+from api import register_api
+from components.runtime import cache
+from components.shell import shell
+from engine.config import Settings
+from engine.errors import HolocarbonError
+from engine.pack import ensure_pack
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("holocarbon")
+
+#: Paths served by Dash or Flask itself (never the 404 page).
+_INTERNAL = re.compile(r"^/(_dash-|_reload-hash|_favicon|assets/|api/|topojson/|health$)")
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+)
+
+
+def _cache_config(settings: Settings) -> dict:
+    """FileSystemCache shared by workers (or Redis); memory only when the directory is not writable."""
+    if settings.redis_url:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.redis_url, "CACHE_DEFAULT_TIMEOUT": 3600}
+    if settings.cache_dir is not None:
+        try:
+            settings.cache_dir.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=settings.cache_dir):
+                pass
+            return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(settings.cache_dir),
+                    "CACHE_THRESHOLD": 2000, "CACHE_DEFAULT_TIMEOUT": 3600}
+        except OSError as exc:
+            log.warning("cache directory %s is not writable (%s): serving with an in-memory cache only",
+                        settings.cache_dir, exc)
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600}
+
+
+def _path_patterns() -> list[re.Pattern]:
+    pats = []
+    for page in dash.page_registry.values():
+        template = page.get("path_template") or page["path"]
+        regex = re.sub(r"<[^>]+>", r"[^/]+", re.escape(template).replace(r"\<", "<").replace(r"\>", ">"))
+        pats.append(re.compile(f"^{regex}/?$"))
+    return pats
+
+
+def create_app(settings: Settings | None = None, build_pack: bool = True) -> dash.Dash:
+    """Create the Holocarbon Dash app.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Defaults to :meth:`Settings.from_env`.
+    build_pack : bool
+        Build the processed pack if it is missing or stale (the first start takes a couple of minutes).
+        When the pack cannot be built the app still serves, and pages say what is missing.
+    """
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        title="Holocarbon",
+        update_title=None,
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+    )
+    server = app.server
+    server.config["HOLOCARBON_SETTINGS"] = settings
+    server.config["MAX_CONTENT_LENGTH"] = 1 << 20
+    try:
+        server.config["HOLOCARBON_PACK"] = ensure_pack(settings, show_progress=True) if build_pack else None
+    except (HolocarbonError, OSError) as exc:
+        log.error("processed pack unavailable: %s", exc)
+        server.config["HOLOCARBON_PACK"] = None
+        server.config["HOLOCARBON_PACK_ERROR"] = str(exc)
+    cache.init_app(server, config=_cache_config(settings))
+    app.layout = shell
+    register_api(server)
+    patterns = _path_patterns()
+
+    @server.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        path = request.path
+        if (response.status_code == 200 and response.mimetype == "text/html" and not _INTERNAL.match(path)
+                and not any(p.match(path) for p in patterns)):
+            response.status_code = 404  # the Dash shell renders the friendly not-found page
+        return response
+
+    return app
+
+
+def __getattr__(name: str):
+    """``gunicorn app:server`` support without building the app at import time."""
+    if name == "server":
+        return create_app().server
+    raise AttributeError(name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the Holocarbon app")
+    parser.add_argument("--host", default=os.environ.get("HOLOCARBON_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("HOLOCARBON_PORT", "8050")))
+    parser.add_argument("--debug", action="store_true", default=os.environ.get("HOLOCARBON_DEBUG") == "1",
+                        help="Dash debug mode (never on a shared server)")
+    args = parser.parse_args(argv)
+    app = create_app()
+    log.info("serving Holocarbon on http://%s:%d/", args.host, args.port)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+
+
+if __name__ == "__main__":
+    main()

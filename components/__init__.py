@@ -1,0 +1,1 @@
+"""Reusable UI pieces: the page shell, figure builders, tables, messages. Imports engine, never pages or app."""

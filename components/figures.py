@@ -1,0 +1,99 @@
+"""Pure figure builders: data in, plotly figure out (unit-tested on the figure dict)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc
+
+from engine import overview
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+GAS_COLORS = {"CO2": "#3b4a6b", "CH4": "#d98c2b", "N2O": "#5a9e6f", "F-gases": "#9a6fb0"}
+SOURCE_COLOR, SINK_COLOR = "#c4553b", "#2f7fb5"
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "topojsonURL": "/topojson/",  # local basemaps, never the CDN
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+
+def base_layout(title: str, footnote: str, height: int = 420) -> dict:
+    """Shared layout: title, fonts, margins, and a source/method footnote under the plot."""
+    return dict(
+        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=16)),
+        template="plotly_white",
+        font=dict(family=FONT, size=12, color="#1f2933"),
+        height=height,
+        margin=dict(l=60, r=20, t=60, b=90),
+        separators=".,",
+        annotations=[dict(text=footnote, showarrow=False, xref="paper", yref="paper", x=0, y=-0.24,
+                          xanchor="left", yanchor="top", align="left", font=dict(size=10, color="#5f6b7a"))],
+    )
+
+
+def graph(fig: go.Figure, **kwargs) -> dcc.Graph:
+    """A dcc.Graph with the project's config (offline basemaps, PNG export at 2x)."""
+    return dcc.Graph(figure=fig, config=GRAPH_CONFIG, **kwargs)
+
+
+def build_world_ghg_figure(world: pd.DataFrame) -> go.Figure:
+    """Stacked area of world GHG emissions by gas.
+
+    Parameters
+    ----------
+    world : DataFrame
+        Output of :func:`engine.overview.world_ghg_by_gas` [Mt CO2e yr⁻¹].
+    """
+    fig = go.Figure()
+    for gas in overview.GAS_ORDER:
+        d = world[world["gas"] == gas]
+        if d.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=d["year"], y=d["emissions_mt_co2e"] / 1000, name=gas, stackgroup="ghg", mode="lines",
+            line=dict(width=0.5, color=GAS_COLORS[gas]),
+            hovertemplate=f"{gas} %{{x}}: %{{y:,.2f}} Gt CO2e<extra></extra>",
+        ))
+    last = int(world["year"].max())
+    total = world.loc[world["year"] == last, "emissions_mt_co2e"].sum() / 1000
+    fig.update_layout(**base_layout(
+        f"World greenhouse-gas emissions by gas, 1970–{last} ({total:,.1f} Gt CO2e in {last})",
+        "Source: EDGAR 2024 GHG booklet (Crippa et al. 2024, JRC138862), excl. LULUCF, incl. international "
+        "bunkers.<br>CH4, N2O and F-gases in CO2e with AR5 GWP100 as published; F-gases cannot be re-weighted.",
+    ))
+    fig.update_yaxes(title_text="Gt CO2e per year", rangemode="tozero", tickformat=",.0f")
+    fig.update_xaxes(title_text=None)
+    fig.update_layout(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    return fig
+
+
+def build_budget_figure(budget: pd.DataFrame, year: int) -> go.Figure:
+    """Horizontal bars of the global carbon budget: sources right, sinks left.
+
+    Parameters
+    ----------
+    budget : DataFrame
+        Output of :func:`engine.overview.global_budget` [Gt CO2 yr⁻¹].
+    year : int
+        Budget year, for the title.
+    """
+    d = budget.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=d["gt_co2"], y=d["term"], orientation="h",
+        marker_color=[SOURCE_COLOR if k == "source" else SINK_COLOR for k in d["kind"]],
+        text=[f"{v:+,.1f}" for v in d["gt_co2"]], textposition="outside", cliponaxis=False,
+        customdata=d["gt_c"],
+        hovertemplate="%{y}: %{x:,.2f} Gt CO2 (%{customdata:,.3f} Gt C)<extra></extra>",
+    ))
+    fig.update_layout(**base_layout(
+        f"Global carbon budget {year}: where CO2 comes from and where it goes",
+        "Source: Global Carbon Budget 2024 (Friedlingstein et al. 2024, doi:10.18160/gcp-2024), GtC × 3.664.<br>"
+        "Sources positive, sinks negative; the imbalance closes the budget.",
+    ))
+    fig.update_xaxes(title_text="Gt CO2 per year", zeroline=True, zerolinecolor="#888", tickformat=",.0f")
+    fig.update_yaxes(automargin=True)
+    fig.update_layout(showlegend=False, margin=dict(l=190, r=40, t=60, b=90))
+    return fig

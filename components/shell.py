@@ -1,0 +1,42 @@
+"""The page shell: header with navigation built from the page registry, content, footer."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+
+def nav_links() -> list:
+    """One link per registered page that asks to be in the navigation (``nav`` not False), by ``order``."""
+    pages = sorted(
+        (p for p in dash.page_registry.values() if p.get("nav", True) and not p.get("path_template")),
+        key=lambda p: (p.get("order") or 0, p["name"]),
+    )
+    return [dcc.Link(p.get("nav_label", p["name"]), href=p["relative_path"], className="nav-link") for p in pages]
+
+
+def shell() -> html.Div:
+    return html.Div(
+        [
+            html.Header(
+                html.Div(
+                    [
+                        dcc.Link([html.Span("◐", className="logo-mark"), " Holocarbon"], href="/", className="brand"),
+                        html.Nav(nav_links(), className="nav"),
+                    ],
+                    className="header-inner",
+                ),
+                className="site-header",
+            ),
+            html.Main(dash.page_container, className="content"),
+            html.Footer(
+                [
+                    html.Span("Holocarbon — open, offline-capable greenhouse-gas accounting from public data. "),
+                    dcc.Link("Data & methods", href="/data"),
+                    html.Span(" lists every source, its license and citation."),
+                ],
+                className="site-footer",
+            ),
+        ],
+        className="page",
+    )

@@ -1,0 +1,68 @@
+"""Data & methods: every source with citation, license, years covered and status; the pack; the methods."""
+
+import dash
+from dash import dcc, html
+
+from components import runtime
+from components.messages import notice
+from components.sources_table import SourceStatus, source_statuses, sources_table
+from engine.pack import PACK_VERSION
+from engine.registry import load_registry
+
+dash.register_page(__name__, path="/data", name="Data & methods", order=90,
+                   description="Every public source Holocarbon reads: citation, license, years and status.")
+
+METHODS = [
+    ("Units", "Ledgers are in Mt CO2e per year, grids in t per cell per year; each table carries its unit in the "
+              "column header and each chart in its axis title. 1 t C = 3.664 t CO2."),
+    ("Verification", "Every source file is checked against the size and SHA-256 recorded in the project's "
+                     "registry (data/sources.toml) before it is read; a missing or altered file is reported here and "
+                     "never read."),
+    ("Processed pack", "Raw files are converted once into a processed pack (parquet tables, NetCDF grids, "
+                       "compressed matrices) keyed by the source checksums and the pack version, so the app starts "
+                       "in seconds and rebuilds automatically when a source changes."),
+    ("Greenhouse-gas metrics", "EDGAR publishes CH4 and N2O in CO2-equivalents with AR5 GWP100 factors; other "
+                               "GWP sets are applied by dividing by the AR5 factor and multiplying by the chosen one. "
+                               "F-gases are published as one CO2e total and cannot be re-weighted."),
+    ("Licenses", "EDGAR's fossil CO2 (IEA-EDGAR CO2) is CC BY-NC-ND 4.0 and GHG totals that contain it follow that "
+                 "license; the app shows these numbers with citation and does not redistribute the files. "
+                 "worldsteel data: Source: World Steel Association."),
+]
+
+
+@runtime.cache.memoize(timeout=60)
+def _statuses(data_dir: str) -> list[tuple[str, int, int, int]]:
+    """(source id, ok, missing, corrupt) per source; verified at most once a minute per data directory."""
+    return [(s.source.id, s.ok, s.missing, s.corrupt) for s in source_statuses(load_registry(), runtime.settings())]
+
+
+def layout(**_query):
+    registry = load_registry()
+
+    statuses = [SourceStatus(registry[sid], ok, missing, corrupt) for sid, ok, missing, corrupt in _statuses(str(runtime.settings().data_dir))]
+    n_files = sum(len(s.source.files) for s in statuses)
+    n_ok = sum(s.ok for s in statuses)
+    pack = runtime.pack()
+    if pack is None:
+        pack_line = notice(runtime.pack_error() or "The processed pack is not built.", "error", "Processed pack: ")
+    else:
+        failed = pack.manifest.get("failed", {})
+        pack_line = html.P([
+            "Processed pack ", html.Code(pack.key), f" (version {PACK_VERSION}), built {pack.manifest['built_at']} "
+            f"in {pack.manifest.get('seconds', 0):.0f} s: {len(pack.manifest['items'])} items."
+            + (f" {len(failed)} reader(s) could not run: " + "; ".join(failed) if failed else "")
+        ])
+    summary_kind = "info" if n_ok == n_files else "warning"
+    return html.Div([
+        html.H1("Data & methods"),
+        html.P("Holocarbon reads only public files. Each is listed below with what it is used for, the years it "
+               "covers, its license and how to cite it. Status is checked live against the registry checksums."),
+        notice(f"{n_ok} of {n_files} source files present and verified in {runtime.settings().raw_dir}.",
+               summary_kind, "Status: "),
+        pack_line,
+        sources_table(statuses),
+        html.H2("Methods"),
+        html.Dl([item for title, text in METHODS for item in (html.Dt(title), html.Dd(text))], className="methods"),
+        html.P(["Source registry: ", html.Code("data/sources.toml"), ". Command line: ",
+                html.Code("python -m engine sources check"), "."]),
+    ])

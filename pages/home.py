@@ -1,0 +1,58 @@
+"""Home: what Holocarbon shows, in plain words, with links to each part and a first look at the data."""
+
+import dash
+from dash import dcc, html
+
+from components import runtime
+from components.figures import build_budget_figure, build_world_ghg_figure, graph
+from components.messages import error_notice
+from engine import overview
+from engine.errors import PackError
+
+BUDGET_YEAR = 2023
+
+dash.register_page(__name__, path="/", name="Home", order=0,
+                   description="What Holocarbon shows and where to start.")
+
+INTRO = (
+    "Holocarbon puts in one place what usually takes several websites and a research group: where greenhouse "
+    "gases are emitted and absorbed, country by country and sector by sector, and who they are emitted for once "
+    "trade is taken into account. Every number comes from a public source that is named beside it, and every "
+    "accounting choice — year, greenhouse-gas metric, region boundaries — is yours to change."
+)
+
+
+def _part_cards() -> html.Div:
+    cards = []
+    for page in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0):
+        if page["path"] in ("/", "/404") or page.get("path_template") or not page.get("nav", True):
+            continue
+        cards.append(dcc.Link(
+            [html.H3(page["name"]), html.P(page.get("description") or "")],
+            href=page["relative_path"], className="card card-link",
+        ))
+    return html.Div(cards, className="cards")
+
+
+def layout(**_query):
+    pack = runtime.pack()
+    builders = (
+        ("world-ghg", lambda: build_world_ghg_figure(overview.world_ghg_by_gas(pack.table("edgar_ghg_by_sector")))),
+        ("budget", lambda: build_budget_figure(
+            overview.global_budget(pack.table("gcb_global_budget"), BUDGET_YEAR), BUDGET_YEAR)),
+    )
+    charts = []
+    for name, build in builders:
+        try:
+            if pack is None:
+                raise PackError(runtime.pack_error() or "not built")
+            charts.append(html.Div(graph(build(), id=f"home-{name}"), className="chart-card"))
+        except Exception as exc:  # an unavailable source hides one chart, never the page
+            charts.append(html.Div(error_notice(exc), className="chart-card", id=f"home-{name}-error"))
+    return html.Div([
+        html.Section([html.H1("Open holographic carbon maps"), html.P(INTRO, className="lead")], className="hero"),
+        html.H2("Explore"),
+        _part_cards(),
+        html.H2("The world at a glance"),
+        html.Div(charts, className="chart-grid"),
+    ])
