@@ -13,6 +13,8 @@ Citation: Andres, R.J., T.A. Boden and G. Marland (2016), doi:10.3334/CDIAC/ffe.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -63,8 +65,6 @@ def parse_gridcar(path, year: int | None = None) -> xr.DataArray:
     SourceFormatError
         If the file does not hold exactly 180 x 360 non-negative numbers.
     """
-    from pathlib import Path
-
     path = Path(path)
     if year is None:
         try:
@@ -111,8 +111,6 @@ def parse_summary(path) -> pd.DataFrame:
     SourceFormatError
         If no ``year mingrid maxgrid gridsum`` table is found.
     """
-    from pathlib import Path
-
     path = Path(path)
     rows = []
     header_seen = False
