@@ -37,12 +37,12 @@ def world_ghg_by_gas(by_sector: pd.DataFrame) -> pd.DataFrame:
 
 #: Global budget components: (column in the GCB budget table, label, +1 source / -1 sink).
 BUDGET_TERMS = (
-    ("fossil_emissions", "Fossil CO2 emissions", 1),
-    ("land_use_change_emissions", "Land-use change emissions", 1),
+    ("fossil", "Fossil CO2 emissions", 1),
+    ("land_use_change", "Land-use change emissions", 1),
     ("atmospheric_growth", "Atmospheric growth", -1),
     ("ocean_sink", "Ocean sink", -1),
     ("land_sink", "Land sink", -1),
-    ("cement_carbonation_sink", "Cement carbonation sink", -1),
+    ("cement_carbonation", "Cement carbonation sink", -1),
     ("budget_imbalance", "Budget imbalance", -1),
 )
 

@@ -37,6 +37,7 @@ OVERRIDES: dict[str, str | None] = {
     "wallis and futuna islands": "WLF",
     "czechia": "CZE",
     "timor-leste": "TLS",
+    "timor": "TLS",
     "east timor": "TLS",
     "cape verde": "CPV",
     "swaziland": "SWZ",
