@@ -20,16 +20,22 @@ GRAPH_CONFIG = {
 }
 
 
-def base_layout(title: str, footnote: str, height: int = 420) -> dict:
-    """Shared layout: title, fonts, margins, and a source/method footnote under the plot."""
+def base_layout(title: str, footnote: str, height: int = 440, subtitle: str | None = None) -> dict:
+    """Shared layout: title (and subtitle), fonts, margins, and a source/method footnote under the plot.
+
+    The footnote may hold ``<br>`` line breaks; keep each line under ~95 characters so it fits a half-width card.
+    """
+    title_dict = dict(text=title, x=0.01, xanchor="left", font=dict(size=15))
+    if subtitle:
+        title_dict["subtitle"] = dict(text=subtitle, font=dict(size=12, color="#5f6b7a"))
     return dict(
-        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=16)),
+        title=title_dict,
         template="plotly_white",
         font=dict(family=FONT, size=12, color="#1f2933"),
         height=height,
-        margin=dict(l=60, r=20, t=60, b=90),
+        margin=dict(l=60, r=20, t=70, b=110),
         separators=".,",
-        annotations=[dict(text=footnote, showarrow=False, xref="paper", yref="paper", x=0, y=-0.24,
+        annotations=[dict(text=footnote, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-48,
                           xanchor="left", yanchor="top", align="left", font=dict(size=10, color="#5f6b7a"))],
     )
 
@@ -60,9 +66,11 @@ def build_world_ghg_figure(world: pd.DataFrame) -> go.Figure:
     last = int(world["year"].max())
     total = world.loc[world["year"] == last, "emissions_mt_co2e"].sum() / 1000
     fig.update_layout(**base_layout(
-        f"World greenhouse-gas emissions by gas, 1970–{last} ({total:,.1f} Gt CO2e in {last})",
-        "Source: EDGAR 2024 GHG booklet (Crippa et al. 2024, JRC138862), excl. LULUCF, incl. international "
-        "bunkers.<br>CH4, N2O and F-gases in CO2e with AR5 GWP100 as published; F-gases cannot be re-weighted.",
+        f"World greenhouse-gas emissions by gas, 1970–{last}",
+        "Source: EDGAR 2024 GHG booklet (Crippa et al. 2024, JRC138862).<br>"
+        "Excl. LULUCF, incl. international aviation and shipping. CH4, N2O and F-gases<br>"
+        "in CO2e with AR5 GWP100 as published; F-gases cannot be re-weighted.",
+        subtitle=f"{total:,.1f} Gt CO2e in {last}",
     ))
     fig.update_yaxes(title_text="Gt CO2e per year", rangemode="tozero", tickformat=",.0f")
     fig.update_xaxes(title_text=None)
@@ -84,16 +92,20 @@ def build_budget_figure(budget: pd.DataFrame, year: int) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=d["gt_co2"], y=d["term"], orientation="h",
         marker_color=[SOURCE_COLOR if k == "source" else SINK_COLOR for k in d["kind"]],
-        text=[f"{v:+,.1f}" for v in d["gt_co2"]], textposition="outside", cliponaxis=False,
+        text=[f"{v:+,.1f}".replace("-", "−") for v in d["gt_co2"]], textposition="outside", cliponaxis=False,
         customdata=d["gt_c"],
         hovertemplate="%{y}: %{x:,.2f} Gt CO2 (%{customdata:,.3f} Gt C)<extra></extra>",
     ))
     fig.update_layout(**base_layout(
-        f"Global carbon budget {year}: where CO2 comes from and where it goes",
-        "Source: Global Carbon Budget 2024 (Friedlingstein et al. 2024, doi:10.18160/gcp-2024), GtC × 3.664.<br>"
-        "Sources positive, sinks negative; the imbalance closes the budget.",
+        f"Global carbon budget {year}",
+        "Source: Global Carbon Budget 2024 (Friedlingstein et al. 2024,<br>doi:10.18160/gcp-2024); GtC × 3.664. "
+        "Sources positive, sinks negative;<br>the budget imbalance closes the identity.",
+        subtitle="Where CO2 comes from and where it goes",
     ))
-    fig.update_xaxes(title_text="Gt CO2 per year", zeroline=True, zerolinecolor="#888", tickformat=",.0f")
+    lo, hi = float(budget["gt_co2"].min()), float(budget["gt_co2"].max())
+    pad = 0.22 * (hi - lo)  # room for the value labels outside the bars
+    fig.update_xaxes(title_text="Gt CO2 per year", zeroline=True, zerolinecolor="#888", tickformat=",.0f",
+                     range=[min(lo, 0) - pad, max(hi, 0) + pad])
     fig.update_yaxes(automargin=True)
-    fig.update_layout(showlegend=False, margin=dict(l=190, r=40, t=60, b=90))
+    fig.update_layout(showlegend=False, margin=dict(l=190, r=40, t=70, b=110))
     return fig
