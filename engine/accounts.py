@@ -1,0 +1,300 @@
+"""The panoramic ledger: production, consumption (MRIO), transfers, land-use change and natural sinks for any Query.
+
+:class:`Accounts` is the thin orchestrator over the pure functions of :mod:`engine.mrio`, :mod:`engine.satellite`,
+:mod:`engine.natural` and :mod:`engine.regions`. Per accounting year it caches one :class:`YearBundle` — the
+embodied-emission flows *per gas* (producing region-sector × consuming region) — so a change of GWP set, gases or
+region boundaries is a weighted sum over four gases and a group-by over ~220 lines (milliseconds), and only a new
+year costs an MRIO solve (one LU factorisation of I − A and 41 solves).
+
+Methods per year (the ``method`` column):
+
+- ``mrio`` (1995–2011): WIOD 2013 table of that year, EDGAR emissions of that year.
+- ``nowcast`` (2012–2023): the 2011 table's structure (A, L and final-demand shares) with that year's EDGAR
+  emissions — labelled "structure of 2011" wherever shown.
+- ``production-only`` (1970–1994): no MRIO table; consumption, transfers and panoramic are left empty.
+
+Countries inside the WIOD "rest of the world" region get a consumption account by sharing RoW's consumption in
+proportion to their production (flag ``row_share``); sums over any grouping remain exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from engine import mrio, natural, regions as regions_mod, satellite
+from engine.cache import TieredCache
+from engine.gwp import FGAS_NOTE, reweight_factors
+from engine.query import GASES, Query
+
+MRIO_YEARS = (1995, 2011)
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+METHOD_NOTES = {
+    "mrio": "consumption from the WIOD 2013 table of the same year",
+    "nowcast": "consumption from the structure of {structure_year} (WIOD 2013) with this year's emissions",
+    "production-only": "no input–output table before 1995: production only, consumption not estimated",
+}
+
+
+def method_for(year: int) -> tuple[str, int | None]:
+    """(method, structure year) for an accounting year."""
+    if year < MRIO_YEARS[0]:
+        return "production-only", None
+    if year <= MRIO_YEARS[1]:
+        return "mrio", year
+    return "nowcast", MRIO_YEARS[1]
+
+
+@dataclass(frozen=True)
+class YearBundle:
+    """Everything per gas for one accounting year (GWP- and boundary-independent).
+
+    Attributes
+    ----------
+    flows : ndarray (4, n_regions*35, n_regions)
+        Emissions by gas, producing region-sector, consuming region [Mt CO2e, AR5 as published].
+    h : ndarray (4, n_regions)
+        Direct household emissions [Mt CO2e].
+    territorial : ndarray (4, n_regions)
+        EDGAR production of each MRIO region, without bunkers [Mt CO2e].
+    bunkers : ndarray (4,)
+        International aviation and shipping [Mt CO2e].
+    f, M : ndarray (4, n_regions*35)
+        Intensities [Mt CO2e (M USD)⁻¹] and multipliers f·L [Mt CO2e (M USD)⁻¹].
+    x : ndarray (n_regions*35,)
+        Gross output of the structure year [M USD].
+    """
+
+    year: int
+    structure_year: int
+    method: str
+    regions: tuple[str, ...]
+    flows: np.ndarray
+    h: np.ndarray
+    territorial: np.ndarray
+    bunkers: np.ndarray
+    f: np.ndarray
+    M: np.ndarray
+    x: np.ndarray
+    fallbacks: tuple
+
+
+class Accounts:
+    """Ledger computations over a processed pack, cached through one :class:`~engine.cache.TieredCache`.
+
+    Parameters
+    ----------
+    pack : engine.pack.Pack
+    cache : TieredCache, optional
+        Memory-only when omitted.
+    """
+
+    def __init__(self, pack, cache: TieredCache | None = None):
+        self.pack = pack
+        self.cache = cache or TieredCache()
+
+    def _key(self, *parts) -> str:
+        return ":".join(["hc", self.pack.key, *map(str, parts)])
+
+    # ---- static tables ------------------------------------------------------------------------------------
+    def mrio_regions(self) -> tuple[str, ...]:
+        """WIOD regions as ISO3 (RoW as ``ROW``), in table order."""
+        from engine.sources import wiod
+
+        return tuple(wiod.REGION_ISO3[r] for r in wiod.REGIONS)
+
+    def entity_map(self) -> dict[str, str]:
+        return self.cache.memo(self._key("entity_map"), lambda: dict(
+            pd.read_csv(DATA_DIR / "entity_map.csv").set_index("code")["entity"]), shared=False)
+
+    def names(self) -> dict[str, str]:
+        """Code -> display name (EDGAR country names; groups and special lines)."""
+        def build():
+            e = self.pack.table("edgar_ghg_totals")
+            out = dict(zip(e["iso3"], e["country"]))
+            out.update(regions_mod.GROUP_NAMES)
+            out["OTHER"] = "Other and disputed areas (GCB)"
+            return out
+
+        return self.cache.memo(self._key("names"), build, shared=False)
+
+    # ---- per-year building blocks --------------------------------------------------------------------------
+    def country_year(self, year: int) -> pd.DataFrame:
+        """Per ledger line (countries, ``BUNKERS``) of one year: production per gas [Mt CO2e] and population."""
+        def build():
+            e = self.pack.table("edgar_ghg_by_sector")
+            d = e[(e["year"] == year) & ~e["is_aggregate"]]
+            code = d["iso3"].where(~d["iso3"].str.startswith("BUNKERS"), regions_mod.BUNKERS)
+            prod = d.assign(code=code).pivot_table(index="code", columns="gas", values="emissions_mt_co2e",
+                                                   aggfunc="sum", fill_value=0.0)
+            prod = prod.reindex(columns=list(GASES), fill_value=0.0)
+            tot = self.pack.table("edgar_ghg_totals")
+            pc = self.pack.table("edgar_ghg_per_capita")
+            t = tot[(tot["year"] == year) & ~tot["is_aggregate"]].set_index("iso3")["ghg_mt_co2e"]
+            p = pc[(pc["year"] == year) & ~pc["is_aggregate"]].set_index("iso3")["ghg_t_co2e_per_capita"]
+            pop = (t * 1e6 / p.replace(0, np.nan)).reindex(prod.index)
+            prod["population"] = pop
+            return prod
+
+        self._check_year(year)
+        return self.cache.memo(self._key("country_year", year), build)
+
+    def _check_year(self, year: int) -> None:
+        Query(year=year)  # raises ValueError naming the valid range
+
+    def bundle(self, year: int) -> YearBundle | None:
+        """The per-gas MRIO bundle of a year (None before 1995)."""
+        method, structure = method_for(year)
+        if structure is None:
+            return None
+        return self.cache.memo(self._key("bundle", year), lambda: self._build_bundle(year, structure, method))
+
+    def _build_bundle(self, year: int, structure: int, method: str) -> YearBundle:
+        from engine.sources import wiod
+
+        regs = self.mrio_regions()
+        arrays = self.pack.arrays(f"wiod_{structure}")
+        Z, Y = arrays["Z"], arrays["Y"]
+        x = mrio.calc_x(Z, Y)
+        A = mrio.calc_A(Z, x)
+        lu = mrio.factorise(A)
+        Yr = wiod.final_demand_by_region(Y)
+        LY = mrio.solve_LY(lu, Yr)
+        mask, j2w = satellite.load_concordances()
+        e = self.pack.table("edgar_ghg_by_sector")
+        E, B = satellite.edgar_region_array(e[(e["year"] == year) & ~e["is_aggregate"]], regs)
+        P = satellite.jrc_proxy(self.pack.table("jrc_co2"), j2w, year, regs, x)
+        sat = satellite.allocate(E, B, P, x, mask)
+        f = mrio.calc_f(sat.F, x)
+        return YearBundle(
+            year=year, structure_year=structure, method=method, regions=regs,
+            flows=mrio.embodied_flows(f, LY), h=sat.h, territorial=sat.territorial, bunkers=sat.bunkers,
+            f=f, M=mrio.calc_M(f, lu), x=x, fallbacks=sat.fallback_regions,
+        )
+
+    def sink_shares(self) -> pd.Series:
+        """Share of the global land sink attributed to each ledger line (land-cover proxy) [1]."""
+        def build():
+            frac = self.pack.grid("modis_fractions_0p1")
+            raster = self.pack.grid("country_raster_0p1")
+            lat = raster["lat"].values
+            dlat = float(abs(lat[0] - lat[1]))
+            w = natural.land_sink_cell_weights(frac, lat, dlat, dlat)
+            s = natural.country_shares(w, raster.values, self.pack.table("country_index"))
+            return self._to_entities(s)
+
+        return self.cache.memo(self._key("sink_shares"), build)
+
+    def _to_entities(self, s: pd.Series) -> pd.Series:
+        emap = self.entity_map()
+        return s.groupby([emap.get(c, c) for c in s.index]).sum()
+
+    def luc(self, year: int, model: str) -> pd.Series:
+        """Land-use-change emissions per ledger line [Mt CO2 yr⁻¹] (GCB model or mean)."""
+        s = natural.luc_by_country(self.pack.table("gcb_luc_by_model"), year, model)
+        return self._to_entities(s)
+
+    # ---- the ledger ----------------------------------------------------------------------------------------
+    def country_ledger(self, q: Query) -> pd.DataFrame:
+        """The ledger per country line (before grouping) for a Query. See :meth:`ledger` for columns."""
+        key = self._key("country_ledger", repr(q.replace(grouping="countries", members=(), perspective="consumption")))
+        return self.cache.memo(key, lambda: self._country_ledger(q), shared=False)
+
+    def _country_ledger(self, q: Query) -> pd.DataFrame:
+        w = reweight_factors(q.gwp, q.gases)
+        cy = self.country_year(q.year)
+        prod = pd.Series(cy[list(GASES)].to_numpy() @ w, index=cy.index)
+        method, structure = method_for(q.year)
+        luc = self.luc(q.year, q.luc_model) if "CO2" in q.gases else pd.Series(dtype=float)
+        sinks = natural.global_sinks(self.pack.table("gcb_global_budget"), q.year)
+        sink = self.sink_shares() * sinks["land_sink"] if "CO2" in q.gases else pd.Series(dtype=float)
+        codes = prod.index.union(luc.index).union(sink.index)
+        out = pd.DataFrame(index=codes)
+        out["production_mt_co2e"] = prod.reindex(codes).fillna(0.0)
+        out["population"] = cy["population"].reindex(codes)
+        out["consumption_mt_co2e"] = np.nan
+        out["method"] = method
+        out["row_share"] = False
+        b = self.bundle(q.year)
+        if b is not None:
+            regs = b.regions
+            cons_r = np.einsum("g,gnr->r", w, b.flows) + w @ b.h
+            inside = set(regs) - {regions_mod.ROW}
+            cons = pd.Series(0.0, index=codes)
+            for i, r in enumerate(regs):
+                if r in inside and r in cons.index:
+                    cons[r] = cons_r[i]
+            row_members = [c for c in codes if c not in inside and c != regions_mod.BUNKERS]
+            row_prod = out.loc[row_members, "production_mt_co2e"]
+            total = row_prod.sum()
+            row_cons = cons_r[regs.index(regions_mod.ROW)]
+            cons[row_members] = row_prod / total * row_cons if total > 0 else 0.0
+            out["consumption_mt_co2e"] = cons
+            out.loc[row_members, "row_share"] = True
+        out["transfer_mt_co2e"] = out["consumption_mt_co2e"] - out["production_mt_co2e"]
+        out["luc_mt_co2"] = luc.reindex(codes).fillna(0.0)
+        out["land_sink_mt_co2"] = sink.reindex(codes).fillna(0.0)
+        out["structure_year"] = structure
+        return out
+
+    def ledger(self, q: Query) -> pd.DataFrame:
+        """The panoramic ledger per region of the Query's grouping.
+
+        Returns
+        -------
+        DataFrame
+            One row per region: ``region, name, production_mt_co2e, consumption_mt_co2e, transfer_mt_co2e``
+            [Mt CO2e yr⁻¹, Query GWP set], ``luc_mt_co2, land_sink_mt_co2`` [Mt CO2 yr⁻¹; sink positive =
+            removal], ``panoramic_mt_co2e`` (consumption + LUC − land sink), ``adjustment_pct`` (consumption vs
+            production [%]), ``population`` [persons], per-capita columns [t CO2e person⁻¹ yr⁻¹], ``method``
+            (mrio / nowcast / production-only), ``structure_year``, ``row_share`` (consumption shared from RoW),
+            ``n_members``. ``attrs`` carry the Query, units and notes.
+        """
+        base = self.country_ledger(q)
+        part = regions_mod.partition(base.index, q, self.mrio_regions())
+        num = ["production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e", "luc_mt_co2", "land_sink_mt_co2",
+               "population"]
+        g = base.assign(region=part.values).groupby("region", sort=False)
+        out = g[num].sum(min_count=1)
+        out["n_members"] = g.size()
+        out["row_share"] = g["row_share"].any()
+        method, structure = method_for(q.year)
+        out["method"] = method
+        out["structure_year"] = structure
+        if method == "production-only":
+            out[["consumption_mt_co2e", "transfer_mt_co2e"]] = np.nan
+        out["panoramic_mt_co2e"] = out["consumption_mt_co2e"] + out["luc_mt_co2"] - out["land_sink_mt_co2"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["adjustment_pct"] = np.where(out["production_mt_co2e"] > 0,
+                                             100 * out["transfer_mt_co2e"] / out["production_mt_co2e"], np.nan)
+            pop = out["population"].where(out["population"] > 0)
+            for col in ("production", "consumption", "panoramic"):
+                out[f"{col}_t_per_capita"] = out[f"{col}_mt_co2e"] * 1e6 / pop
+        names = self.names()
+        out.insert(0, "name", [q.name if r == q.name and q.grouping == "custom" else names.get(r, r)
+                               for r in out.index])
+        out.index.name = "region"
+        out = out.reset_index().sort_values("production_mt_co2e", ascending=False, ignore_index=True)
+        out.attrs.update(self._attrs(q, method, structure))
+        return out
+
+    def _attrs(self, q: Query, method: str, structure: int | None) -> dict:
+        notes = [METHOD_NOTES[method].format(structure_year=structure)]
+        if "F-gases" in q.gases:
+            notes.append(FGAS_NOTE)
+        if "CO2" not in q.gases:
+            notes.append("Land-use change and the land sink are CO2 fluxes: they are zero when CO2 is not selected.")
+        notes.append("Land sink attributed with a land-cover proxy (MODIS 2019 x Pan et al. 2011 biome densities), "
+                     "scaled to the GCB land sink: a modelled attribution, not a measurement.")
+        return {"query": q.to_params(), "query_text": q.describe(), "method": method, "structure_year": structure,
+                "notes": notes, "units": {"*_mt_co2e": "Mt CO2e yr-1", "*_mt_co2": "Mt CO2 yr-1",
+                                          "*_t_per_capita": "t CO2e person-1 yr-1", "population": "persons"}}
+
+    def world_check(self, q: Query) -> dict[str, float]:
+        """World production, consumption (and their relative difference) for a Query [Mt CO2e]."""
+        led = self.country_ledger(q)
+        p, c = led["production_mt_co2e"].sum(), led["consumption_mt_co2e"].sum()
+        return {"production": p, "consumption": c, "relative_difference": abs(c - p) / p if p else 0.0}

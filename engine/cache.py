@@ -1,0 +1,65 @@
+"""The one cache layer: memory in front of an optional shared backend (file system or Redis).
+
+The web app configures flask-caching and hands its backend (a ``cachelib`` cache: ``get``/``set``) to the engine;
+the command line and notebooks use memory only. Keys are short strings built from the pack key and the small
+hashable values they depend on (a :class:`~engine.query.Query` repr, a year). Values are our own numpy / pandas
+objects; nothing user-supplied is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from cachelib import SimpleCache
+
+log = logging.getLogger("holocarbon.cache")
+_MISSING = object()
+
+
+class TieredCache:
+    """A per-process memory cache in front of an optional shared backend.
+
+    Parameters
+    ----------
+    shared : object with ``get(key)`` and ``set(key, value, timeout)``, optional
+        e.g. flask-caching's ``cache.cache`` (FileSystemCache or RedisCache). Errors of the shared backend are
+        logged and ignored: the engine then computes (a slower answer, never a failed one).
+    memory_items : int
+        Capacity of the memory tier.
+    """
+
+    def __init__(self, shared=None, memory_items: int = 256, timeout: int = 0):
+        self.memory = SimpleCache(threshold=memory_items, default_timeout=timeout)
+        self.shared = shared
+        self.timeout = timeout
+
+    def get(self, key: str) -> Any:
+        value = self.memory.get(key)
+        if value is not None:
+            return value
+        if self.shared is not None:
+            try:
+                value = self.shared.get(key)
+            except Exception as exc:  # a broken shared cache must not break answers
+                log.warning("shared cache get failed (%s); computing", exc)
+                value = None
+            if value is not None:
+                self.memory.set(key, value)
+        return value
+
+    def set(self, key: str, value: Any, shared: bool = True) -> None:
+        self.memory.set(key, value)
+        if shared and self.shared is not None:
+            try:
+                self.shared.set(key, value, timeout=self.timeout)
+            except Exception as exc:
+                log.warning("shared cache set failed (%s)", exc)
+
+    def memo(self, key: str, compute: Callable[[], Any], shared: bool = True) -> Any:
+        """Return the cached value of ``key`` or compute, store and return it."""
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            self.set(key, value, shared=shared)
+        return value

@@ -1,0 +1,103 @@
+"""Natural sources and sinks: land-use change by country (GCB bookkeeping models), global ocean and land sinks
+(GCB budget), and the attribution of the land sink to countries with a land-cover proxy.
+
+Land-sink proxy (the same one the gridded maps use): for each 0.1° cell,
+
+    weight = cell area × (forest fraction + 0.3 × savanna fraction) × biome sink density(latitude band)
+
+with forest and savanna fractions from MODIS MCD12C1 2019 and the biome densities of Pan et al. (2011, Table 1):
+boreal (|lat| ≥ 50°) 0.50 Pg C yr⁻¹ over 1,135 Mha, temperate (23.5° ≤ |lat| < 50°) 0.78 Pg C yr⁻¹ over 767 Mha,
+tropical intact (|lat| < 23.5°) 1.19 Pg C yr⁻¹ over 1,392 Mha (1990–2007 means). The factor 0.3 credits woody
+savannas and savannas (10–60 % tree cover in the IGBP definitions) with a fraction of a forest's sink. Each year
+the weights are scaled to the GCB land sink, so the sum over countries equals the GCB value. This is a modelled
+attribution, labelled as such wherever it is shown.
+
+References
+----------
+1. Friedlingstein, P. et al. (2024) Global Carbon Budget 2024, data doi:10.18160/gcp-2024.
+2. Pan, Y. et al. (2011) A large and persistent carbon sink in the world's forests, Science 333:988-993,
+   doi:10.1126/science.1201609.
+3. Friedl, M. and Sulla-Menashe, D. (2015) MCD12C1 v006, doi:10.5067/MODIS/MCD12C1.006.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from engine.gridmath import cell_area_m2
+from engine.overview import C_TO_CO2
+from engine.query import LUC_MODELS
+
+#: Pan et al. (2011) Table 1 biome sinks [Pg C yr⁻¹] and areas [Mha] -> densities [t C ha⁻¹ yr⁻¹].
+BIOME_SINKS = {"boreal": (0.50, 1135.0), "temperate": (0.78, 767.0), "tropical": (1.19, 1392.0)}
+SAVANNA_FACTOR = 0.3
+BOREAL_LAT, TROPICAL_LAT = 50.0, 23.5
+
+
+def biome_density(lat: np.ndarray) -> np.ndarray:
+    """Forest sink density by latitude band [t C ha⁻¹ yr⁻¹] (Pan et al. 2011 biome means)."""
+    dens = {k: pg * 1e9 / (mha * 1e6) for k, (pg, mha) in BIOME_SINKS.items()}
+    a = np.abs(np.asarray(lat, dtype=float))
+    return np.where(a >= BOREAL_LAT, dens["boreal"], np.where(a >= TROPICAL_LAT, dens["temperate"], dens["tropical"]))
+
+
+def land_sink_cell_weights(fractions, lat: np.ndarray, dlat: float, dlon: float) -> np.ndarray:
+    """Relative land-sink strength of each cell [t C yr⁻¹ before scaling], shape (lat, lon).
+
+    Parameters
+    ----------
+    fractions : xarray.DataArray
+        MODIS broad-class fractions (``class``, ``lat``, ``lon``) with classes ``forest`` and ``savanna``.
+    """
+    forest = np.nan_to_num(fractions.sel({"class": "forest"}).values.astype(np.float64))
+    savanna = np.nan_to_num(fractions.sel({"class": "savanna"}).values.astype(np.float64))
+    area_ha = cell_area_m2(lat, dlat, dlon) / 1e4
+    per_row = (area_ha * biome_density(lat))[:, None]
+    return (forest + SAVANNA_FACTOR * savanna) * per_row
+
+
+def country_shares(weights: np.ndarray, raster: np.ndarray, index: pd.DataFrame) -> pd.Series:
+    """Share of the total weight in each country (cells with no country are left out) [1].
+
+    Parameters
+    ----------
+    raster : ndarray of int
+        Country index per cell (0 = none), as ``country_raster_0p1``.
+    index : DataFrame
+        ``index, iso3`` table of the raster; several indices may share an ISO3 (summed).
+    """
+    sums = np.bincount(raster.ravel().astype(np.int64), weights=weights.ravel(), minlength=int(index["index"].max()) + 1)
+    s = pd.Series(sums[index["index"].to_numpy()], index=index["iso3"].to_numpy()).groupby(level=0).sum()
+    s = s[s > 0]
+    return s / s.sum()
+
+
+def luc_by_country(luc: pd.DataFrame, year: int, model: str) -> pd.Series:
+    """National land-use-change emissions of one year [Mt CO2 yr⁻¹] for one GCB model or the mean of the four.
+
+    Raises
+    ------
+    ValueError
+        For an unknown model or a year outside the table.
+    """
+    if model not in LUC_MODELS:
+        raise ValueError(f"luc_model must be one of {', '.join(LUC_MODELS)}; got {model!r}")
+    d = luc[(luc["year"] == year) & ~luc["is_aggregate"]]
+    if d.empty:
+        raise ValueError(f"no GCB land-use change data for {year} ({luc['year'].min()}–{luc['year'].max()})")
+    if model != "mean":
+        d = d[d["model"] == model]
+        return d.groupby("iso3")["eluc_mt_co2"].sum()
+    per_model = d.pivot_table(index="iso3", columns="model", values="eluc_mt_co2", aggfunc="sum")
+    return per_model.mean(axis=1, skipna=True)
+
+
+def global_sinks(budget: pd.DataFrame, year: int) -> dict[str, float]:
+    """GCB global ocean and land sinks of one year [Mt CO2 yr⁻¹], positive = removal; NaN outside 1959–2023."""
+    row = budget[budget["year"] == year]
+    if row.empty:
+        return {"ocean_sink": float("nan"), "land_sink": float("nan")}
+    r = row.iloc[0]
+    return {"ocean_sink": float(r["ocean_sink_gtc"]) * 1000 * C_TO_CO2,
+            "land_sink": float(r["land_sink_gtc"]) * 1000 * C_TO_CO2}
