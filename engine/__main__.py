@@ -4,6 +4,8 @@ Groups
 ------
 sources fetch | check | list     fill / verify / describe the data directory
 pack build | status              build the processed pack (atomic) / show its key and state
+ledger [--year ...]              the panoramic ledger for a Query, CSV or JSON on stdout
+headline                         2022 adjustments beside the published panoramic claim and GCB
 """
 
 from __future__ import annotations
@@ -48,9 +50,53 @@ def _cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if state == "ok" else 1
 
 
+def _accounts(settings: Settings):
+    from engine.accounts import Accounts
+    from engine.pack import ensure_pack
+
+    return Accounts(ensure_pack(settings, show_progress=False))
+
+
+def _emit(df, fmt: str, attrs: dict) -> None:
+    import json
+
+    if fmt == "json":
+        print(json.dumps({"meta": attrs, "rows": json.loads(df.to_json(orient="records"))}, indent=1, default=str))
+    else:
+        for note in attrs.get("notes", []):
+            print(f"# {note}")
+        if attrs.get("query_text"):
+            print(f"# query: {attrs['query_text']}")
+        print(df.to_csv(index=False, float_format="%.6g"), end="")
+
+
+def _cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
+    from engine.query import Query
+
+    params = {"year": args.year, "gwp": args.gwp, "luc_model": args.luc_model, "perspective": "consumption"}
+    if args.gases:
+        params["gases"] = args.gases
+    if args.members:
+        params.update(grouping="custom", members=args.members, name=args.name or "Custom group")
+    elif args.group:
+        params["grouping"] = args.group
+    q = Query(**params)
+    df = _accounts(settings).ledger(q)
+    _emit(df, args.format, df.attrs)
+    return 0
+
+
+def _cmd_headline(args: argparse.Namespace, settings: Settings) -> int:
+    from engine.headline import headline
+
+    df = headline(_accounts(settings), gwp=args.gwp)
+    _emit(df, args.format, df.attrs)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine", description="Holocarbon engine commands")
-    sub = parser.add_subparsers(dest="group", required=True)
+    sub = parser.add_subparsers(dest="cmd_group", required=True)
     p_src = sub.add_parser("sources", help="fill or verify the data directory")
     p_src.add_argument("command", choices=("fetch", "check", "list"))
     p_src.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -58,15 +104,33 @@ def main(argv: list[str] | None = None) -> int:
     p_pack.add_argument("command", choices=("build", "status"))
     p_pack.add_argument("--force", action="store_true", help="rebuild even if an up-to-date pack exists")
     p_pack.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    from engine.query import GROUPINGS, GWP_SETS, LUC_MODELS
+
+    p_led = sub.add_parser("ledger", help="the panoramic ledger for a Query (csv or json on stdout)")
+    p_led.add_argument("--year", type=int, default=2022, help="1970-2023 (consumption from 1995)")
+    p_led.add_argument("--gwp", default="AR5", help=f"one of {', '.join(GWP_SETS)}")
+    p_led.add_argument("--gases", default=None, help="comma-separated subset of CO2,CH4,N2O,F-gases (default all)")
+    p_led.add_argument("--luc-model", dest="luc_model", default="mean", help=f"one of {', '.join(LUC_MODELS)}")
+    p_led.add_argument("--group", default="countries", help=f"one of {', '.join(GROUPINGS)}")
+    p_led.add_argument("--members", default=None, help="custom group: comma-separated ISO3 codes")
+    p_led.add_argument("--name", default=None, help="custom group label")
+    p_led.add_argument("--format", choices=("csv", "json"), default="csv")
+    p_head = sub.add_parser("headline", help="2022 adjustments vs the panoramic claim and GCB")
+    p_head.add_argument("--gwp", default="AR5")
+    p_head.add_argument("--format", choices=("csv", "json"), default="csv")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     from engine.errors import HolocarbonError
 
     try:
-        if args.group == "sources":
+        if args.cmd_group == "sources":
             return _cmd_sources(args, settings)
+        if args.cmd_group == "ledger":
+            return _cmd_ledger(args, settings)
+        if args.cmd_group == "headline":
+            return _cmd_headline(args, settings)
         return _cmd_pack(args, settings)
-    except HolocarbonError as exc:
+    except (HolocarbonError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

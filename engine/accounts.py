@@ -62,6 +62,8 @@ class YearBundle:
         EDGAR production of each MRIO region, without bunkers [Mt CO2e].
     bunkers : ndarray (4,)
         International aviation and shipping [Mt CO2e].
+    bunker_cons : ndarray (4, n_regions)
+        The part of each region's consumption account that is international bunker fuel [Mt CO2e].
     f, M : ndarray (4, n_regions*35)
         Intensities [Mt CO2e (M USD)⁻¹] and multipliers f·L [Mt CO2e (M USD)⁻¹].
     x : ndarray (n_regions*35,)
@@ -76,6 +78,7 @@ class YearBundle:
     h: np.ndarray
     territorial: np.ndarray
     bunkers: np.ndarray
+    bunker_cons: np.ndarray
     f: np.ndarray
     M: np.ndarray
     x: np.ndarray
@@ -163,6 +166,9 @@ class Accounts:
         lu = mrio.factorise(A)
         Yr = wiod.final_demand_by_region(Y)
         LY = mrio.solve_LY(lu, Yr)
+        if method == "nowcast":
+            LY = mrio.scale_final_demand(LY, self.demand_growth(structure, year))
+            x = LY.sum(axis=1)  # model output for the scaled demand: L·Y_t·1
         mask, j2w = satellite.load_concordances()
         e = self.pack.table("edgar_ghg_by_sector")
         E, B = satellite.edgar_region_array(e[(e["year"] == year) & ~e["is_aggregate"]], regs)
@@ -172,8 +178,36 @@ class Accounts:
         return YearBundle(
             year=year, structure_year=structure, method=method, regions=regs,
             flows=mrio.embodied_flows(f, LY), h=sat.h, territorial=sat.territorial, bunkers=sat.bunkers,
+            bunker_cons=mrio.consumption_accounts(mrio.calc_f(sat.F_bunkers, x), LY, 0.0),
             f=f, M=mrio.calc_M(f, lu), x=x, fallbacks=sat.fallback_regions,
         )
+
+    def gdp(self) -> pd.DataFrame:
+        """GDP per country and year implied by EDGAR's totals and per-GDP intensities [k USD, EDGAR basis]."""
+        def build():
+            tot = self.pack.table("edgar_ghg_totals")
+            pg = self.pack.table("edgar_ghg_per_gdp")
+            m = tot.merge(pg, on=["iso3", "year"], suffixes=("", "_g"))
+            m = m[~m["is_aggregate"] & (m["ghg_t_co2e_per_kusd"] > 0)]
+            m["gdp_kusd"] = m["ghg_mt_co2e"] * 1e6 / m["ghg_t_co2e_per_kusd"]
+            return m.pivot_table(index="iso3", columns="year", values="gdp_kusd", aggfunc="sum")
+
+        return self.cache.memo(self._key("gdp"), build, shared=False)
+
+    def demand_growth(self, base_year: int, year: int) -> np.ndarray:
+        """Real GDP growth of each MRIO region from the structure year to ``year`` [1] (RoW: sum of its members).
+
+        Used by the nowcast to scale each region's final demand: the 2011 input–output structure (technology
+        and trade shares) is kept, the size of each region's demand follows its GDP volume.
+        """
+        gdp = self.gdp()
+        regs = self.mrio_regions()
+        inside = set(regs) - {regions_mod.ROW}
+        codes = gdp.index
+        group = [c if c in inside else regions_mod.ROW for c in codes]
+        by_region = gdp[[base_year, year]].groupby(group).sum(min_count=1)
+        g = (by_region[year] / by_region[base_year]).reindex(list(regs))
+        return g.fillna(1.0).to_numpy()
 
     def sink_shares(self) -> pd.Series:
         """Share of the global land sink attributed to each ledger line (land-cover proxy) [1]."""
@@ -222,6 +256,7 @@ class Accounts:
         if b is not None:
             regs = b.regions
             cons_r = np.einsum("g,gnr->r", w, b.flows) + w @ b.h
+            bunk_r = w @ b.bunker_cons
             inside = set(regs) - {regions_mod.ROW}
             cons = pd.Series(0.0, index=codes)
             for i, r in enumerate(regs):
@@ -233,6 +268,12 @@ class Accounts:
             row_cons = cons_r[regs.index(regions_mod.ROW)]
             cons[row_members] = row_prod / total * row_cons if total > 0 else 0.0
             out["consumption_mt_co2e"] = cons
+            bunk = pd.Series(0.0, index=codes)
+            for i, r in enumerate(regs):
+                if r in inside and r in bunk.index:
+                    bunk[r] = bunk_r[i]
+            bunk[row_members] = row_prod / total * bunk_r[regs.index(regions_mod.ROW)] if total > 0 else 0.0
+            out["bunkers_in_consumption_mt_co2e"] = bunk
             out.loc[row_members, "row_share"] = True
         out["transfer_mt_co2e"] = out["consumption_mt_co2e"] - out["production_mt_co2e"]
         out["luc_mt_co2"] = luc.reindex(codes).fillna(0.0)
@@ -255,8 +296,10 @@ class Accounts:
         """
         base = self.country_ledger(q)
         part = regions_mod.partition(base.index, q, self.mrio_regions())
-        num = ["production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e", "luc_mt_co2", "land_sink_mt_co2",
-               "population"]
+        if "bunkers_in_consumption_mt_co2e" not in base:
+            base = base.assign(bunkers_in_consumption_mt_co2e=np.nan)
+        num = ["production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e", "bunkers_in_consumption_mt_co2e",
+               "luc_mt_co2", "land_sink_mt_co2", "population"]
         g = base.assign(region=part.values).groupby("region", sort=False)
         out = g[num].sum(min_count=1)
         out["n_members"] = g.size()
@@ -265,7 +308,7 @@ class Accounts:
         out["method"] = method
         out["structure_year"] = structure
         if method == "production-only":
-            out[["consumption_mt_co2e", "transfer_mt_co2e"]] = np.nan
+            out[["consumption_mt_co2e", "transfer_mt_co2e", "bunkers_in_consumption_mt_co2e"]] = np.nan
         out["panoramic_mt_co2e"] = out["consumption_mt_co2e"] + out["luc_mt_co2"] - out["land_sink_mt_co2"]
         with np.errstate(divide="ignore", invalid="ignore"):
             out["adjustment_pct"] = np.where(out["production_mt_co2e"] > 0,

@@ -99,6 +99,15 @@ def consumption_accounts(f: np.ndarray, LY: np.ndarray, h: np.ndarray) -> np.nda
     return np.einsum("...n,nr->...r", f, LY) + h
 
 
+def scale_final_demand(LY: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """Output required when each consuming region's final demand is scaled by ``growth`` [M USD].
+
+    ``L·Y`` is linear in the columns of ``Y``: scaling region r's final demand by ``g_r`` scales column r of
+    ``L·Y`` by ``g_r`` (structure, i.e. technology and trade shares, unchanged).
+    """
+    return LY * np.asarray(growth, dtype=float)[np.newaxis, :]
+
+
 def aggregate_rows(values: np.ndarray, n_regions: int) -> np.ndarray:
     """Sum a region-major axis of length ``n_regions × n_sectors`` into regions (second-to-last axis)."""
     shape = values.shape

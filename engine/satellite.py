@@ -112,6 +112,8 @@ class Satellite:
         EDGAR totals of each region (without bunkers) [Mt CO2e].
     bunkers : ndarray, shape (4,)
         International aviation + shipping [Mt CO2e].
+    F_bunkers : ndarray, shape (4, n_regions * 35)
+        The part of ``F`` that is bunker fuel (on c24/c25) [Mt CO2e].
     fallback_regions : tuple
         (region, EDGAR sector) pairs where gross-output shares replaced JRC shares.
     """
@@ -120,6 +122,7 @@ class Satellite:
     h: np.ndarray
     territorial: np.ndarray
     bunkers: np.ndarray
+    F_bunkers: np.ndarray
     fallback_regions: tuple
 
 
@@ -188,13 +191,15 @@ def allocate(E: np.ndarray, B: np.ndarray, P: np.ndarray, x: np.ndarray, mask: n
         tot = w.sum(axis=1)
         share = np.divide(w, tot[:, None], out=np.zeros_like(w), where=tot[:, None] > 0)
         out += share[:, :, None] * E[:, s, None, :]
+    bunk = np.zeros((n_reg, N_SECTORS, len(GASES)))
     for k, (bunker, target) in enumerate(BUNKER_TARGETS.items()):
         t = TARGETS.index(target)
         w = np.where(alive[:, t], P[:, t], 0.0).clip(min=0)
         if w.sum() <= 0:
             w = np.where(alive[:, t], xr[:, t], 0.0).clip(min=0)
-        out[:, t, :] += (w / w.sum())[:, None] * B[k][None, :]
-    F = out[:, :N_SECTORS, :].reshape(n_reg * N_SECTORS, len(GASES)).T.copy()
+        bunk[:, t, :] += (w / w.sum())[:, None] * B[k][None, :]
+    F_b = bunk.reshape(n_reg * N_SECTORS, len(GASES)).T.copy()
+    F = out[:, :N_SECTORS, :].reshape(n_reg * N_SECTORS, len(GASES)).T + F_b
     h = out[:, HH, :].T.copy()
-    return Satellite(F=F, h=h, territorial=E.sum(axis=1).T.copy(), bunkers=B.sum(axis=0),
+    return Satellite(F=F, h=h, territorial=E.sum(axis=1).T.copy(), bunkers=B.sum(axis=0), F_bunkers=F_b,
                      fallback_regions=tuple(fallback))
