@@ -6,12 +6,14 @@ sources fetch | check | list     fill / verify / describe the data directory
 pack build | status              build the processed pack (atomic) / show its key and state
 ledger [--year ...]              the panoramic ledger for a Query, CSV or JSON on stdout
 headline                         2022 adjustments beside the published panoramic claim and GCB
+validate [--out FILE]            regenerate the validation report (docs/validation.md)
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from engine.config import Settings
 
@@ -94,6 +96,18 @@ def _cmd_headline(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from engine.validation import render_report
+
+    text = render_report(_accounts(settings))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(text)
+    print(f"validation report written to {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine", description="Holocarbon engine commands")
     sub = parser.add_subparsers(dest="cmd_group", required=True)
@@ -118,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     p_head = sub.add_parser("headline", help="2022 adjustments vs the panoramic claim and GCB")
     p_head.add_argument("--gwp", default="AR5")
     p_head.add_argument("--format", choices=("csv", "json"), default="csv")
+    p_val = sub.add_parser("validate", help="regenerate the validation report")
+    p_val.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "validation.md"))
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     from engine.errors import HolocarbonError
@@ -129,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_ledger(args, settings)
         if args.cmd_group == "headline":
             return _cmd_headline(args, settings)
+        if args.cmd_group == "validate":
+            return _cmd_validate(args, settings)
         return _cmd_pack(args, settings)
     except (HolocarbonError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
