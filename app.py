@@ -20,6 +20,8 @@ from flask import request
 from api import register_api
 from components.runtime import cache
 from components.shell import shell
+from engine.accounts import Accounts
+from engine.cache import TieredCache
 from engine.config import Settings
 from engine.errors import HolocarbonError
 from engine.pack import ensure_pack
@@ -96,6 +98,10 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
         server.config["HOLOCARBON_PACK"] = None
         server.config["HOLOCARBON_PACK_ERROR"] = str(exc)
     cache.init_app(server, config=_cache_config(settings))
+    with server.app_context():
+        shared_backend = cache.cache  # the one cache layer: flask-caching's backend behind the engine's memory tier
+    pack = server.config["HOLOCARBON_PACK"]
+    server.config["HOLOCARBON_ACCOUNTS"] = Accounts(pack, TieredCache(shared=shared_backend)) if pack else None
     app.layout = shell
     register_api(server)
     patterns = _path_patterns()

@@ -24,5 +24,10 @@ def pack():
     return current_app.config.get("HOLOCARBON_PACK")
 
 
+def accounts():
+    """The per-process :class:`engine.accounts.Accounts` (None when the pack is unavailable)."""
+    return current_app.config.get("HOLOCARBON_ACCOUNTS")
+
+
 def pack_error() -> str | None:
     return current_app.config.get("HOLOCARBON_PACK_ERROR")

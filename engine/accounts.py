@@ -232,54 +232,89 @@ class Accounts:
         return self._to_entities(s)
 
     # ---- the ledger ----------------------------------------------------------------------------------------
-    def country_ledger(self, q: Query) -> pd.DataFrame:
-        """The ledger per country line (before grouping) for a Query. See :meth:`ledger` for columns."""
-        key = self._key("country_ledger", repr(q.replace(grouping="countries", members=(), perspective="consumption")))
-        return self.cache.memo(key, lambda: self._country_ledger(q), shared=False)
+    def year_frame(self, year: int) -> dict:
+        """Query-independent arrays of one year, aligned on the ledger lines (countries, BUNKERS, OTHER).
 
-    def _country_ledger(self, q: Query) -> pd.DataFrame:
+        Keys: ``codes`` (n,), ``P`` production per gas (n, 4) [Mt CO2e], ``population`` (n,), ``luc`` dict model ->
+        (n,) [Mt CO2], ``sink_share`` (n,) [1], ``land_sink`` [Mt CO2], ``wiod_idx`` (n,) MRIO region index or -1,
+        ``row_member`` (n,) bool.
+        """
+        def build():
+            from engine.query import LUC_MODELS
+
+            cy = self.country_year(year)
+            luc = {m: self.luc(year, m) for m in LUC_MODELS}
+            sink = self.sink_shares()
+            codes = cy.index.union(luc["mean"].index).union(sink.index)
+            regs = self.mrio_regions()
+            inside = {r: i for i, r in enumerate(regs) if r != regions_mod.ROW}
+            return {
+                "codes": np.asarray(codes, dtype=object),
+                "P": cy[list(GASES)].reindex(codes).fillna(0.0).to_numpy(),
+                "population": cy["population"].reindex(codes).to_numpy(dtype=float),
+                "luc": {m: v.reindex(codes).fillna(0.0).to_numpy() for m, v in luc.items()},
+                "sink_share": sink.reindex(codes).fillna(0.0).to_numpy(),
+                "land_sink": natural.global_sinks(self.pack.table("gcb_global_budget"), year)["land_sink"],
+                "wiod_idx": np.array([inside.get(c, -1) for c in codes]),
+                "row_member": np.array([c not in inside and c != regions_mod.BUNKERS for c in codes]),
+            }
+
+        return self.cache.memo(self._key("year_frame", year), build, shared=False)
+
+    def _line_values(self, q: Query) -> dict[str, np.ndarray]:
+        """Per-line values of every ledger term for a Query (numpy, aligned on ``year_frame(...)["codes"]``)."""
+        yf = self.year_frame(q.year)
         w = reweight_factors(q.gwp, q.gases)
-        cy = self.country_year(q.year)
-        prod = pd.Series(cy[list(GASES)].to_numpy() @ w, index=cy.index)
-        method, structure = method_for(q.year)
-        luc = self.luc(q.year, q.luc_model) if "CO2" in q.gases else pd.Series(dtype=float)
-        sinks = natural.global_sinks(self.pack.table("gcb_global_budget"), q.year)
-        sink = self.sink_shares() * sinks["land_sink"] if "CO2" in q.gases else pd.Series(dtype=float)
-        codes = prod.index.union(luc.index).union(sink.index)
-        out = pd.DataFrame(index=codes)
-        out["production_mt_co2e"] = prod.reindex(codes).fillna(0.0)
-        out["population"] = cy["population"].reindex(codes)
-        out["consumption_mt_co2e"] = np.nan
-        out["method"] = method
-        out["row_share"] = False
+        prod = yf["P"] @ w
+        n = len(prod)
+        cons = np.full(n, np.nan)
+        bunk = np.full(n, np.nan)
         b = self.bundle(q.year)
         if b is not None:
-            regs = b.regions
             cons_r = np.einsum("g,gnr->r", w, b.flows) + w @ b.h
             bunk_r = w @ b.bunker_cons
-            inside = set(regs) - {regions_mod.ROW}
-            cons = pd.Series(0.0, index=codes)
-            for i, r in enumerate(regs):
-                if r in inside and r in cons.index:
-                    cons[r] = cons_r[i]
-            row_members = [c for c in codes if c not in inside and c != regions_mod.BUNKERS]
-            row_prod = out.loc[row_members, "production_mt_co2e"]
+            idx = yf["wiod_idx"]
+            has = idx >= 0
+            cons = np.where(has, cons_r[np.where(has, idx, 0)], 0.0)
+            bunk = np.where(has, bunk_r[np.where(has, idx, 0)], 0.0)
+            row = yf["row_member"]
+            row_prod = np.where(row, prod, 0.0)
             total = row_prod.sum()
-            row_cons = cons_r[regs.index(regions_mod.ROW)]
-            cons[row_members] = row_prod / total * row_cons if total > 0 else 0.0
-            out["consumption_mt_co2e"] = cons
-            bunk = pd.Series(0.0, index=codes)
-            for i, r in enumerate(regs):
-                if r in inside and r in bunk.index:
-                    bunk[r] = bunk_r[i]
-            bunk[row_members] = row_prod / total * bunk_r[regs.index(regions_mod.ROW)] if total > 0 else 0.0
-            out["bunkers_in_consumption_mt_co2e"] = bunk
-            out.loc[row_members, "row_share"] = True
-        out["transfer_mt_co2e"] = out["consumption_mt_co2e"] - out["production_mt_co2e"]
-        out["luc_mt_co2"] = luc.reindex(codes).fillna(0.0)
-        out["land_sink_mt_co2"] = sink.reindex(codes).fillna(0.0)
+            if total > 0:
+                ri = b.regions.index(regions_mod.ROW)
+                cons = cons + row_prod / total * cons_r[ri]
+                bunk = bunk + row_prod / total * bunk_r[ri]
+        co2 = "CO2" in q.gases
+        return {
+            "production_mt_co2e": prod,
+            "consumption_mt_co2e": cons,
+            "transfer_mt_co2e": cons - prod,
+            "bunkers_in_consumption_mt_co2e": bunk,
+            "luc_mt_co2": yf["luc"][q.luc_model] if co2 else np.zeros(n),
+            "land_sink_mt_co2": yf["sink_share"] * yf["land_sink"] if co2 else np.zeros(n),
+            "population": yf["population"],
+        }
+
+    def country_ledger(self, q: Query) -> pd.DataFrame:
+        """The ledger per country line (before grouping) for a Query, indexed by code; see :meth:`ledger`."""
+        yf = self.year_frame(q.year)
+        method, structure = method_for(q.year)
+        out = pd.DataFrame(self._line_values(q), index=pd.Index(yf["codes"], name="code"))
+        out["method"] = method
         out["structure_year"] = structure
+        out["row_share"] = yf["row_member"] & (method != "production-only")
         return out
+
+    def _groups(self, q: Query) -> tuple[np.ndarray, np.ndarray]:
+        """(region labels, inverse index of each line) for the Query's grouping."""
+        def build():
+            codes = self.year_frame(q.year)["codes"]
+            part = regions_mod.partition(codes, q, self.mrio_regions())
+            labels, inverse = np.unique(part.to_numpy(dtype=str), return_inverse=True)
+            return labels, inverse
+
+        key = self._key("groups", q.year, q.grouping, ",".join(q.members), q.name)
+        return self.cache.memo(key, build, shared=False)
 
     def ledger(self, q: Query) -> pd.DataFrame:
         """The panoramic ledger per region of the Query's grouping.
@@ -288,40 +323,110 @@ class Accounts:
         -------
         DataFrame
             One row per region: ``region, name, production_mt_co2e, consumption_mt_co2e, transfer_mt_co2e``
-            [Mt CO2e yr⁻¹, Query GWP set], ``luc_mt_co2, land_sink_mt_co2`` [Mt CO2 yr⁻¹; sink positive =
-            removal], ``panoramic_mt_co2e`` (consumption + LUC − land sink), ``adjustment_pct`` (consumption vs
-            production [%]), ``population`` [persons], per-capita columns [t CO2e person⁻¹ yr⁻¹], ``method``
-            (mrio / nowcast / production-only), ``structure_year``, ``row_share`` (consumption shared from RoW),
-            ``n_members``. ``attrs`` carry the Query, units and notes.
+            [Mt CO2e yr⁻¹, Query GWP set], ``bunkers_in_consumption_mt_co2e`` (international bunker fuel embodied
+            in the consumption account), ``luc_mt_co2, land_sink_mt_co2`` [Mt CO2 yr⁻¹; sink positive = removal],
+            ``panoramic_mt_co2e`` (consumption + LUC − land sink), ``adjustment_pct`` (consumption vs production
+            [%]), ``population`` [persons], per-capita columns [t CO2e person⁻¹ yr⁻¹], ``method`` (mrio / nowcast /
+            production-only), ``structure_year``, ``row_share`` (some consumption shared from the WIOD RoW region
+            by production), ``n_members``. ``attrs`` carry the Query, units and notes.
         """
-        base = self.country_ledger(q)
-        part = regions_mod.partition(base.index, q, self.mrio_regions())
-        if "bunkers_in_consumption_mt_co2e" not in base:
-            base = base.assign(bunkers_in_consumption_mt_co2e=np.nan)
-        num = ["production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e", "bunkers_in_consumption_mt_co2e",
-               "luc_mt_co2", "land_sink_mt_co2", "population"]
-        g = base.assign(region=part.values).groupby("region", sort=False)
-        out = g[num].sum(min_count=1)
-        out["n_members"] = g.size()
-        out["row_share"] = g["row_share"].any()
+        vals = self._line_values(q)
+        labels, inv = self._groups(q)
+        k = len(labels)
+        sums = {}
+        for col, v in vals.items():
+            if col == "population":
+                ok = ~np.isnan(v)
+                sums[col] = np.bincount(inv, weights=np.where(ok, v, 0.0), minlength=k)
+                sums[col][np.bincount(inv, weights=ok.astype(float), minlength=k) == 0] = np.nan
+            else:
+                sums[col] = np.bincount(inv, weights=v, minlength=k)
         method, structure = method_for(q.year)
+        yf = self.year_frame(q.year)
+        sums["population"] = np.round(sums["population"])
+        out = pd.DataFrame(sums)
+        out.insert(0, "region", labels)
+        names = self.names()
+        out.insert(1, "name", [q.name if (q.grouping == "custom" and r == q.name) else names.get(r, r) for r in labels])
+        out["n_members"] = np.bincount(inv, minlength=k)
+        out["row_share"] = np.bincount(inv, weights=yf["row_member"].astype(float), minlength=k) > 0
         out["method"] = method
         out["structure_year"] = structure
-        if method == "production-only":
-            out[["consumption_mt_co2e", "transfer_mt_co2e", "bunkers_in_consumption_mt_co2e"]] = np.nan
-        out["panoramic_mt_co2e"] = out["consumption_mt_co2e"] + out["luc_mt_co2"] - out["land_sink_mt_co2"]
         with np.errstate(divide="ignore", invalid="ignore"):
-            out["adjustment_pct"] = np.where(out["production_mt_co2e"] > 0,
-                                             100 * out["transfer_mt_co2e"] / out["production_mt_co2e"], np.nan)
-            pop = out["population"].where(out["population"] > 0)
+            prod = sums["production_mt_co2e"]
+            out["panoramic_mt_co2e"] = sums["consumption_mt_co2e"] + sums["luc_mt_co2"] - sums["land_sink_mt_co2"]
+            out["adjustment_pct"] = np.where(prod > 0, 100 * sums["transfer_mt_co2e"] / prod, np.nan)
+            pop = np.where(sums["population"] > 0, sums["population"], np.nan)
             for col in ("production", "consumption", "panoramic"):
-                out[f"{col}_t_per_capita"] = out[f"{col}_mt_co2e"] * 1e6 / pop
-        names = self.names()
-        out.insert(0, "name", [q.name if r == q.name and q.grouping == "custom" else names.get(r, r)
-                               for r in out.index])
-        out.index.name = "region"
-        out = out.reset_index().sort_values("production_mt_co2e", ascending=False, ignore_index=True)
+                out[f"{col}_t_per_capita"] = out[f"{col}_mt_co2e"].to_numpy() * 1e6 / pop
+        if method == "production-only":
+            out["row_share"] = False
+        out = out.sort_values("production_mt_co2e", ascending=False, ignore_index=True)
         out.attrs.update(self._attrs(q, method, structure))
+        return out
+
+    def production(self, q: Query) -> pd.DataFrame:
+        """Production (territorial) emissions by line, EDGAR sector and gas for a Query.
+
+        Returns
+        -------
+        DataFrame
+            ``code, sector, gas, emissions_mt_co2e`` [Mt CO2e yr⁻¹ in the Query's GWP set; F-gases as published],
+            for the selected gases; bunkers as ``BUNKERS``.
+        """
+        self._check_year(q.year)
+        e = self.pack.table("edgar_ghg_by_sector")
+        d = e[(e["year"] == q.year) & ~e["is_aggregate"] & e["gas"].isin(q.gases)]
+        w = dict(zip(GASES, reweight_factors(q.gwp, q.gases)))
+        code = d["iso3"].where(~d["iso3"].str.startswith("BUNKERS"), regions_mod.BUNKERS)
+        out = pd.DataFrame({"code": code.to_numpy(), "sector": d["sector"].to_numpy(), "gas": d["gas"].to_numpy(),
+                            "emissions_mt_co2e": d["emissions_mt_co2e"].to_numpy() * d["gas"].map(w).to_numpy()})
+        out = out.groupby(["code", "sector", "gas"], as_index=False)["emissions_mt_co2e"].sum()
+        out.attrs.update(self._attrs(q, *method_for(q.year)))
+        return out
+
+    def flows(self, q: Query, by_sector: bool = False) -> pd.DataFrame:
+        """Bilateral embodied emissions, producing region → consuming region (MRIO regions mapped to the grouping).
+
+        Parameters
+        ----------
+        by_sector : bool
+            Keep the producing sector (WIOD c1..c35) as a column.
+
+        Returns
+        -------
+        DataFrame
+            ``producer, consumer, [sector,] emissions_mt_co2e`` [Mt CO2e yr⁻¹], zero flows dropped. Household
+            direct emissions appear as producer = consumer with sector ``HH``. Empty before 1995.
+        """
+        b = self.bundle(q.year)
+        cols = ["producer", "consumer"] + (["sector"] if by_sector else []) + ["emissions_mt_co2e"]
+        if b is None:
+            out = pd.DataFrame(columns=cols)
+            out.attrs.update(self._attrs(q, *method_for(q.year)))
+            return out
+        w = reweight_factors(q.gwp, q.gases)
+        regs = list(b.regions)
+        part = regions_mod.partition(regs + [regions_mod.BUNKERS], q, self.mrio_regions())
+        if q.grouping != "mrio":  # countries outside WIOD are inside RoW for bilateral flows
+            part[regions_mod.ROW] = regions_mod.ROW
+        labels = part.reindex(regs).to_numpy(dtype=str)
+        uniq, inv = np.unique(labels, return_inverse=True)
+        k, n_sec = len(uniq), satellite.N_SECTORS
+        F = np.einsum("g,gnr->nr", w, b.flows).reshape(len(regs), n_sec, len(regs))
+        agg = np.zeros((k, n_sec + 1, k))  # producer group, sector (+HH), consumer group
+        np.add.at(agg, (inv[:, None, None], np.arange(n_sec)[None, :, None], inv[None, None, :]), F)
+        np.add.at(agg, (inv, n_sec, inv), w @ b.h)
+        sectors = np.array([f"c{i}" for i in range(1, n_sec + 1)] + ["HH"])
+        if not by_sector:
+            agg = agg.sum(axis=1, keepdims=True)
+        p_i, s_i, c_i = np.nonzero(agg)
+        out = pd.DataFrame({"producer": uniq[p_i], "consumer": uniq[c_i]})
+        if by_sector:
+            out["sector"] = sectors[s_i]
+        out["emissions_mt_co2e"] = agg[p_i, s_i, c_i]
+        out = out[out["emissions_mt_co2e"] != 0].sort_values("emissions_mt_co2e", ascending=False, ignore_index=True)
+        out.attrs.update(self._attrs(q, *method_for(q.year)))
         return out
 
     def _attrs(self, q: Query, method: str, structure: int | None) -> dict:
@@ -338,6 +443,6 @@ class Accounts:
 
     def world_check(self, q: Query) -> dict[str, float]:
         """World production, consumption (and their relative difference) for a Query [Mt CO2e]."""
-        led = self.country_ledger(q)
-        p, c = led["production_mt_co2e"].sum(), led["consumption_mt_co2e"].sum()
+        v = self._line_values(q)
+        p, c = float(v["production_mt_co2e"].sum()), float(np.nansum(v["consumption_mt_co2e"]))
         return {"production": p, "consumption": c, "relative_difference": abs(c - p) / p if p else 0.0}

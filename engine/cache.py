@@ -9,12 +9,35 @@ objects; nothing user-supplied is ever unpickled.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from typing import Any, Callable
-
-from cachelib import SimpleCache
 
 log = logging.getLogger("holocarbon.cache")
 _MISSING = object()
+
+
+class MemoryLRU:
+    """Thread-safe least-recently-used store of live objects (no pickling: values must be treated as immutable)."""
+
+    def __init__(self, max_items: int = 256):
+        self.max_items = max_items
+        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            if key not in self._data:
+                return None
+            self._data.move_to_end(key)
+            return self._data[key]
+
+    def set(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_items:
+                self._data.popitem(last=False)
 
 
 class TieredCache:
@@ -30,7 +53,7 @@ class TieredCache:
     """
 
     def __init__(self, shared=None, memory_items: int = 256, timeout: int = 0):
-        self.memory = SimpleCache(threshold=memory_items, default_timeout=timeout)
+        self.memory = MemoryLRU(memory_items)
         self.shared = shared
         self.timeout = timeout
 
