@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("holocarbon")
 
 #: Paths served by Dash or Flask itself (never the 404 page).
-_INTERNAL = re.compile(r"^/(_dash-|_reload-hash|_favicon|assets/|api/|topojson/|health$)")
+_INTERNAL = re.compile(r"^/(_dash-|_reload-hash|_favicon|assets/)")
 
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
