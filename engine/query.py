@@ -104,7 +104,7 @@ class Query:
         if self.grouping == "custom" and not members:
             raise ValueError("a custom group needs at least one member (ISO3 codes, e.g. members=FRA,DEU)")
         object.__setattr__(self, "members", members if self.grouping == "custom" else ())
-        name = str(self.name).strip()[:MAX_NAME] or "Custom group"
+        name = str(self.name).strip()[:MAX_NAME].strip() or "Custom group"
         object.__setattr__(self, "name", name)
 
     # --- URL round trip -------------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ class Query:
         return out
 
     def to_query_string(self) -> str:
-        return urlencode(self.to_params(), safe=",&")
+        return urlencode(self.to_params(), safe=",")
 
     @classmethod
     def from_params(cls, params: dict) -> "Query":

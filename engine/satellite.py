@@ -11,7 +11,9 @@ Method (each step documented in ``data/README.md``):
    split between the Buildings and Transport candidates in proportion to the region's EDGAR Buildings and
    Transport CO2. The same shares are used for every gas of an EDGAR sector (the JRC account has CO2 only).
 3. Zero-output sectors are never candidates (their intensity would be infinite). When every candidate of a
-   region has zero JRC weight, gross output shares are used instead (documented fallback).
+   region has zero JRC weight, gross output shares of the candidates are used instead; when no candidate has
+   output at all, households take it if they are a candidate, otherwise the region's whole gross output
+   (documented fallbacks, reported in ``fallback_regions``).
 4. Bunkers go to water (c24, shipping) and air (c25, aviation) transport of every region in proportion to the
    JRC CO2 of those sectors (the JRC account counts bunker fuel by the operator's residence).
 
@@ -186,6 +188,8 @@ def allocate(E: np.ndarray, B: np.ndarray, P: np.ndarray, x: np.ndarray, mask: n
             if wx.sum() <= 0 and cand[r, HH]:
                 wx = np.zeros(N_SECTORS)
                 w[r, HH] = 1.0
+            elif wx.sum() <= 0:  # no candidate produces anything here: spread over the region's whole output
+                wx = xr[r].clip(min=0)
             w[r, :N_SECTORS] = wx
             fallback.append((int(r), EDGAR_SECTORS[s]))
         tot = w.sum(axis=1)

@@ -1,7 +1,7 @@
 """Data & methods: every source with citation, license, years covered and status; the pack; the methods."""
 
 import dash
-from dash import dcc, html
+from dash import html
 
 from components import runtime
 from components.messages import notice

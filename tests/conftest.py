@@ -38,3 +38,20 @@ def empty_settings(tmp_path) -> Settings:
 def out_dir() -> Path:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     return OUT_DIR
+
+
+@pytest.fixture(scope="session")
+def accounts(settings):
+    """One :class:`~engine.accounts.Accounts` over the real pack for the whole session (memory cache only, large
+    enough to keep the 29 year bundles and the property tests' ledgers without eviction)."""
+    from engine.accounts import Accounts
+    from engine.cache import TieredCache
+    from engine.pack import ensure_pack
+
+    return Accounts(ensure_pack(settings, show_progress=False), cache=TieredCache(memory_items=4096))
+
+
+@pytest.fixture(scope="session")
+def pack(accounts):
+    """The real processed pack (:class:`engine.pack.Pack`)."""
+    return accounts.pack

@@ -8,17 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.accounts import Accounts
-from engine.pack import ensure_pack
 from engine.validation import WIOD_JRC_2011_PCT, gcb_comparison, summarise, world_balance
 
 #: Worst absolute difference to GCB 2024 (CO2, 1995–2021, GCB boundary) measured per large economy [pp] + margin.
 LARGE_BOUNDS_PP = {"CHN": 6.0, "USA": 12.5, "JPN": 8.0, "DEU": 10.0, "GBR": 11.0, "IND": 12.5, "FRA": 30.0}
-
-
-@pytest.fixture(scope="module")
-def accounts(settings):
-    return Accounts(ensure_pack(settings, show_progress=False))
 
 
 @pytest.fixture(scope="module")
