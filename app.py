@@ -24,6 +24,7 @@ from engine.accounts import Accounts
 from engine.cache import TieredCache
 from engine.config import Settings
 from engine.errors import HolocarbonError
+from engine.grid import Grids
 from engine.pack import ensure_pack
 
 ROOT = Path(__file__).resolve().parent
@@ -101,7 +102,9 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
     with server.app_context():
         shared_backend = cache.cache  # the one cache layer: flask-caching's backend behind the engine's memory tier
     pack = server.config["HOLOCARBON_PACK"]
-    server.config["HOLOCARBON_ACCOUNTS"] = Accounts(pack, TieredCache(shared=shared_backend)) if pack else None
+    accounts = Accounts(pack, TieredCache(shared=shared_backend)) if pack else None
+    server.config["HOLOCARBON_ACCOUNTS"] = accounts
+    server.config["HOLOCARBON_GRIDS"] = Grids(accounts) if accounts else None
     app.layout = shell
     register_api(server)
     patterns = _path_patterns()

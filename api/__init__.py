@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask
 
 from api.static import bp as static_bp
+from api.tiles import bp as tiles_bp
 
 
 def register_api(server: Flask) -> None:
     """Attach every API blueprint to the Flask server."""
     server.register_blueprint(static_bp)
+    server.register_blueprint(tiles_bp)

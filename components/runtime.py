@@ -29,5 +29,10 @@ def accounts():
     return current_app.config.get("HOLOCARBON_ACCOUNTS")
 
 
+def grids():
+    """The per-process :class:`engine.grid.Grids` (None when the pack is unavailable)."""
+    return current_app.config.get("HOLOCARBON_GRIDS")
+
+
 def pack_error() -> str | None:
     return current_app.config.get("HOLOCARBON_PACK_ERROR")

@@ -365,6 +365,24 @@ class Accounts:
         out.attrs.update(self._attrs(q, method, structure))
         return out
 
+    def sector_year(self, year: int) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+        """(codes, EDGAR sectors, emissions[code, sector, gas]) of one year [Mt CO2e, AR5 as published], cached."""
+        def build():
+            from engine.satellite import EDGAR_SECTORS
+
+            e = self.pack.table("edgar_ghg_by_sector")
+            d = e[(e["year"] == year) & ~e["is_aggregate"]]
+            code = d["iso3"].where(~d["iso3"].str.startswith("BUNKERS"), regions_mod.BUNKERS).to_numpy()
+            codes, ci = np.unique(code.astype(str), return_inverse=True)
+            si = d["sector"].map({s: i for i, s in enumerate(EDGAR_SECTORS)}).to_numpy()
+            gi = d["gas"].map({g: i for i, g in enumerate(GASES)}).to_numpy()
+            arr = np.zeros((len(codes), len(EDGAR_SECTORS), len(GASES)))
+            np.add.at(arr, (ci, si, gi), d["emissions_mt_co2e"].to_numpy(dtype=float))
+            return codes, EDGAR_SECTORS, arr
+
+        self._check_year(year)
+        return self.cache.memo(self._key("sector_year", year), build, shared=False)
+
     def production(self, q: Query) -> pd.DataFrame:
         """Production (territorial) emissions by line, EDGAR sector and gas for a Query.
 

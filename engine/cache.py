@@ -56,6 +56,8 @@ class TieredCache:
         self.memory = MemoryLRU(memory_items)
         self.shared = shared
         self.timeout = timeout
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
 
     def get(self, key: str) -> Any:
         value = self.memory.get(key)
@@ -80,9 +82,21 @@ class TieredCache:
                 log.warning("shared cache set failed (%s)", exc)
 
     def memo(self, key: str, compute: Callable[[], Any], shared: bool = True) -> Any:
-        """Return the cached value of ``key`` or compute, store and return it."""
+        """Return the cached value of ``key`` or compute, store and return it.
+
+        Concurrent callers of the same key (e.g. the dozen tile requests of one map view) wait for one computation
+        instead of each doing it.
+        """
         value = self.get(key)
-        if value is None:
-            value = compute()
-            self.set(key, value, shared=shared)
+        if value is not None:
+            return value
+        with self._locks_guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            value = self.get(key)
+            if value is None:
+                value = compute()
+                self.set(key, value, shared=shared)
+        with self._locks_guard:
+            self._locks.pop(key, None)
         return value

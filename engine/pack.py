@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import inspect
 import json
 import os
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +33,7 @@ from engine.errors import PackError, SourceError
 from engine.registry import all_files, load_registry
 
 #: Bump when the pack's content or layout changes; part of the key.
-PACK_VERSION = "1"
+PACK_VERSION = "2"
 
 #: Reader modules (``engine.sources.<name>``) whose ``pack_items`` make up the pack, in build order.
 SOURCE_MODULES = (
@@ -39,7 +41,16 @@ SOURCE_MODULES = (
     "wri_plants", "electricity", "industry", "cbam", "solar_exports",
 )
 
+#: Modules of derived items (``engine.<name>``, built from items already in the pack), after the readers.
+DERIVED_MODULES: tuple[str, ...] = ("proxies",)
+
 MANIFEST = "manifest.json"
+#: Everything a complete pack holds, in build order.
+PACK_MODULES = SOURCE_MODULES + DERIVED_MODULES
+
+
+def _module_path(name: str) -> str:
+    return f"engine.{name}" if name in DERIVED_MODULES else f"engine.sources.{name}"
 
 
 def pack_key(registry=None) -> str:
@@ -94,14 +105,14 @@ def build_pack(settings: Settings, force: bool = False, show_progress: bool = Tr
     force : bool
         Rebuild even when a complete pack with this key exists.
     modules : tuple of str, optional
-        Reader modules to include (default :data:`SOURCE_MODULES`; tests build small packs).
+        Modules to include (default :data:`PACK_MODULES`; tests build small packs).
 
     Returns
     -------
     Path
         ``<data_dir>/pack/<key>``.
     """
-    modules = tuple(SOURCE_MODULES if modules is None else modules)
+    modules = tuple(PACK_MODULES if modules is None else modules)
     key = pack_key()
     root = settings.pack_root
     target = root / key
@@ -114,18 +125,23 @@ def build_pack(settings: Settings, force: bool = False, show_progress: bool = Tr
                                 "module_list": list(modules),
                                 "modules": {}, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     t_all = time.perf_counter()
+    built: dict[str, Any] = {}
     try:
         for i, mod_name in enumerate(modules, 1):
             t0 = time.perf_counter()
-            mod = importlib.import_module(f"engine.sources.{mod_name}")
+            mod = importlib.import_module(_module_path(mod_name))
             try:
-                items = mod.pack_items(settings)
+                if len(inspect.signature(mod.pack_items).parameters) >= 2:
+                    items = mod.pack_items(settings, built)  # derived items reuse what is already built
+                else:
+                    items = mod.pack_items(settings)
             except SourceError as exc:
                 manifest["failed"][mod_name] = {"source_id": exc.source_id, "file": exc.filename, "message": str(exc)}
                 if show_progress:
                     print(f"[{i:2d}/{len(modules)}] {mod_name:14s} FAILED: {exc}", file=sys.stderr, flush=True)
                 continue
             names = []
+            built.update(items)
             for name, obj in items.items():
                 manifest["items"][name] = _write_item(tmp, name, obj) | {"module": mod_name,
                                                                          "source_id": mod.SOURCE_ID}
@@ -157,7 +173,7 @@ def _pack_complete(folder: Path, settings: Settings) -> bool:
     if not mf.is_file():
         return False
     manifest = json.loads(mf.read_text())
-    if manifest.get("module_list") != list(SOURCE_MODULES):
+    if manifest.get("module_list") != list(PACK_MODULES):
         return False  # a partial pack built for a test or an older module list
     if not manifest["failed"]:
         return True
@@ -196,6 +212,8 @@ class Pack:
     path: Path
     manifest: dict
     _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    #: HDF5/NetCDF is not thread-safe: every load happens under this lock (loads are once per process anyway).
+    _lock: Any = field(default_factory=threading.RLock, compare=False, hash=False, repr=False)
 
     @classmethod
     def open(cls, path: Path) -> "Pack":
@@ -236,13 +254,17 @@ class Pack:
         return entry
 
     def _load(self, name: str, kind: str, loader):
-        if name not in self._memo:
-            entry = self._entry(name, kind)
-            obj = loader(self.path / entry["file"], entry)
-            if hasattr(obj, "attrs") and entry.get("attrs"):
-                obj.attrs.update(entry["attrs"])
-            self._memo[name] = obj
-        return self._memo[name]
+        obj = self._memo.get(name)
+        if obj is not None:
+            return obj
+        with self._lock:
+            if name not in self._memo:
+                entry = self._entry(name, kind)
+                obj = loader(self.path / entry["file"], entry)
+                if hasattr(obj, "attrs") and entry.get("attrs"):
+                    obj.attrs.update(entry["attrs"])
+                self._memo[name] = obj
+            return self._memo[name]
 
     def table(self, name: str) -> pd.DataFrame:
         """A tidy table (parquet); the returned frame is shared: copy before mutating."""

@@ -50,7 +50,12 @@ def layout(**_query):
         except Exception as exc:  # an unavailable source hides one chart, never the page
             charts.append(html.Div(error_notice(exc), className="chart-card", id=f"home-{name}-error"))
     return html.Div([
-        html.Section([html.H1("Open holographic carbon maps"), html.P(INTRO, className="lead")], className="hero"),
+        html.Section([
+            html.H1("Open holographic carbon maps"),
+            html.P(INTRO, className="lead"),
+            html.Div(dcc.Link("Open the atlas →", href="/atlas", className="btn btn-link"), className="hero-cta")
+            if any(p["path"] == "/atlas" for p in dash.page_registry.values()) else None,
+        ], className="hero"),
         html.H2("Explore"),
         _part_cards(),
         html.H2("The world at a glance"),

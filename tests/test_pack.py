@@ -71,7 +71,7 @@ def test_missing_source_is_recorded_not_fatal(small_settings):
 
 def test_partial_module_list_is_rebuilt_by_ensure_pack(small_settings, monkeypatch):
     build_pack(small_settings, modules=("owid",), show_progress=False)
-    monkeypatch.setattr(pack_mod, "SOURCE_MODULES", SMALL)
+    monkeypatch.setattr(pack_mod, "PACK_MODULES", SMALL)
     p = ensure_pack(small_settings, show_progress=False)
     assert p.manifest["module_list"] == list(SMALL)  # the owid-only pack was not accepted as complete
     mtime = (p.path / MANIFEST).stat().st_mtime_ns

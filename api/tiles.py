@@ -1,0 +1,103 @@
+"""XYZ map tiles and cell values over the engine's grids (thin wrappers; the science is in engine.grid/tiles).
+
+- ``GET /tiles/<layer>/<z>/<x>/<y>.png?<query>`` — 256 px Web-Mercator PNG; Query parameters as in page URLs
+  plus ``sector`` for the emissions layer. ``Cache-Control`` and ``ETag`` (304 on ``If-None-Match``).
+- ``GET /api/v1/cell?layer=…&lat=…&lon=…&<query>`` — the cell's value, units, country and sector breakdown.
+- ``GET /geo/countries.geojson`` — country outlines (Natural Earth 1:110m) for the map.
+Bad layer, tile address or query -> 4xx JSON ``{error, detail, allowed}``, never a 500.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Blueprint, Response, current_app, request
+
+from api.errors import bad_request
+from engine.grid import LAYERS, SECTORS
+from engine.query import Query
+from engine.tiles import COLORMAPS, render_png, sample_tile
+
+bp = Blueprint("holocarbon_tiles", __name__)
+_QUERY_KEYS = ("year", "gwp", "gases", "luc_model")
+
+
+def _grids():
+    return current_app.config.get("HOLOCARBON_GRIDS")
+
+
+def _parse(args) -> tuple[Query, str]:
+    extra = set(args) - set(_QUERY_KEYS) - {"sector", "layer", "lat", "lon", "grouping", "members", "name",
+                                            "perspective"}
+    if extra:
+        raise ValueError(f"unknown parameter {sorted(extra)[0]!r}")
+    params = {k: args[k] for k in _QUERY_KEYS if k in args}
+    sector = args.get("sector", "all")
+    if sector != "all" and sector not in SECTORS:
+        raise ValueError(f"sector must be 'all' or one of {', '.join(SECTORS)}; got {sector!r}")
+    return Query.from_params(params), sector
+
+
+@bp.get("/tiles/<layer>/<int:z>/<int:x>/<int:y>.png")
+def tile(layer: str, z: int, x: int, y: int):
+    if layer not in LAYERS:
+        return bad_request(f"unknown layer {layer!r}", LAYERS, status=404, error="not found")
+    grids = _grids()
+    if grids is None:
+        return bad_request("the processed data pack is not available", status=503, error="unavailable")
+    try:
+        q, sector = _parse(request.args)
+    except ValueError as exc:
+        return bad_request(str(exc))
+    canon = f"{grids.pack.key}|{layer}|{q.to_query_string()}|{sector if layer == 'emissions' else ''}|{z}/{x}/{y}"
+    etag = hashlib.sha1(canon.encode()).hexdigest()[:20]
+    if request.if_none_match and etag in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "public, max-age=86400"})
+    cache = grids.cache
+    png = cache.get("tile:" + etag)
+    if png is None:
+        try:
+            levels = grids.levels(layer, q, sector)
+            png = render_png(sample_tile(levels, z, x, y), COLORMAPS[layer])
+        except ValueError as exc:
+            return bad_request(str(exc))
+        cache.set("tile:" + etag, png)
+    resp = Response(png, mimetype="image/png")
+    resp.headers["Cache-Control"] = "public, max-age=86400"
+    resp.set_etag(etag)
+    return resp
+
+
+@bp.get("/api/v1/cell")
+def cell():
+    grids = _grids()
+    if grids is None:
+        return bad_request("the processed data pack is not available", status=503, error="unavailable")
+    layer = request.args.get("layer", "emissions")
+    if layer not in LAYERS:
+        return bad_request(f"unknown layer {layer!r}", LAYERS)
+    try:
+        lat = float(request.args["lat"])
+        lon = float(request.args["lon"])
+    except (KeyError, ValueError):
+        return bad_request("lat and lon are required numbers (degrees)")
+    try:
+        q, sector = _parse(request.args)
+        info = grids.cell_info(layer, q, lat, lon, sector)
+    except ValueError as exc:
+        return bad_request(str(exc))
+    info["query"] = q.to_params()
+    return current_app.response_class(json.dumps(info), mimetype="application/json")
+
+
+@bp.get("/geo/countries.geojson")
+def countries_geojson():
+    grids = _grids()
+    if grids is None:
+        return bad_request("the processed data pack is not available", status=503, error="unavailable")
+    text = grids.big.memo(grids._key("geojson110"), lambda: grids.pack.geo("ne_countries_110m")[["iso3", "name", "geometry"]]
+                            .to_json(drop_id=True), shared=False)
+    resp = Response(text, mimetype="application/geo+json")
+    resp.headers["Cache-Control"] = "public, max-age=86400"
+    return resp

@@ -1,0 +1,200 @@
+"""Atlas: the zoomable world map of where greenhouse gases are emitted and absorbed (0.1° tiles)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from flask import request
+
+from components import runtime
+from components.atlas import LAYER_OPTIONS, LAYER_SOURCES, build_atlas_figure, cell_panel, layer_available, legend
+from components.messages import notice, user_message
+from engine.grid import SECTORS
+from engine.query import GASES, GWP_LABELS, GWP_SETS, YEAR_RANGE, Query
+
+dash.register_page(__name__, path="/atlas", name="Atlas", order=10,
+                   description="Zoomable 0.1° maps of emissions by sector and gas, the CDIAC reference grid, ocean "
+                               "and land sinks, land-use change and the net flux, for any year.")
+
+LAYERS = [v for v, _ in LAYER_OPTIONS]
+DEFAULTS = {"layer": "emissions", "sector": "all", "year": 2022, "gwp": "AR5", "gases": list(GASES)}
+
+
+def _state_from_query(query: dict) -> tuple[dict, str | None]:
+    """Initial control values from URL parameters; a bad parameter falls back to defaults with a message."""
+    state = dict(DEFAULTS)
+    problem = None
+    try:
+        q = Query.from_params({k: v for k, v in query.items() if k in ("year", "gwp", "gases", "luc_model")})
+        state.update(year=q.year, gwp=q.gwp, gases=list(q.gases), luc_model=q.luc_model)
+        layer = query.get("layer", "emissions")
+        if layer not in LAYERS:
+            raise ValueError(f"layer must be one of {', '.join(LAYERS)}; got {layer!r}")
+        sector = query.get("sector", "all")
+        if sector != "all" and sector not in SECTORS:
+            raise ValueError(f"sector must be 'all' or one of {', '.join(SECTORS)}; got {sector!r}")
+        state.update(layer=layer, sector=sector)
+    except ValueError as exc:
+        problem = f"The link had a value Holocarbon cannot use ({exc}); showing the default view instead."
+    return state, problem
+
+
+def _layer_options(year: int) -> list[dict]:
+    return [{"label": label + ("" if layer_available(v, year) else " — no data this year"), "value": v,
+             "disabled": not layer_available(v, year)} for v, label in LAYER_OPTIONS]
+
+
+def layout(**query):
+    state, problem = _state_from_query(query)
+    marks = {y: str(y) for y in range(1970, 2024, 10)} | {2023: "2023"}
+    return html.Div([
+        html.Div([
+            html.H1("Atlas"),
+            html.P("Where greenhouse gases are emitted and absorbed, on a 0.1° grid (about 11 km). Click the map for "
+                   "a cell's value, country and sectors. Modelled layers say so in their source line.",
+                   className="lead-small"),
+        ], className="page-head"),
+        notice(problem, "warning") if problem else None,
+        html.Div([
+            html.Div([
+                html.Label("Layer", htmlFor="atlas-layer"),
+                dcc.Dropdown(id="atlas-layer", options=_layer_options(state["year"]), value=state["layer"],
+                             clearable=False),
+                html.Label("Sector", htmlFor="atlas-sector"),
+                dcc.Dropdown(id="atlas-sector", options=[{"label": "All sectors", "value": "all"}]
+                             + [{"label": s, "value": s} for s in SECTORS], value=state["sector"], clearable=False),
+                html.Label("Gases"),
+                dcc.Checklist(id="atlas-gases", options=[{"label": g, "value": g} for g in GASES],
+                              value=state["gases"], inline=True, className="checklist"),
+                html.Label("GWP metric", htmlFor="atlas-gwp"),
+                dcc.Dropdown(id="atlas-gwp", options=[{"label": GWP_LABELS[g], "value": g} for g in GWP_SETS],
+                             value=state["gwp"], clearable=False),
+                html.Div(id="atlas-legend"),
+                html.Div(id="atlas-cell", className="cell-box",
+                         children=html.Span("Click the map to see a cell's value.", className="muted")),
+            ], className="atlas-controls"),
+            html.Div([
+                dcc.Loading(dcc.Graph(id="atlas-map", config={"displaylogo": False, "scrollZoom": True},
+                                      style={"height": "620px"}), type="circle", delay_show=400),
+                html.Div([
+                    html.Button("▶ Play", id="atlas-play", n_clicks=0, className="btn"),
+                    html.Div(dcc.Slider(id="atlas-year", min=YEAR_RANGE[0], max=YEAR_RANGE[1], step=1,
+                                        value=state["year"], marks=marks,
+                                        tooltip={"placement": "top"}),
+                             className="year-slider"),
+                ], className="year-row"),
+                dcc.Interval(id="atlas-interval", interval=1500, disabled=True),
+                html.Div(id="atlas-note", className="footnote"),
+            ], className="atlas-main"),
+        ], className="atlas-grid"),
+        dcc.Store(id="atlas-click"),
+        dcc.Store(id="atlas-search"),
+    ])
+
+
+@callback(
+    Output("atlas-map", "figure"), Output("atlas-legend", "children"), Output("atlas-note", "children"),
+    Output("atlas-layer", "options"), Output("atlas-search", "data"), Output("atlas-sector", "disabled"),
+    Input("atlas-layer", "value"), Input("atlas-sector", "value"), Input("atlas-gases", "value"),
+    Input("atlas-gwp", "value"), Input("atlas-year", "value"),
+)
+def update_map(layer, sector, gases, gwp, year):
+    """Thin: parse the controls into a Query, hand the tile URL to the figure builder."""
+    options = _layer_options(year)
+    try:
+        q = Query(year=year, gwp=gwp, gases=tuple(gases or ()))
+    except ValueError as exc:
+        return no_update, no_update, notice(user_message(exc), "warning"), options, no_update, no_update
+    if runtime.pack() is None:
+        return no_update, None, notice(user_message(RuntimeError(runtime.pack_error() or "")), "error"), options, \
+            no_update, True
+    params = {k: v for k, v in q.to_params().items() if k in ("year", "gwp", "gases")}
+    if layer == "emissions" and sector != "all":
+        params["sector"] = sector
+    base = request.host_url.rstrip("/")
+    note = [html.Strong(f"{year} · "), LAYER_SOURCES[layer]]
+    if not layer_available(layer, year):
+        note = [notice(f"The {dict(LAYER_OPTIONS)[layer]} layer has no data for {year}; choose another layer or a "
+                       "year in its range.", "warning")]
+        tile_layer = "emissions"
+    else:
+        tile_layer = layer
+    if "F-gases" in q.gases and layer in ("emissions", "net_flux"):
+        note.append(" F-gases are kept in AR5 CO2e as published.")
+    if layer in ("net_flux",) and "CO2" not in q.gases:
+        note.append(" Sinks and land-use change are CO2 fluxes: not included without CO2.")
+    tile_url = f"{base}/tiles/{tile_layer}/{{z}}/{{x}}/{{y}}.png?{urlencode(params, safe=',')}"
+    fig = build_atlas_figure(tile_url, f"{base}/geo/countries.geojson")
+    search = "?" + urlencode({**params, "layer": layer} | ({"sector": sector} if sector != "all" else {}), safe=",")
+    return fig, legend(tile_layer), note, options, search, layer not in ("emissions",)
+
+
+# keep the address bar in step with the controls without reloading the page (shareable links)
+clientside_callback(
+    "function(search){ if(search){ window.history.replaceState(null, '', window.location.pathname + search); }"
+    " return window.dash_clientside.no_update; }",
+    Input("atlas-search", "data"),
+)
+
+# attach a click handler to the MapLibre map once it exists; clicks go to the atlas-click store
+clientside_callback(
+    """function(fig){
+        const host = document.getElementById('atlas-map');
+        let tries = 0;
+        function attach(){
+            const gd = host && host.querySelector('.js-plotly-plot');
+            const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+            if(!sub || !sub.map){ if(tries++ < 50){ setTimeout(attach, 100); } return; }
+            if(gd.__holocarbonClick === sub.map){ return; }
+            gd.__holocarbonClick = sub.map;
+            sub.map.on('click', function(e){
+                window.dash_clientside.set_props('atlas-click', {data: {lat: e.lngLat.lat, lon: e.lngLat.lng,
+                                                                        t: Date.now()}});
+            });
+        }
+        attach();
+        return window.dash_clientside.no_update;
+    }""",
+    Input("atlas-map", "figure"),
+)
+
+
+@callback(
+    Output("atlas-cell", "children"),
+    Input("atlas-click", "data"),
+    State("atlas-layer", "value"), State("atlas-sector", "value"), State("atlas-gases", "value"),
+    State("atlas-gwp", "value"), State("atlas-year", "value"),
+    prevent_initial_call=True,
+)
+def show_cell(click, layer, sector, gases, gwp, year):
+    grids = runtime.grids()
+    if not click or grids is None:
+        return no_update
+    try:
+        q = Query(year=year, gwp=gwp, gases=tuple(gases or ()))
+        lay = layer if layer_available(layer, year) else "emissions"
+        info = grids.cell_info(lay, q, float(click["lat"]), float(click["lon"]), sector if lay == "emissions" else "all")
+    except (ValueError, KeyError, TypeError) as exc:
+        return notice(user_message(exc), "warning")
+    has_country_page = any(p.get("path_template") == "/country/<code>" for p in dash.page_registry.values())
+    href = f"/country/{info['country']}?year={year}" if info.get("country") and has_country_page else None
+    return cell_panel(info, href)
+
+
+@callback(
+    Output("atlas-interval", "disabled"), Output("atlas-play", "children"),
+    Input("atlas-play", "n_clicks"), State("atlas-interval", "disabled"),
+    prevent_initial_call=True,
+)
+def toggle_play(_n, disabled):
+    return (not disabled), ("❚❚ Pause" if disabled else "▶ Play")
+
+
+@callback(
+    Output("atlas-year", "value"), Input("atlas-interval", "n_intervals"), State("atlas-year", "value"),
+    prevent_initial_call=True,
+)
+def advance_year(_n, year):
+    return YEAR_RANGE[0] if year >= YEAR_RANGE[1] else year + 1
