@@ -7,6 +7,7 @@ pack build | status              build the processed pack (atomic) / show its ke
 ledger [--year ...]              the panoramic ledger for a Query, CSV or JSON on stdout
 headline                         2022 adjustments beside the published panoramic claim and GCB
 validate [--out FILE]            regenerate the validation report (docs/validation.md)
+grid --layer L --year Y --out F  write one 0.1° layer as CF-convention NetCDF
 """
 
 from __future__ import annotations
@@ -108,6 +109,23 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_grid(args: argparse.Namespace, settings: Settings) -> int:
+    from engine.grid import Grids, write_netcdf
+    from engine.query import Query
+
+    params = {"year": args.year, "gwp": args.gwp, "luc_model": args.luc_model}
+    if args.gas:
+        params["gases"] = args.gas
+    q = Query(**params)
+    grids = Grids(_accounts(settings))
+    da = grids.layer(args.layer, q, args.sector)
+    write_netcdf(da, args.out)
+    total = float(da.values.sum(dtype="float64"))
+    print(f"wrote {args.out}: {args.layer} {q.describe()} sector={args.sector}; sum {total / 1e6:,.1f} Mt "
+          f"({da.attrs['units']})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine", description="Holocarbon engine commands")
     sub = parser.add_subparsers(dest="cmd_group", required=True)
@@ -134,6 +152,16 @@ def main(argv: list[str] | None = None) -> int:
     p_head.add_argument("--format", choices=("csv", "json"), default="csv")
     p_val = sub.add_parser("validate", help="regenerate the validation report")
     p_val.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "validation.md"))
+    from engine.grid import LAYERS
+
+    p_grid = sub.add_parser("grid", help="write one 0.1 degree layer as CF NetCDF")
+    p_grid.add_argument("--layer", default="emissions", choices=LAYERS)
+    p_grid.add_argument("--year", type=int, default=2022)
+    p_grid.add_argument("--gas", default=None, help="comma-separated subset of CO2,CH4,N2O,F-gases (default all)")
+    p_grid.add_argument("--sector", default="all", help="'all' or one EDGAR sector (emissions layer)")
+    p_grid.add_argument("--gwp", default="AR5")
+    p_grid.add_argument("--luc-model", dest="luc_model", default="mean")
+    p_grid.add_argument("--out", required=True, help="output .nc path")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     from engine.errors import HolocarbonError
@@ -147,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_headline(args, settings)
         if args.cmd_group == "validate":
             return _cmd_validate(args, settings)
+        if args.cmd_group == "grid":
+            return _cmd_grid(args, settings)
         return _cmd_pack(args, settings)
     except (HolocarbonError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

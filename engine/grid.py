@@ -180,8 +180,9 @@ def downscale_arrays(ctx: GridContext, codes: np.ndarray, totals: dict[str, np.n
     Returns the flat grid (``dtype``) and the unplaced totals of codes without cells.
     """
     pos = pd.Index(ctx.codes).get_indexer(pd.Index(codes))
-    placed = pos >= 0
     n = len(ctx.codes)
+    has_cells = np.bincount(ctx.ent, minlength=n) > 0
+    placed = (pos >= 0) & has_cells[np.where(pos >= 0, pos, 0)]
     vals = np.zeros(len(ctx.cells))
     unplaced: dict[str, float] = {}
     for proxy, t in totals.items():
@@ -210,6 +211,7 @@ def downscale(ctx: GridContext, totals: pd.DataFrame, proxy_of: dict[str, str]) 
     """
     pos = ctx.entity_index()
     n = len(ctx.codes)
+    has_cells = np.bincount(ctx.ent, minlength=n) > 0
     vals = np.zeros(len(ctx.cells))
     unplaced: dict[str, float] = {}
     t = totals.assign(proxy=totals["sector"].map(proxy_of))
@@ -217,7 +219,7 @@ def downscale(ctx: GridContext, totals: pd.DataFrame, proxy_of: dict[str, str]) 
         T = np.zeros(n)
         for code, v in d.groupby("code")["value_t"].sum().items():
             k = pos.get(code)
-            if k is None:
+            if k is None or not has_cells[k]:
                 if v:
                     unplaced[code] = unplaced.get(code, 0.0) + float(v)
             else:
@@ -444,6 +446,13 @@ def cf_dataset(da: xr.DataArray) -> xr.Dataset:
     ds["lon"].attrs = {"standard_name": "longitude", "units": "degrees_east", "axis": "X"}
     var = ds[da.name or "value"]
     var.attrs = {k: v for k, v in da.attrs.items() if isinstance(v, (str, int, float))}
+    # CF: a quantity per grid cell is an extensive amount with cell_methods "area: sum"; the mass unit stays
+    # UDUNITS-parsable and the gas basis goes to long_name
+    var.attrs["holocarbon_units"] = da.attrs.get("units", "")
+    var.attrs["units"] = "t yr-1"
+    var.attrs["cell_methods"] = "area: sum"
+    basis = "CO2e" if "CO2e" in da.attrs.get("units", "") else "CO2"
+    var.attrs["long_name"] = f"{da.attrs.get('long_name', da.name)} [t {basis} per 0.1 degree cell per year]"
     ds.attrs = {"Conventions": "CF-1.8", "title": da.attrs.get("long_name", da.name or ""),
                 "institution": "Holocarbon (open source)", "source": da.attrs.get("method", ""),
                 "references": "see data/sources.toml and docs/validation.md"}
