@@ -41,6 +41,17 @@ def _state_from_query(query: dict) -> tuple[dict, str | None]:
     return state, problem
 
 
+def _view_from_query(query: dict) -> dict | None:
+    """``view=lat,lon,zoom`` from the URL (ignored when malformed or out of range)."""
+    try:
+        lat, lon, zoom = (float(v) for v in str(query.get("view", "")).split(","))
+    except ValueError:
+        return None
+    if -85 <= lat <= 85 and -180 <= lon <= 180 and 0 <= zoom <= 12:
+        return {"lat": lat, "lon": lon, "zoom": zoom}
+    return None
+
+
 def _layer_options(year: int) -> list[dict]:
     return [{"label": label + ("" if layer_available(v, year) else " — no data this year"), "value": v,
              "disabled": not layer_available(v, year)} for v, label in LAYER_OPTIONS]
@@ -91,6 +102,7 @@ def layout(**query):
         ], className="atlas-grid"),
         dcc.Store(id="atlas-click"),
         dcc.Store(id="atlas-search"),
+        dcc.Store(id="atlas-view", data=_view_from_query(query)),
     ])
 
 
@@ -99,8 +111,9 @@ def layout(**query):
     Output("atlas-layer", "options"), Output("atlas-search", "data"), Output("atlas-sector", "disabled"),
     Input("atlas-layer", "value"), Input("atlas-sector", "value"), Input("atlas-gases", "value"),
     Input("atlas-gwp", "value"), Input("atlas-year", "value"),
+    State("atlas-view", "data"),
 )
-def update_map(layer, sector, gases, gwp, year):
+def update_map(layer, sector, gases, gwp, year, view):
     """Thin: parse the controls into a Query, hand the tile URL to the figure builder."""
     options = _layer_options(year)
     try:
@@ -126,17 +139,36 @@ def update_map(layer, sector, gases, gwp, year):
     if layer in ("net_flux",) and "CO2" not in q.gases:
         note.append(" Sinks and land-use change are CO2 fluxes: not included without CO2.")
     tile_url = f"{base}/tiles/{tile_layer}/{{z}}/{{x}}/{{y}}.png?{urlencode(params, safe=',')}"
-    fig = build_atlas_figure(tile_url, f"{base}/geo/countries.geojson")
+    center = {"lat": view["lat"], "lon": view["lon"]} if view else None
+    fig = build_atlas_figure(tile_url, f"{base}/geo/countries.geojson", center=center,
+                             zoom=view["zoom"] if view else 1.3)
     search = "?" + urlencode({**params, "layer": layer} | ({"sector": sector} if sector != "all" else {}), safe=",")
     return fig, legend(tile_layer), note, options, search, layer not in ("emissions",)
 
 
-# keep the address bar in step with the controls without reloading the page (shareable links)
+# keep the address bar in step with the controls and the map view, without reloading (shareable links)
 clientside_callback(
-    "function(search){ if(search){ window.history.replaceState(null, '', window.location.pathname + search); }"
-    " return window.dash_clientside.no_update; }",
-    Input("atlas-search", "data"),
+    """function(search, view){
+        if(!search){ return; }
+        let s = search;
+        if(view){ s += '&view=' + [view.lat.toFixed(3), view.lon.toFixed(3), view.zoom.toFixed(2)].join(','); }
+        window.history.replaceState(null, '', window.location.pathname + s);
+    }""",
+    Input("atlas-search", "data"), Input("atlas-view", "data"),
 )
+
+
+@callback(Output("atlas-view", "data"), Input("atlas-map", "relayoutData"), State("atlas-view", "data"),
+          prevent_initial_call=True)
+def remember_view(relayout, view):
+    """The map's centre and zoom after the user pans or zooms (for the shareable link)."""
+    if not relayout or "map.center" not in relayout and "map.zoom" not in relayout:
+        return no_update
+    view = dict(view or {"lat": 25.0, "lon": 10.0, "zoom": 1.3})
+    center = relayout.get("map.center") or {}
+    view.update(lat=float(center.get("lat", view["lat"])), lon=float(center.get("lon", view["lon"])),
+                zoom=float(relayout.get("map.zoom", view["zoom"])))
+    return view
 
 # attach a click handler to the MapLibre map once it exists; clicks go to the atlas-click store
 clientside_callback(
