@@ -24,6 +24,19 @@ METHODS = [
     ("Greenhouse-gas metrics", "EDGAR publishes CH4 and N2O in CO2-equivalents with AR5 GWP100 factors; other "
                                "GWP sets are applied by dividing by the AR5 factor and multiplying by the chosen one. "
                                "F-gases are published as one CO2e total and cannot be re-weighted."),
+    ("Consumption-based accounts", "E = f·L·y + h on the WIOD 2013 multi-regional input–output table (41 regions × 35 "
+                                   "sectors, 1995–2011), with EDGAR emissions allocated to its sectors by JRC CO2 "
+                                   "shares. 2012–2023 use the 2011 structure with each region's final demand scaled by "
+                                   "its GDP volume (a nowcast, labelled 'structure of 2011'). Before 1995 only "
+                                   "production is shown. Validation against GCB 2024: docs/validation.md."),
+    ("Natural sources and sinks", "Land-use change from the four GCB 2024 bookkeeping models (or their mean); global "
+                                  "ocean and land sinks from the GCB budget. The land sink is attributed to countries "
+                                  "and cells with MODIS forest/savanna cover weighted by Pan et al. (2011) biome sink "
+                                  "densities, scaled to the GCB total: a modelled attribution."),
+    ("Maps", "0.1° layers are computed from national totals: EDGAR sector totals spread by WRI fossil power plants, "
+             "GPWv4 population refined with GeoNames city points, or MODIS agricultural land; each country's cells "
+             "sum to its total. Sinks spread global totals by the Takahashi ocean-flux pattern and the land-cover "
+             "proxy. The CDIAC NDP-058 1° grid is shown as an observed-based reference."),
     ("Licenses", "EDGAR's fossil CO2 (IEA-EDGAR CO2) is CC BY-NC-ND 4.0 and GHG totals that contain it follow that "
                  "license; the app shows these numbers with citation and does not redistribute the files. "
                  "worldsteel data: Source: World Steel Association."),
