@@ -5,6 +5,8 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from components.controls import nav_sync_components
+
 
 def nav_links() -> list:
     """One link per registered page that asks to be in the navigation (``nav`` not False), by ``order``."""
@@ -12,7 +14,8 @@ def nav_links() -> list:
         (p for p in dash.page_registry.values() if p.get("nav", True) and not p.get("path_template")),
         key=lambda p: (p.get("order") or 0, p["name"]),
     )
-    return [dcc.Link(p.get("nav_label", p["name"]), href=p["relative_path"], className="nav-link") for p in pages]
+    return [dcc.Link(p.get("nav_label", p["name"]), href=p["relative_path"], className="nav-link",
+                     id={"type": "nav-link", "path": p["relative_path"]}) for p in pages]
 
 
 def shell() -> html.Div:
@@ -29,6 +32,7 @@ def shell() -> html.Div:
                 className="site-header",
             ),
             html.Main(dash.page_container, className="content"),
+            *nav_sync_components(),
             html.Footer(
                 [
                     html.Span("Holocarbon — open, offline-capable greenhouse-gas accounting from public data. "),

@@ -36,6 +36,8 @@ METHOD_NOTES = {
     "mrio": "consumption from the WIOD 2013 table of the same year",
     "nowcast": "consumption from the structure of {structure_year} (WIOD 2013) with this year's emissions",
     "production-only": "no input–output table before 1995: production only, consumption not estimated",
+    "mixed": "production 1970–2023; consumption from WIOD 2013 tables for 1995–2011 and a nowcast on the 2011 "
+             "structure for 2012–2023; none before 1995",
 }
 
 
@@ -128,12 +130,8 @@ class Accounts:
     def country_year(self, year: int) -> pd.DataFrame:
         """Per ledger line (countries, ``BUNKERS``) of one year: production per gas [Mt CO2e] and population."""
         def build():
-            e = self.pack.table("edgar_ghg_by_sector")
-            d = e[(e["year"] == year) & ~e["is_aggregate"]]
-            code = d["iso3"].where(~d["iso3"].str.startswith("BUNKERS"), regions_mod.BUNKERS)
-            prod = d.assign(code=code).pivot_table(index="code", columns="gas", values="emissions_mt_co2e",
-                                                   aggfunc="sum", fill_value=0.0)
-            prod = prod.reindex(columns=list(GASES), fill_value=0.0)
+            allp = self.cache.memo(self._key("country_gas_all"), self._country_gas_all, shared=False)
+            prod = allp.loc[year].reindex(columns=list(GASES), fill_value=0.0)
             tot = self.pack.table("edgar_ghg_totals")
             pc = self.pack.table("edgar_ghg_per_capita")
             t = tot[(tot["year"] == year) & ~tot["is_aggregate"]].set_index("iso3")["ghg_mt_co2e"]
@@ -144,6 +142,14 @@ class Accounts:
 
         self._check_year(year)
         return self.cache.memo(self._key("country_year", year), build)
+
+    def _country_gas_all(self) -> pd.DataFrame:
+        """EDGAR production per (year, line) and gas, all years at once [Mt CO2e]."""
+        e = self.pack.table("edgar_ghg_by_sector")
+        d = e[~e["is_aggregate"]]
+        code = d["iso3"].where(~d["iso3"].str.startswith("BUNKERS"), regions_mod.BUNKERS)
+        return d.assign(code=code).pivot_table(index=["year", "code"], columns="gas", values="emissions_mt_co2e",
+                                               aggfunc="sum", fill_value=0.0)
 
     def _check_year(self, year: int) -> None:
         Query(year=year)  # raises ValueError naming the valid range
@@ -181,6 +187,48 @@ class Accounts:
             bunker_cons=mrio.consumption_accounts(mrio.calc_f(sat.F_bunkers, x), LY, 0.0),
             f=f, M=mrio.calc_M(f, lu), x=x, fallbacks=sat.fallback_regions,
         )
+
+    def consumption_by_gas(self, year: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(consumption, bunker part) per gas and MRIO region of a year [Mt CO2e], from the pack's precomputed
+        ``ledger_series`` when present (no MRIO solve), else from the year's bundle; None before 1995."""
+        if method_for(year)[1] is None:
+            return None
+        if self.pack.has("ledger_series"):
+            s = self.pack.arrays("ledger_series")
+            i = int(year - s["years"][0])
+            if 0 <= i < len(s["years"]) and s["years"][i] == year:
+                return s["cons"][i], s["bunk"][i]
+        b = self.bundle(year)
+        return b.flows.sum(axis=1) + b.h, b.bunker_cons
+
+    def series(self, q: Query, region: str) -> pd.DataFrame:
+        """Time series 1970–2023 of one region of the Query's grouping (every other choice as in the Query).
+
+        Returns
+        -------
+        DataFrame
+            ``year, production_mt_co2e, consumption_mt_co2e, transfer_mt_co2e, luc_mt_co2, land_sink_mt_co2,
+            panoramic_mt_co2e, population, method, structure_year`` (consumption NaN before 1995).
+
+        Raises
+        ------
+        ValueError
+            If the region is not a region of the grouping (names the closest ones).
+        """
+        from engine.query import YEAR_RANGE
+
+        rows = []
+        for y in range(YEAR_RANGE[0], YEAR_RANGE[1] + 1):
+            led = self.ledger(q.replace(year=y))
+            hit = led[led["region"] == region]
+            if hit.empty:
+                regions_mod.check_codes([region], set(led["region"]))
+                continue
+            rows.append(hit.iloc[0])
+        out = pd.DataFrame(rows).reset_index(drop=True)
+        out.insert(0, "year", range(YEAR_RANGE[0], YEAR_RANGE[0] + len(out)))
+        out.attrs.update(self._attrs(q, "mixed", None))
+        return out
 
     def gdp(self) -> pd.DataFrame:
         """GDP per country and year implied by EDGAR's totals and per-GDP intensities [k USD, EDGAR basis]."""
@@ -226,10 +274,40 @@ class Accounts:
         emap = self.entity_map()
         return s.groupby([emap.get(c, c) for c in s.index]).sum()
 
+    def luc_table(self) -> dict[str, pd.DataFrame]:
+        """Land-use change per model (and the mean) as year × ledger-line tables [Mt CO2 yr⁻¹], built once."""
+        def build():
+            from engine.query import LUC_MODELS
+
+            luc = self.pack.table("gcb_luc_by_model")
+            d = luc[~luc["is_aggregate"]]
+            emap = self.entity_map()
+            d = d.assign(code=d["iso3"].map(lambda c: emap.get(c, c)))
+            per = d.pivot_table(index=["year", "code"], columns="model", values="eluc_mt_co2", aggfunc="sum")
+            out = {}
+            for m in LUC_MODELS:
+                col = per.mean(axis=1, skipna=True) if m == "mean" else per[m]
+                out[m] = col.unstack("code")
+            return out
+
+        return self.cache.memo(self._key("luc_table"), build, shared=False)
+
     def luc(self, year: int, model: str) -> pd.Series:
-        """Land-use-change emissions per ledger line [Mt CO2 yr⁻¹] (GCB model or mean)."""
-        s = natural.luc_by_country(self.pack.table("gcb_luc_by_model"), year, model)
-        return self._to_entities(s)
+        """Land-use-change emissions per ledger line [Mt CO2 yr⁻¹] (GCB model or mean).
+
+        Raises
+        ------
+        ValueError
+            For an unknown model or a year outside the GCB table.
+        """
+        from engine.query import LUC_MODELS
+
+        if model not in LUC_MODELS:
+            raise ValueError(f"luc_model must be one of {', '.join(LUC_MODELS)}; got {model!r}")
+        t = self.luc_table()[model]
+        if year not in t.index:
+            raise ValueError(f"no GCB land-use change data for {year} ({t.index.min()}–{t.index.max()})")
+        return t.loc[year].dropna()
 
     # ---- the ledger ----------------------------------------------------------------------------------------
     def year_frame(self, year: int) -> dict:
@@ -269,10 +347,11 @@ class Accounts:
         n = len(prod)
         cons = np.full(n, np.nan)
         bunk = np.full(n, np.nan)
-        b = self.bundle(q.year)
-        if b is not None:
-            cons_r = np.einsum("g,gnr->r", w, b.flows) + w @ b.h
-            bunk_r = w @ b.bunker_cons
+        cb = self.consumption_by_gas(q.year)
+        if cb is not None:
+            cons_g, bunk_g = cb
+            cons_r = w @ cons_g
+            bunk_r = w @ bunk_g
             idx = yf["wiod_idx"]
             has = idx >= 0
             cons = np.where(has, cons_r[np.where(has, idx, 0)], 0.0)
@@ -281,7 +360,7 @@ class Accounts:
             row_prod = np.where(row, prod, 0.0)
             total = row_prod.sum()
             if total > 0:
-                ri = b.regions.index(regions_mod.ROW)
+                ri = self.mrio_regions().index(regions_mod.ROW)
                 cons = cons + row_prod / total * cons_r[ri]
                 bunk = bunk + row_prod / total * bunk_r[ri]
         co2 = "CO2" in q.gases

@@ -33,7 +33,7 @@ from engine.errors import PackError, SourceError
 from engine.registry import all_files, load_registry
 
 #: Bump when the pack's content or layout changes; part of the key.
-PACK_VERSION = "2"
+PACK_VERSION = "3"
 
 #: Reader modules (``engine.sources.<name>``) whose ``pack_items`` make up the pack, in build order.
 SOURCE_MODULES = (
@@ -42,7 +42,7 @@ SOURCE_MODULES = (
 )
 
 #: Modules of derived items (``engine.<name>``, built from items already in the pack), after the readers.
-DERIVED_MODULES: tuple[str, ...] = ("proxies",)
+DERIVED_MODULES: tuple[str, ...] = ("proxies", "series")
 
 MANIFEST = "manifest.json"
 #: Everything a complete pack holds, in build order.
@@ -296,3 +296,22 @@ class Pack:
                 return {k: z[k] for k in z.files}
 
         return self._load(name, "arrays", _open)
+
+
+@dataclass(frozen=True)
+class MemoryPack:
+    """The :class:`Pack` interface over items built in memory (derived pack modules compute from it)."""
+
+    items: dict
+    key: str = "building"
+
+    def has(self, name: str) -> bool:
+        return name in self.items
+
+    def _get(self, name: str):
+        try:
+            return self.items[name]
+        except KeyError:
+            raise PackError(f"pack item {name!r} is not built yet (check the module order)") from None
+
+    table = geo = grid = arrays = _get
