@@ -46,7 +46,7 @@ def test_engine_uses_the_shared_backend(settings, tmp_path):
     s = Settings(data_dir=settings.data_dir, mirror_dir=None, offline=True, cache_dir=tmp_path / "cache")
     app = create_app(s)
     acc = app.server.config["HOLOCARBON_ACCOUNTS"]
-    acc.ledger(Query(year=2003))
+    acc.flows(Query(year=2003))  # bilateral flows need the year's MRIO bundle
     assert any((tmp_path / "cache").iterdir())
     assert acc.cache.shared.get(acc._key("bundle", 2003)) is not None
 
