@@ -57,13 +57,29 @@ def _cache_config(settings: Settings) -> dict:
     return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600}
 
 
-def _path_patterns() -> list[re.Pattern]:
+def _path_patterns() -> list[tuple[re.Pattern, object]]:
+    """(regex, validator or None) per registered page; a page with a ``path_template`` may register
+    ``validate=callable(**path_params) -> bool`` so unknown codes get HTTP 404 (the page itself explains)."""
     pats = []
     for page in dash.page_registry.values():
         template = page.get("path_template") or page["path"]
-        regex = re.sub(r"<[^>]+>", r"[^/]+", re.escape(template).replace(r"\<", "<").replace(r"\>", ">"))
-        pats.append(re.compile(f"^{regex}/?$"))
+        regex = re.sub(r"<([^>]+)>", r"(?P<\1>[^/]+)", template)
+        pats.append((re.compile(f"^{regex}/?$"), page.get("validate")))
     return pats
+
+
+def _known(path: str, patterns) -> bool:
+    for pat, validate in patterns:
+        m = pat.match(path)
+        if m:
+            if validate is None:
+                return True
+            try:
+                return bool(validate(**m.groupdict()))
+            except Exception:  # a validator must never turn a page into a 500
+                log.exception("page validator failed for %s", path)
+                return False
+    return False
 
 
 def create_app(settings: Settings | None = None, build_pack: bool = True) -> dash.Dash:
@@ -116,7 +132,7 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
         response.headers.setdefault("Referrer-Policy", "same-origin")
         path = request.path
         if (response.status_code == 200 and response.mimetype == "text/html" and not _INTERNAL.match(path)
-                and not any(p.match(path) for p in patterns)):
+                and not _known(path, patterns)):
             response.status_code = 404  # the Dash shell renders the friendly not-found page
         return response
 

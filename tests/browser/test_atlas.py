@@ -201,7 +201,13 @@ def test_click_on_land_shows_value_units_and_country(page, live_server, out_dir,
     cell = page.locator("#atlas-cell")
     assert "Click the map" in cell.inner_text()
     _click_lonlat(page, 116.4, 39.9)  # Beijing
-    cell.get_by_text("Country:").wait_for(timeout=30_000)
+    try:
+        cell.get_by_text("Country:").wait_for(timeout=20_000)
+    except Exception:
+        attached = page.evaluate("() => !!document.querySelector('#atlas-map .js-plotly-plot').__holocarbonClick")
+        page.screenshot(path=str(_shots(out_dir) / "atlas-click.png"))
+        pytest.fail(f"a click on Beijing showed nothing in the cell panel ({cell.inner_text()!r}); the map's click "
+                    f"handler is {'attached' if attached else 'NOT attached'} to the MapLibre map")
     page.screenshot(path=str(_shots(out_dir) / "atlas-click.png"))
     text = cell.inner_text()
     assert "Country: China" in text, text
