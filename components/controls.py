@@ -37,7 +37,7 @@ def query_from_url(query: dict) -> tuple[Query, str | None]:
 
 def controls(prefix: str, q: Query, show: tuple[str, ...] = FIELDS) -> html.Div:
     """The control panel (ids ``<prefix>-<field>``); fields not in ``show`` are kept as hidden stores."""
-    marks = {y: str(y) for y in range(1970, 2024, 10)} | {2023: "2023"}
+    marks = {y: str(y) for y in range(1970, 2024, 10)}
     items = []
 
     def box(label, comp, field):

@@ -1,0 +1,178 @@
+"""Country (or group) page: key figures, 1970–2023 series, sectors and gases, partners, land, a small map."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, callback, clientside_callback, dcc, html, no_update
+from flask import request
+
+from components import runtime
+from components.atlas import build_atlas_figure
+from components.controls import controls, query_from_url, query_from_values, query_inputs
+from components.country_view import (build_bridge_figure, build_partners_figure, build_sector_gas_figure,
+                                     build_series_figure, key_figures, map_view, partners)
+from components.figures import graph
+from components.messages import notice, user_message
+from engine.query import closest
+from engine.regions import NAMED_GROUPS, ROW
+
+SHOW = ("year", "gwp", "gases", "luc_model")
+
+
+def known_codes() -> set[str]:
+    """Country codes with EDGAR data, plus the named groups."""
+    acc = runtime.accounts()
+    if acc is None:
+        return set(NAMED_GROUPS)
+    codes = set(acc.country_year(2020).index) - {"BUNKERS"}
+    return codes | set(NAMED_GROUPS)
+
+
+def _valid(code: str) -> bool:
+    return str(code).upper() in known_codes()
+
+
+dash.register_page(__name__, path_template="/country/<code>", name="Country", nav=False, validate=_valid,
+                   description="Key figures, time series, sectors, trading partners and land for one country or "
+                               "group.")
+
+
+def _not_found(code: str) -> html.Div:
+    hints = closest(code, known_codes(), n=5)
+    acc = runtime.accounts()
+    names = acc.names() if acc else {}
+    return html.Div([
+        html.H1("Country not found"),
+        html.P(f"Holocarbon has no country or group with the code “{code}”. Codes are ISO 3166 alpha-3 "
+               "(e.g. FRA, CHN, USA) or a group (EU27, G7, G20, BRICS, OECD)."),
+        html.P(["Did you mean: ", *[item for h in hints for item in
+                                     (dcc.Link(f"{names.get(h, h)} ({h})", href=f"/country/{h}"), " ")]])
+        if hints else None,
+        html.P([dcc.Link("Back to the ledger", href="/ledger"), " · ", dcc.Link("Home", href="/")]),
+    ], className="narrow")
+
+
+def layout(code: str | None = None, **query):
+    code = (code or "").upper()
+    if not _valid(code):
+        return _not_found(code)
+    q, problem = query_from_url(query)
+    acc = runtime.accounts()
+    name = acc.names().get(code, code) if acc else code
+    return html.Div([
+        html.H1(name, id="country-title"),
+        html.P(f"{code} · production and consumption accounts, land-use change and the attributed land sink. "
+               "Change the year or the accounting choices; the URL keeps them.", className="lead-small"),
+        notice(problem, "warning") if problem else None,
+        controls("country", q, show=SHOW),
+        dcc.Store(id="country-code", data=code),
+        dcc.Store(id="country-search"),
+        html.Div(id="country-notice"),
+        dcc.Loading(html.Div(id="country-cards"), type="dot", delay_show=300),
+        html.Div(graph(_empty(), id="country-series"), className="chart-card"),
+        html.Div([html.Div(graph(_empty(), id="country-sectors"), className="chart-card"),
+                  html.Div(graph(_empty(), id="country-bridge"), className="chart-card")], className="two-col"),
+        html.Div([html.Div(graph(_empty(), id="country-partners"), className="chart-card"),
+                  html.Div([html.Div("Where it is emitted (atlas, 0.1°)", className="legend-title"),
+                            dcc.Graph(id="country-map", figure=_empty(), config={"displaylogo": False},
+                                      style={"height": "420px"}),
+                            dcc.Link("Open in the atlas →", id="country-atlas-link", href="/atlas")],
+                           className="chart-card")], className="two-col"),
+    ])
+
+
+def _empty():
+    import plotly.graph_objects as go
+
+    return go.Figure().update_layout(template="plotly_white", height=80, margin=dict(l=0, r=0, t=0, b=0),
+                                     xaxis=dict(visible=False), yaxis=dict(visible=False))
+
+
+@callback(
+    Output("country-cards", "children"), Output("country-series", "figure"), Output("country-sectors", "figure"),
+    Output("country-bridge", "figure"), Output("country-partners", "figure"), Output("country-map", "figure"),
+    Output("country-notice", "children"), Output("country-search", "data"), Output("country-atlas-link", "href"),
+    Output("hc-query", "data", allow_duplicate=True),
+    *query_inputs("country"), Input("country-code", "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def update_country(year, gwp, gases, luc_model, grouping, members, perspective, code):
+    """Thin: Query from the controls, engine calls, pure figure builders."""
+    acc = runtime.accounts()
+    if acc is None:
+        return (notice(runtime.pack_error() or "The data pack is not available.", "error"),) + (no_update,) * 9
+    try:
+        base = query_from_values(year, gwp, gases, luc_model, "countries", "", perspective)
+        grouping_for = code if code in NAMED_GROUPS else "countries"
+        q = base.replace(grouping=grouping_for)
+        led = acc.ledger(q).set_index("region")
+        row = led.loc[code]
+        name = acc.names().get(code, code)
+        series = acc.series(q, code)
+        prod = acc.production(q)
+        if code in NAMED_GROUPS:
+            from engine.regions import group_members
+
+            sel = set(group_members()[code])
+            prod = prod[prod["code"].isin(sel)]
+        else:
+            prod = prod[prod["code"] == code]
+        prod = prod.groupby(["sector", "gas"], as_index=False)["emissions_mt_co2e"].sum()
+        flows = acc.flows(q)
+        notes = []
+        region_for_flows = code
+        inside = set(acc.mrio_regions()) - {ROW}
+        if code not in NAMED_GROUPS and code not in inside:
+            region_for_flows = ROW
+            notes.append(notice(f"{name} is inside WIOD's rest-of-the-world region: its consumption is RoW's, "
+                                "shared by production, and the trading partners below are those of RoW as a whole.",
+                                "info"))
+        if row["method"] == "production-only":
+            notes.append(notice(f"There is no input–output table before 1995: {year} shows production only; "
+                                "consumption, transfers and the panoramic total are not estimated.", "info"))
+        method_note = {"mrio": f"WIOD table of {year}", "nowcast": "nowcast on the structure of 2011",
+                       "production-only": "no bilateral flows before 1995"}[row["method"]]
+        imp, exp = partners(flows, region_for_flows)
+        fig_partners = build_partners_figure(imp, exp, acc.names(), name if region_for_flows == code else
+                                             "Rest of the world (WIOD)", year, method_note)
+        map_fig = _country_map(acc, q, code)
+    except (ValueError, KeyError) as exc:
+        return (notice(user_message(exc), "warning"),) + (no_update,) * 9
+    params = {k: v for k, v in q.to_params().items() if k in ("year", "gwp", "gases", "luc_model")}
+    search = "?" + urlencode(params, safe=",")
+    shared = urlencode({k: v for k, v in params.items()}, safe=",")
+    return (key_figures(row, year), build_series_figure(series, name), build_sector_gas_figure(prod, name, year),
+            build_bridge_figure(row, name, year), fig_partners, map_fig, notes, search,
+            "/atlas" + search, shared)
+
+
+def _country_map(acc, q, code):
+    geo = acc.pack.geo("ne_countries_50m")
+    if code in NAMED_GROUPS:
+        from engine.regions import group_members
+
+        g = geo[geo["iso3"].isin(group_members()[code])]
+    else:
+        emap = acc.entity_map()
+        g = geo[[emap.get(c, c) == code for c in geo["iso3"]]]
+    if len(g):  # frame each member's largest polygon (overseas territories would zoom the map out to the world)
+        parts = g[["iso3", "geometry"]].explode(index_parts=False)
+        parts = parts.assign(area=parts.geometry.area).sort_values("area").groupby("iso3").tail(1)
+        bounds = tuple(parts.total_bounds)
+    else:
+        bounds = (-180, -60, 180, 80)
+    center, zoom = map_view(bounds)
+    base = request.host_url.rstrip("/")
+    qs = urlencode({"year": q.year, "gwp": q.gwp, "gases": ",".join(q.gases)}, safe=",")
+    fig = build_atlas_figure(f"{base}/tiles/emissions/{{z}}/{{x}}/{{y}}.png?{qs}", f"{base}/geo/countries.geojson",
+                             center=center, zoom=zoom, revision=f"country-{code}")
+    fig.update_layout(height=400)
+    return fig
+
+
+clientside_callback(
+    "function(search){ if(search){ window.history.replaceState(null, '', window.location.pathname + search); } }",
+    Input("country-search", "data"),
+)

@@ -1,0 +1,81 @@
+"""Country page: figure builders on the figure dict, the page callback on real data, bad codes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from components.country_view import (build_bridge_figure, build_partners_figure, build_sector_gas_figure,
+                                     build_series_figure, map_view, partners)
+from engine.query import Query
+
+
+@pytest.fixture(scope="module")
+def china(accounts):
+    q = Query(year=2018)
+    led = accounts.ledger(q).set_index("region")
+    return q, led.loc["CHN"], accounts.series(q, "CHN")
+
+
+def test_series_figure_marks_nowcast_dashed(china):
+    _, _, series = china
+    fig = build_series_figure(series, "China")
+    names = [t.name for t in fig.data]
+    assert names == ["Production (territorial)", "Consumption (WIOD years)", "Consumption (nowcast, 2011 structure)",
+                     "Panoramic"]
+    wiod, now = fig.data[1], fig.data[2]
+    assert wiod.line.dash is None and now.line.dash == "dash"
+    assert min(wiod.x) == 1995 and max(wiod.x) == 2011 and min(now.x) == 2011 and max(now.x) == 2023
+    assert fig.layout.yaxis.title.text == "Mt CO2e per year"
+    assert "Mt CO2e" in fig.data[0].hovertemplate
+    assert "nowcast on the 2011 structure" in fig.layout.annotations[0].text
+
+
+def test_sector_gas_figure_stacks_gases(accounts, china):
+    q, _, _ = china
+    prod = accounts.production(q)
+    prod = prod[prod["code"] == "CHN"].groupby(["sector", "gas"], as_index=False)["emissions_mt_co2e"].sum()
+    fig = build_sector_gas_figure(prod, "China", 2018)
+    assert fig.layout.barmode == "stack"
+    assert {t.name for t in fig.data} == {"CO2", "CH4", "N2O", "F-gases"}
+    total = sum(float(sum(t.x)) for t in fig.data)
+    assert total == pytest.approx(prod["emissions_mt_co2e"].sum(), rel=1e-9)
+    assert "F-gases in AR5 CO2e as published" in fig.layout.annotations[0].text
+
+
+def test_bridge_waterfall_closes(china):
+    _, row, _ = china
+    fig = build_bridge_figure(row, "China", 2018).to_dict()
+    wf = fig["data"][0]
+    assert wf["type"] == "waterfall" and wf["measure"] == ["absolute", "relative", "total", "relative", "relative",
+                                                           "total"]
+    assert wf["y"][0] + wf["y"][1] == pytest.approx(row["consumption_mt_co2e"], rel=1e-9)
+    assert wf["y"][0] + wf["y"][1] + wf["y"][3] + wf["y"][4] == pytest.approx(row["panoramic_mt_co2e"], rel=1e-9)
+
+
+def test_partners_and_figure(accounts, china):
+    q, _, _ = china
+    imp, exp = partners(accounts.flows(q), "CHN")
+    assert len(imp) == 10 and len(exp) == 10 and "CHN" not in set(imp["partner"]) | set(exp["partner"])
+    assert "USA" in set(exp["partner"])
+    fig = build_partners_figure(imp, exp, accounts.names(), "China", 2018, "nowcast").to_dict()
+    assert len(fig["data"]) == 2 and "United States" in fig["data"][1]["y"]
+    empty = build_partners_figure(pd.DataFrame(columns=["partner", "emissions_mt_co2e"]),
+                                  pd.DataFrame(columns=["partner", "emissions_mt_co2e"]), {}, "X", 1990, "n/a")
+    assert empty.to_dict()["data"] == []
+
+
+def test_map_view_frames_bounds():
+    center, zoom = map_view((-10.0, 35.0, 30.0, 60.0))
+    assert center == {"lat": 47.5, "lon": 10.0} and 2.0 < zoom < 4.0
+    assert map_view((100.0, 20.0, 100.5, 20.5))[1] == 8
+
+
+def test_unknown_code_is_404_with_suggestions(settings):
+    from app import create_app
+
+    client = create_app(settings).server.test_client()
+    assert client.get("/country/FRA").status_code == 200
+    assert client.get("/country/EU27").status_code == 200
+    assert client.get("/country/FRX").status_code == 404
+    assert client.get("/country/..%2fetc").status_code == 404
