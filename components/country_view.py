@@ -105,6 +105,9 @@ def build_sector_gas_figure(prod: pd.DataFrame, name: str, year: int) -> go.Figu
 
 def partners(flows: pd.DataFrame, region: str, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Top partners by emissions embodied in the region's imports and in its exports [Mt CO2e]."""
+    empty = pd.DataFrame({"partner": pd.Series(dtype=str), "emissions_mt_co2e": pd.Series(dtype=float)})
+    if flows.empty:
+        return empty, empty.copy()
     f = flows[flows["producer"] != flows["consumer"]]
     imports = f[f["consumer"] == region].groupby("producer")["emissions_mt_co2e"].sum().nlargest(n)
     exports = f[f["producer"] == region].groupby("consumer")["emissions_mt_co2e"].sum().nlargest(n)

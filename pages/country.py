@@ -138,7 +138,7 @@ def update_country(year, gwp, gases, luc_model, grouping, members, perspective, 
         fig_partners = build_partners_figure(imp, exp, acc.names(), name if region_for_flows == code else
                                              "Rest of the world (WIOD)", year, method_note)
         map_fig = _country_map(acc, q, code)
-    except (ValueError, KeyError) as exc:
+    except Exception as exc:  # never a stack trace in the browser: user_message logs what is unexpected
         return (notice(user_message(exc), "warning"),) + (no_update,) * 9
     params = {k: v for k, v in q.to_params().items() if k in ("year", "gwp", "gases", "luc_model")}
     search = "?" + urlencode(params, safe=",")
