@@ -90,7 +90,8 @@ def fmt_tonnes(v: float) -> str:
 
 def cell_panel(info: dict, country_href: str | None) -> html.Div:
     """What a click on the map shows: value with units, country, sector breakdown."""
-    head = [html.Strong(f"{fmt_tonnes(info['value'])}"), html.Span(f" {info['units'].replace('t ', '', 1)}")]
+    basis = "CO2e" if "CO2e" in info["units"] else "CO2"
+    head = [html.Strong(f"{fmt_tonnes(info['value'])} {basis}"), html.Span(" per 0.1° cell per year")]
     where = f"{info['lat']:.2f}°, {info['lon']:.2f}° (0.1° cell)"
     country = info.get("country_name") or "no country (ocean or unassigned)"
     rows = [html.Li(f"{b['sector']}: {fmt_tonnes(b['value'])}") for b in info.get("breakdown", [])]

@@ -66,7 +66,7 @@ class Colormap:
             lo, hi = int(math.log10(self.vmin)), int(math.log10(self.vmax))
             return [((e - lo) / (hi - lo), _fmt(10.0 ** e)) for e in range(lo, hi + 1)]
         norm = math.log10(1 + self.vmax / self.vmin)
-        vals = [-self.vmax, -self.vmax / 100, 0.0, self.vmax / 100, self.vmax]
+        vals = [-self.vmax, -self.vmax / 1000, 0.0, self.vmax / 1000, self.vmax]
         return [((np.sign(v) * math.log10(1 + abs(v) / self.vmin) / norm + 1) / 2, _fmt(v)) for v in vals]
 
     def css_gradient(self) -> str:

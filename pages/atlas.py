@@ -87,8 +87,8 @@ def layout(**query):
                          children=html.Span("Click the map to see a cell's value.", className="muted")),
             ], className="atlas-controls"),
             html.Div([
-                dcc.Loading(dcc.Graph(id="atlas-map", config={"displaylogo": False, "scrollZoom": True},
-                                      style={"height": "620px"}), type="circle", delay_show=400),
+                dcc.Graph(id="atlas-map", figure=_initial_figure(state, _view_from_query(query)),
+                          config={"displaylogo": False, "scrollZoom": True}, style={"height": "620px"}),
                 html.Div([
                     html.Button("▶ Play", id="atlas-play", n_clicks=0, className="btn"),
                     html.Div(dcc.Slider(id="atlas-year", min=YEAR_RANGE[0], max=YEAR_RANGE[1], step=1,
@@ -103,18 +103,44 @@ def layout(**query):
         dcc.Store(id="atlas-click"),
         dcc.Store(id="atlas-search"),
         dcc.Store(id="atlas-view", data=_view_from_query(query)),
+        dcc.Store(id="atlas-tiles"),
     ])
 
 
+def _tile_params(layer: str, sector: str, q: Query) -> tuple[str, dict]:
+    """(layer actually drawn, tile query parameters) for the controls."""
+    params = {k: v for k, v in q.to_params().items() if k in ("year", "gwp", "gases")}
+    params["year"] = q.year
+    if layer == "emissions" and sector != "all":
+        params["sector"] = sector
+    return (layer if layer_available(layer, q.year) else "emissions"), params
+
+
+def _tile_url(layer: str, params: dict) -> str:
+    base = request.host_url.rstrip("/")
+    return f"{base}/tiles/{layer}/{{z}}/{{x}}/{{y}}.png?{urlencode(params, safe=',')}"
+
+
+def _initial_figure(state: dict, view: dict | None):
+    """The map, built once per page view; later control changes only swap the tile source in the browser."""
+    try:
+        q = Query(year=state["year"], gwp=state["gwp"], gases=tuple(state["gases"]))
+    except ValueError:
+        q = Query()
+    layer, params = _tile_params(state["layer"], state["sector"], q)
+    center = {"lat": view["lat"], "lon": view["lon"]} if view else None
+    return build_atlas_figure(_tile_url(layer, params), request.host_url.rstrip("/") + "/geo/countries.geojson",
+                              center=center, zoom=view["zoom"] if view else 1.3)
+
+
 @callback(
-    Output("atlas-map", "figure"), Output("atlas-legend", "children"), Output("atlas-note", "children"),
+    Output("atlas-tiles", "data"), Output("atlas-legend", "children"), Output("atlas-note", "children"),
     Output("atlas-layer", "options"), Output("atlas-search", "data"), Output("atlas-sector", "disabled"),
     Input("atlas-layer", "value"), Input("atlas-sector", "value"), Input("atlas-gases", "value"),
     Input("atlas-gwp", "value"), Input("atlas-year", "value"),
-    State("atlas-view", "data"),
 )
-def update_map(layer, sector, gases, gwp, year, view):
-    """Thin: parse the controls into a Query, hand the tile URL to the figure builder."""
+def update_map(layer, sector, gases, gwp, year):
+    """Thin: parse the controls into a Query and hand the map its new tile URL (the figure itself is not resent)."""
     options = _layer_options(year)
     try:
         q = Query(year=year, gwp=gwp, gases=tuple(gases or ()))
@@ -123,27 +149,20 @@ def update_map(layer, sector, gases, gwp, year, view):
     if runtime.pack() is None:
         return no_update, None, notice(user_message(RuntimeError(runtime.pack_error() or "")), "error"), options, \
             no_update, True
-    params = {k: v for k, v in q.to_params().items() if k in ("year", "gwp", "gases")}
-    if layer == "emissions" and sector != "all":
-        params["sector"] = sector
-    base = request.host_url.rstrip("/")
+    tile_layer, params = _tile_params(layer, sector, q)
     note = [html.Strong(f"{year} · "), LAYER_SOURCES[layer]]
     if not layer_available(layer, year):
         note = [notice(f"The {dict(LAYER_OPTIONS)[layer]} layer has no data for {year}; choose another layer or a "
                        "year in its range.", "warning")]
-        tile_layer = "emissions"
-    else:
-        tile_layer = layer
     if "F-gases" in q.gases and layer in ("emissions", "net_flux"):
         note.append(" F-gases are kept in AR5 CO2e as published.")
     if layer in ("net_flux",) and "CO2" not in q.gases:
         note.append(" Sinks and land-use change are CO2 fluxes: not included without CO2.")
-    tile_url = f"{base}/tiles/{tile_layer}/{{z}}/{{x}}/{{y}}.png?{urlencode(params, safe=',')}"
-    center = {"lat": view["lat"], "lon": view["lon"]} if view else None
-    fig = build_atlas_figure(tile_url, f"{base}/geo/countries.geojson", center=center,
-                             zoom=view["zoom"] if view else 1.3)
-    search = "?" + urlencode({**params, "layer": layer} | ({"sector": sector} if sector != "all" else {}), safe=",")
-    return fig, legend(tile_layer), note, options, search, layer not in ("emissions",)
+    search_params = {k: v for k, v in params.items() if k != "sector"} | {"layer": layer}
+    if sector != "all":
+        search_params["sector"] = sector
+    search = "?" + urlencode(search_params, safe=",")
+    return _tile_url(tile_layer, params), legend(tile_layer), note, options, search, layer not in ("emissions",)
 
 
 # keep the address bar in step with the controls and the map view, without reloading (shareable links)
@@ -170,26 +189,30 @@ def remember_view(relayout, view):
                 zoom=float(relayout.get("map.zoom", view["zoom"])))
     return view
 
-# attach a click handler to the MapLibre map once it exists; clicks go to the atlas-click store
+# Swap the tile source of the existing map (no figure round trip) and make sure clicks reach the atlas-click store.
+# The graph element is looked up on every try: Dash replaces its placeholder when plotly finishes loading.
 clientside_callback(
-    """function(fig){
-        const host = document.getElementById('atlas-map');
+    """function(url){
         let tries = 0;
-        function attach(){
+        function apply(){
+            const host = document.getElementById('atlas-map');
             const gd = host && host.querySelector('.js-plotly-plot');
             const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-            if(!sub || !sub.map){ if(tries++ < 50){ setTimeout(attach, 100); } return; }
-            if(gd.__holocarbonClick === sub.map){ return; }
-            gd.__holocarbonClick = sub.map;
-            sub.map.on('click', function(e){
-                window.dash_clientside.set_props('atlas-click', {data: {lat: e.lngLat.lat, lon: e.lngLat.lng,
-                                                                        t: Date.now()}});
-            });
+            if(!sub || !sub.map || !window.Plotly){ if(tries++ < 100){ setTimeout(apply, 100); } return; }
+            if(url && gd.layout.map.layers[0].source[0] !== url){
+                window.Plotly.relayout(gd, {'map.layers[0].source': [url]});
+            }
+            if(gd.__holocarbonClick !== sub.map){
+                gd.__holocarbonClick = sub.map;
+                sub.map.on('click', function(e){
+                    window.dash_clientside.set_props('atlas-click', {data: {lat: e.lngLat.lat, lon: e.lngLat.lng,
+                                                                            t: Date.now()}});
+                });
+            }
         }
-        attach();
-        return window.dash_clientside.no_update;
+        apply();
     }""",
-    Input("atlas-map", "figure"),
+    Input("atlas-tiles", "data"),
 )
 
 

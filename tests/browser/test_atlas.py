@@ -16,6 +16,7 @@ import re
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +70,7 @@ def _wait_map(page, tiles, *want: str) -> None:
     """Wait until the map shows tiles whose URL contains every string of ``want``, then two more frames."""
     try:
         page.wait_for_function(MAP_READY_JS, arg=list(want), timeout=MAP_TIMEOUT_MS, polling=100)
-    except Exception as exc:  # Playwright TimeoutError: say what the map did instead
+    except PlaywrightTimeout as exc:  # say what the map did instead
         pytest.fail(f"map never showed tiles matching {want}: {exc}\n tiles seen: {tiles[-12:]}\n"
                     f" console errors: {page.watch.console_errors}\n failed: {page.watch.failed}")
     page.evaluate(TWO_FRAMES_JS)
@@ -203,7 +204,7 @@ def test_click_on_land_shows_value_units_and_country(page, live_server, out_dir,
     _click_lonlat(page, 116.4, 39.9)  # Beijing
     try:
         cell.get_by_text("Country:").wait_for(timeout=20_000)
-    except Exception:
+    except PlaywrightTimeout:
         attached = page.evaluate("() => !!document.querySelector('#atlas-map .js-plotly-plot').__holocarbonClick")
         page.screenshot(path=str(_shots(out_dir) / "atlas-click.png"))
         pytest.fail(f"a click on Beijing showed nothing in the cell panel ({cell.inner_text()!r}); the map's click "

@@ -1,0 +1,206 @@
+"""Benchmark: Atlas control change -> updated map, in headless Debian chromium. Prints JSON lines.
+
+Starts ``python app.py`` on a free port (current environment; by default with a fresh temporary
+``HOLOCARBON_CACHE_DIR`` so no tile or layer comes from an earlier run — ``--shared-cache`` keeps the user's
+cache), opens ``/atlas`` and makes 20 changes with real interactions: year steps with ArrowLeft / ArrowRight on
+the focused slider handle, and layer changes by clicking an option of the layer dropdown. Per change it times
+the interaction (key press / option click) until the map's raster source points at the new tiles, MapLibre
+reports every tile of the view loaded (all the tile responses of that change have arrived) and two animation
+frames have been drawn. Budget (DESIGN.md): control change to updated map <= 1 s p95; server resident memory
+<= 2 GB (psutil, after the run).
+
+Run: ``python bench/atlas.py [--shared-cache]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("HOLOCARBON_CHROMIUM", "/usr/bin/chromium")
+TIMEOUT_MS = 120_000
+
+MAP_READY_JS = """(want) => {
+    const gd = document.querySelector('#atlas-map .js-plotly-plot');
+    const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    const m = sub && sub.map;
+    if (!m || !m.isStyleLoaded()) return false;
+    const raster = Object.values(m.getStyle().sources).filter(s => s.type === 'raster');
+    if (!raster.some(s => (s.tiles || []).some(t => want.every(w => t.includes(w))))) return false;
+    return m.loaded() && m.areTilesLoaded();
+}"""
+TWO_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+
+#: The 20 changes, in order, from the default view (emissions, 2022).
+STEPS = [
+    ("year", "ArrowLeft"), ("year", "ArrowLeft"), ("layer", "net_flux"), ("year", "ArrowLeft"),
+    ("year", "ArrowRight"), ("layer", "emissions"), ("year", "ArrowLeft"), ("year", "ArrowLeft"),
+    ("layer", "land_sink"), ("year", "ArrowRight"), ("layer", "emissions"), ("year", "ArrowLeft"),
+    ("year", "ArrowRight"), ("layer", "luc"), ("year", "ArrowLeft"), ("layer", "emissions"),
+    ("year", "ArrowLeft"), ("year", "ArrowLeft"), ("layer", "net_flux"), ("year", "ArrowRight"),
+]
+
+
+def _layer_labels() -> dict[str, str]:
+    sys.path.insert(0, str(ROOT))
+    from components.atlas import LAYER_OPTIONS
+
+    return dict(LAYER_OPTIONS)
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(shared_cache: bool, cache_dir: str) -> tuple[subprocess.Popen, str, float]:
+    port = _port()
+    env = dict(os.environ, HOLOCARBON_PORT=str(port), HOLOCARBON_HOST="127.0.0.1")
+    if not shared_cache:
+        env["HOLOCARBON_CACHE_DIR"] = cache_dir
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=5) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None or time.perf_counter() - t0 > 600:
+                proc.kill()
+                raise RuntimeError("app did not start")
+            time.sleep(0.1)
+    return proc, base, time.perf_counter() - t0
+
+
+def _rss_mib(pid: int) -> float:
+    p = psutil.Process(pid)
+    return (p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True))) / 2**20
+
+
+def _stats(times: list[float]) -> dict:
+    s = sorted(times)
+    return {"n": len(s), "median_ms": round(statistics.median(s), 1),
+            "p95_ms": round(s[max(0, round(0.95 * len(s)) - 1)], 1), "max_ms": round(s[-1], 1)}
+
+
+def run(base: str) -> tuple[dict, list[dict]]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_context(viewport={"width": 1360, "height": 900}, device_scale_factor=1).new_page()
+        tiles: list[tuple[float, int, str]] = []  # (perf_counter, status, url) of every tile response
+        page.on("response", lambda r: tiles.append((time.perf_counter(), r.status, r.url))
+                if "/tiles/" in r.url else None)
+        tile_requests: list[tuple[float, str]] = []
+        page.on("request", lambda r: tile_requests.append((time.perf_counter(), r.url)) if "/tiles/" in r.url else None)
+        callbacks: list[float] = []  # Dash callback responses (the figure with the new tile URL)
+        page.on("response", lambda r: callbacks.append(time.perf_counter())
+                if "_dash-update-component" in r.url else None)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+        t0 = time.perf_counter()
+        page.goto(base + "/atlas")
+        page.wait_for_function(MAP_READY_JS, arg=["/tiles/emissions/", "year=2022"], timeout=TIMEOUT_MS,
+                               polling="raf")
+        page.evaluate(TWO_FRAMES_JS)
+        first = {"bench": "atlas_first_map", "ms": round((time.perf_counter() - t0) * 1000, 1),
+                 "tiles": len(tiles), "note": "page navigation to the first full map (cold browser and server)"}
+
+        labels = _layer_labels()
+        thumb = page.locator("#atlas-year [role=slider]")
+        layer, year = "emissions", 2022
+        seen: set[tuple[str, int]] = {(layer, year)}
+        rows = []
+        for kind, arg in STEPS:
+            if kind == "year":
+                thumb.focus()
+                n_before, r_before, c_before = len(tiles), len(tile_requests), len(callbacks)
+                t0 = time.perf_counter()
+                page.keyboard.press(arg)
+                year += -1 if arg == "ArrowLeft" else 1
+            else:
+                page.locator("#atlas-layer").click()
+                option = page.get_by_role("option", name=labels[arg], exact=True)
+                option.wait_for()
+                n_before, r_before, c_before = len(tiles), len(tile_requests), len(callbacks)
+                t0 = time.perf_counter()
+                option.click()
+                layer = arg
+            page.wait_for_function(MAP_READY_JS, arg=[f"/tiles/{layer}/", f"year={year}"], timeout=TIMEOUT_MS,
+                                   polling="raf")
+            page.evaluate(TWO_FRAMES_JS)
+            t1 = time.perf_counter()
+            new = [t for t in tiles[n_before:] if f"/tiles/{layer}/" in t[2] and f"year={year}" in t[2]]
+            new_req = [t for t, u in tile_requests[r_before:] if f"/tiles/{layer}/" in u and f"year={year}" in u]
+            cb = callbacks[c_before:]
+            bad = [t[1] for t in tiles[n_before:] if t[1] >= 400]
+            rows.append({"change": f"{kind}:{arg}", "layer": layer, "year": year,
+                         "first_visit": (layer, year) not in seen, "ms": round((t1 - t0) * 1000, 1),
+                         "tile_responses": len(new),
+                         "callback_ms": round((cb[0] - t0) * 1000, 1) if cb else None,
+                         "first_tile_request_ms": round((min(new_req) - t0) * 1000, 1) if new_req else None,
+                         "last_tile_ms": round((max(t[0] for t in new) - t0) * 1000, 1) if new else None,
+                         "failed_tiles": len(bad)})
+            seen.add((layer, year))
+            if page.locator(".dash-dropdown-content, [role=listbox]").count():
+                page.keyboard.press("Escape")
+        browser.close()
+    first["console_errors"] = errors
+    return first, rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    shared = "--shared-cache" in argv
+    with tempfile.TemporaryDirectory(prefix="holocarbon-bench-atlas-") as cache_dir:
+        proc, base, t_start = _start_server(shared, cache_dir)
+        try:
+            first, rows = run(base)
+            rss = _rss_mib(proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    print(json.dumps({**first, "server_start_s": round(t_start, 2), "loadavg_1min": round(os.getloadavg()[0], 2),
+                      "server_cache": "shared (user's)" if shared else "fresh temporary"}), flush=True)
+    for r in rows:
+        print(json.dumps({"bench": "atlas_change_detail", **r}), flush=True)
+    times = [r["ms"] for r in rows]
+    by_kind = {}
+    for label, pred in (("year", lambda r: r["change"].startswith("year")),
+                        ("layer", lambda r: r["change"].startswith("layer")),
+                        ("first_visit", lambda r: r["first_visit"]), ("revisit", lambda r: not r["first_visit"])):
+        sel = [r["ms"] for r in rows if pred(r)]
+        if sel:
+            by_kind[label] = {"n": len(sel), "median_ms": round(statistics.median(sel), 1), "max_ms": max(sel)}
+    print(json.dumps({"bench": "atlas_control_change", **_stats(times), "budget_p95_ms": 1000, "by_kind": by_kind,
+                      "failed_tiles": sum(r["failed_tiles"] for r in rows),
+                      "note": "interaction -> raster source updated, all tiles of the view loaded, 2 frames drawn"}),
+          flush=True)
+    print(json.dumps({"bench": "atlas_server_memory", "rss_mib": round(rss, 1), "budget_rss_mib": 2048,
+                      "note": "server process (and children) after the run"}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
