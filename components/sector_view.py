@@ -38,6 +38,22 @@ def _gas_line(gases) -> str:
     return line + (" " + FGAS_SHORT if "F-gases" in gases else "")
 
 
+def _finite(v) -> bool:
+    return v is not None and bool(np.isfinite(v))
+
+
+def short(name: str, n: int = 48) -> str:
+    """A sector name cut to ``n`` characters (chart subtitles) [text]."""
+    return name if len(name) <= n else name[: n - 1].rstrip(" ,;") + "…"
+
+
+def fit_footnote(fig: go.Figure, left: int) -> go.Figure:
+    """Start the footnote at the figure's left edge rather than the plot's (wide left margins) [px]."""
+    if fig.layout.annotations:
+        fig.layout.annotations[0].xshift = -(left - 12)
+    return fig
+
+
 def _empty_figure(title: str, message: str, footnote: str, height: int = 420) -> go.Figure:
     """A figure whose plot area explains why there is nothing to show (never blank axes)."""
     fig = go.Figure()
@@ -69,7 +85,7 @@ def build_sector_ranking_figure(df: pd.DataFrame, sector_name: str, year: int, g
     top : int
         Bars shown [count].
     """
-    title = f"{sector_name}: emissions by {'MRIO region' if mrio else 'country'}, {year}"
+    title = f"Emissions by {'MRIO region' if mrio else 'country'}, {year}"
     foot = ((MRIO_SOURCE + "<br>" + method_text(meta or {})) if mrio else EDGAR_SOURCE) + "<br>" + _gas_line(gases)
     if df.empty:
         return _empty_figure(title, "No emissions to rank for this choice.", foot)
@@ -85,8 +101,9 @@ def build_sector_ranking_figure(df: pd.DataFrame, sector_name: str, year: int, g
     ))
     height = max(420, 150 + 22 * len(d))
     fig.update_layout(**base_layout(title, foot, height=height,
-                                    subtitle=f"World total {world:,.0f} Mt CO2e; largest {len(d)} of {len(df)}"))
+                                    subtitle=f"{short(sector_name)} · world {world:,.0f} Mt CO2e · largest {len(d)} of {len(df)}"))
     fig.update_layout(showlegend=False, margin=dict(l=190, r=50, t=70, b=120))
+    fit_footnote(fig, 190)
     fig.update_xaxes(title_text="Mt CO2e per year", tickformat=",.0f", rangemode="tozero",
                      range=[0, float(d["emissions_mt_co2e"].max()) * 1.14])
     fig.update_yaxes(automargin=True)
@@ -103,7 +120,7 @@ def build_sector_map_figure(df: pd.DataFrame, sector_name: str, year: int, gases
         ``code, name, emissions_mt_co2e, share_pct`` [—, text, Mt CO2e yr⁻¹, %]. Codes that are not countries
         (``BUNKERS``, ``ROW``) are left off the map.
     """
-    title = f"{sector_name}: where the emissions happen, {year}"
+    title = f"Where the emissions happen, {year}"
     foot = ((MRIO_SOURCE + "<br>" + method_text(meta or {}) + " Rest of the world (RoW) is not mapped.") if mrio
             else EDGAR_SOURCE + " Bunkers are not mapped.") + "<br>" + _gas_line(gases)
     d = df[df["code"].str.fullmatch(r"[A-Z]{3}") & ~df["code"].isin(["ROW"]) & (df["emissions_mt_co2e"] > 0)]
@@ -123,7 +140,7 @@ def build_sector_map_figure(df: pd.DataFrame, sector_name: str, year: int, gases
         colorbar=dict(title=dict(text="Mt CO2e<br>per year", font=dict(size=11)), tickvals=ticks,
                       ticktext=[f"{10 ** t:,.0f}" if t >= 0 else f"{10 ** t:g}" for t in ticks], len=0.75, thickness=12),
     ))
-    fig.update_layout(**base_layout(title, foot, height=440, subtitle="Logarithmic colour scale"))
+    fig.update_layout(**base_layout(title, foot, height=440, subtitle=f"{short(sector_name)} · logarithmic colour scale"))
     fig.update_layout(margin=dict(l=10, r=10, t=70, b=110))
     fig.update_geos(projection_type="natural earth", projection_rotation_lon=0, lonaxis_range=[-180, 180],
                     showframe=False, showcoastlines=False, showcountries=True, countrycolor="#d5dbe1",
@@ -143,8 +160,9 @@ def build_intensity_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",), m
     """
     meta = meta or {}
     year = meta.get("year", "")
-    title = f"{sector_name}: emission intensity of output by region, {year}"
-    foot = MRIO_SOURCE + "<br>" + method_text(meta) + " Intensity = emissions / gross output.<br>" + _gas_line(gases)
+    title = f"Emission intensity of output by region, {year}"
+    foot = (MRIO_SOURCE + "<br>" + method_text(meta) + "<br>Intensity = the sector's emissions / its gross output.<br>"
+            + _gas_line(gases))
     if df.empty:
         return _empty_figure(title, "No input–output table before 1995: no intensities for this year.", foot)
     d = df.sort_values("intensity_kg_per_usd", ascending=False)
@@ -157,9 +175,11 @@ def build_intensity_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",), m
     ))
     struct = meta.get("structure_year")
     fig.update_layout(**base_layout(title, foot, height=460,
-                                    subtitle=f"kg CO2e per USD of gross output (USD of {struct})" if struct else None))
+                                    subtitle=f"{short(sector_name)} · kg CO2e per USD of output (USD of {struct})"
+                                    if struct else short(sector_name)))
     fig.update_layout(showlegend=False, margin=dict(l=70, r=20, t=70, b=150))
-    fig.update_yaxes(title_text="kg CO2e per USD", tickformat=",.1f", rangemode="tozero")
+    fit_footnote(fig, 70)
+    fig.update_yaxes(title_text="kg CO2e per USD", rangemode="tozero")  # default ticks: 0.05 … 10 stay distinct
     fig.update_xaxes(title_text=None, tickangle=-90, tickfont=dict(size=10))
     return fig
 
@@ -177,8 +197,8 @@ def build_foreign_share_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",
     """
     meta = meta or dict(df.attrs)
     year = meta.get("year", "")
-    title = f"{sector_name}: share of emissions serving foreign final demand, {year}"
-    foot = MRIO_SOURCE + "<br>" + method_text(meta) + " Embodied flows f∘(L·Y), producer ≠ consumer region."
+    title = f"Share serving foreign final demand, {year}"
+    foot = MRIO_SOURCE + "<br>" + method_text(meta) + "<br>Embodied flows f∘(L·Y) to consuming regions ≠ the producer."
     if meta.get("approximation"):
         foot += "<br>EDGAR sector approximated by the WIOD sectors it maps to (households left out)."
     foot += "<br>" + _gas_line(gases)
@@ -195,13 +215,14 @@ def build_foreign_share_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",
     ))
     world = meta.get("world_share")
     fig.update_layout(**base_layout(title, foot, height=470,
-                                    subtitle=f"World: {100 * world:.1f} % (dashed line)" if world == world and
-                                    world is not None else None))
-    if world is not None and world == world:
+                                    subtitle=f"{short(sector_name)} · world {100 * world:.1f} % (dashed line)"
+                                    if _finite(world) else short(sector_name)))
+    if _finite(world):
         fig.add_hline(y=100 * world, line_dash="dash", line_color="#1f2933", line_width=1,
                       annotation_text=f"world {100 * world:.1f} %", annotation_position="top right",
                       annotation_font_size=11)
-    fig.update_layout(showlegend=False, margin=dict(l=70, r=20, t=70, b=160))
+    fig.update_layout(showlegend=False, margin=dict(l=70, r=20, t=70, b=170))
+    fit_footnote(fig, 70)
     fig.update_yaxes(title_text="% of the sector's emissions", ticksuffix=" %", range=[0, 100])
     fig.update_xaxes(title_text=None, tickangle=-90, tickfont=dict(size=10))
     return fig
@@ -218,7 +239,7 @@ def foreign_kpis(df: pd.DataFrame, sector_name: str) -> list[html.Div]:
     """KPI cards: world share for foreign final demand and the Mt CO2e behind it."""
     a = df.attrs
     share = a.get("world_share")
-    if df.empty or share is None or share != share:
+    if df.empty or not _finite(share):
         return [kpi("Serving foreign final demand (world)", "—", "no input–output table before 1995")]
     sub = "approximation via WIOD sectors" if a.get("approximation") else f"of {sector_name} emissions worldwide"
     return [

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.figures import SINK_COLOR, SOURCE_COLOR, base_layout
-from components.sector_view import _empty_figure, method_text
+from components.sector_view import _empty_figure, fit_footnote, method_text
 
 SOURCES = ("Sources: WIOD 2013 (Timmer et al. 2015, doi:10.1111/roie.12178); EDGAR 2024 GHG<br>"
            "(Crippa et al. 2024, JRC138862) allocated by JRC sector CO2 (Corsatea et al. 2019).")
@@ -108,7 +108,7 @@ def trade_matrix(flows: pd.DataFrame, top: int = N_MATRIX) -> pd.DataFrame:
     vol = d.groupby("producer")["emissions_mt_co2e"].sum().add(
         d.groupby("consumer")["emissions_mt_co2e"].sum(), fill_value=0).sort_values(ascending=False)
     keep = list(vol.index[:top])
-    lab = lambda s: s.where(s.isin(keep), OTHER)  # noqa: E731
+    lab = lambda s: s.where(s.isin(keep), OTHER)
     m = d.assign(p=lab(d["producer"]), c=lab(d["consumer"])).pivot_table(
         index="p", columns="c", values="emissions_mt_co2e", aggfunc="sum", fill_value=0.0)
     order = keep + ([OTHER] if len(vol) > top else [])
@@ -151,7 +151,9 @@ def build_trade_matrix_figure(flows: pd.DataFrame, names: dict, gases=("CO2",), 
     ))
     fig.update_layout(**base_layout(title, foot, height=620, subtitle=f"Largest {len(m) - 1 if OTHER in m.index else len(m)} "
                                     "regions by trade, Mt CO2e per year"))
-    fig.update_layout(margin=dict(l=80, r=20, t=70, b=150), plot_bgcolor="#f7f8fa")
+    fig.update_layout(margin=dict(l=80, r=20, t=70, b=200), plot_bgcolor="#f7f8fa")
+    fit_footnote(fig, 80)
+    fig.layout.annotations[0].yshift = -100  # below the rotated tick labels and the axis title
     fig.update_yaxes(title_text="Emitted in (producer)", autorange="reversed", tickfont=dict(size=10))
     fig.update_xaxes(title_text="Consumed in (final demand)", side="bottom", tickangle=-45, tickfont=dict(size=10))
     return fig
@@ -211,6 +213,7 @@ def build_net_trade_figure(table: pd.DataFrame, gases=("CO2",), meta: dict | Non
     fig.update_layout(**base_layout(title, foot, height=max(440, 160 + 22 * len(d)),
                                     subtitle="Net exporters right (emit for others), net importers left"))
     fig.update_layout(showlegend=False, margin=dict(l=190, r=40, t=70, b=120))
+    fit_footnote(fig, 190)
     fig.update_xaxes(title_text="Net exports of embodied emissions, Mt CO2e per year", tickformat=",.0f",
                      zeroline=True, zerolinecolor="#888", range=[-lim, lim])
     fig.update_yaxes(automargin=True)

@@ -1,0 +1,122 @@
+"""Trade: greenhouse-gas emissions embodied in trade between regions (producer → consumer of final demand)."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, callback, clientside_callback, dcc, html
+
+from components import runtime
+from components.controls import (
+    controls,
+    query_from_url,
+    query_from_values,
+    query_inputs,
+)
+from components.figures import graph
+from components.messages import error_notice, notice, user_message
+from components.trade_view import (
+    EMPTY_TEXT,
+    build_net_trade_figure,
+    build_sankey_figure,
+    build_trade_matrix_figure,
+    net_trade_list,
+    net_trade_table,
+)
+from engine.errors import PackError
+from engine.gwp import FGAS_NOTE
+
+PREFIX = "trade"
+SHOW = ("year", "gwp", "gases", "grouping", "members")
+PATH = "/trade"
+
+dash.register_page(__name__, path=PATH, name="Trade", order=50, title="Trade — Holocarbon",
+                   description="Emissions embodied in trade: who emits for whose final demand, as flows between "
+                               "regions or groups, and the net exporters and importers.")
+
+METHOD = ("Embodied flows f∘(L·Y): emissions of each producing region-sector (EDGAR 2024, allocated to the 35 "
+          "WIOD 2013 sectors by JRC sector CO2 shares) traced through the WIOD 2013 multi-regional input–output "
+          "table (L = (I − A)⁻¹) to the final demand Y of each consuming region. 1995–2011 use that year's table; "
+          "2012–2023 are a nowcast on the structure of 2011 with each region's final demand scaled by its GDP "
+          "volume. Countries outside WIOD's 40 are pooled in its rest of the world (RoW) for bilateral flows; "
+          "direct household emissions and international bunkers are not traded flows and are left out here.")
+SOURCES = ("Sources: WIOD 2013 (Timmer et al. 2015, Rev. Int. Econ. 23:575–605, doi:10.1111/roie.12178); EDGAR 2024 "
+           "GHG (Crippa et al. 2024, JRC138862); JRC WIOD environmental accounts (Corsatea et al. 2019, "
+           "doi:10.2760/024036).")
+
+
+def layout(**query):
+    q, problem = query_from_url(query)
+    return html.Div([
+        html.Div([
+            html.H1("Emissions embodied in trade"),
+            html.P("Who emits for whose consumption: greenhouse gases released in one region to make goods and "
+                   "services bought by households, governments and investors in another. Choose the year, the "
+                   "greenhouse-gas metric, the gases and how countries are grouped.", className="lead-small"),
+        ], className="page-head"),
+        notice(problem, "warning") if problem else None,
+        controls(PREFIX, q, show=SHOW),
+        dcc.Loading(html.Div(id="trade-body"), type="circle", delay_show=500),
+        html.Div([html.P(METHOD), html.P(SOURCES)], className="footnote", id="trade-method"),
+        dcc.Store(id="trade-search"),
+    ])
+
+
+def body(q, acc) -> list:
+    """The page body for a Query: charts, or the empty state before 1995."""
+    flows = acc.flows(q)
+    meta = dict(flows.attrs) | {"year": q.year}
+    if meta["method"] == "production-only":
+        return [notice(EMPTY_TEXT, "info", f"No trade flows for {q.year}. ")]
+    names = acc.names()
+    if q.grouping == "custom":
+        names = {**names, q.name: q.name}
+    table = net_trade_table(flows, names)
+    status = []
+    if meta["method"] == "nowcast":
+        status.append(notice(f"{q.year} is a nowcast: the structure of {meta['structure_year']} (WIOD 2013) with "
+                             f"the emissions of {q.year} and final demand scaled by GDP volume.", "info",
+                             "Structure of 2011. "))
+    if "F-gases" in q.gases:
+        status.append(html.P(FGAS_NOTE, className="footnote"))
+    return status + [
+        html.Div(graph(build_sankey_figure(flows, names, q.gases, meta), id="trade-sankey"), className="chart-card"),
+        html.Div(graph(build_trade_matrix_figure(flows, names, q.gases, meta), id="trade-matrix"),
+                 className="chart-card trade-wide"),
+        html.Div([
+            html.Div(graph(build_net_trade_figure(table, q.gases, meta), id="trade-net"), className="chart-card"),
+            html.Div(net_trade_list(table), className="chart-card net-card", id="trade-net-list"),
+        ], className="two-col"),
+    ]
+
+
+@callback(
+    Output("trade-body", "children"), Output("trade-search", "data"),
+    Output("hc-query", "data", allow_duplicate=True),
+    *query_inputs(PREFIX),
+    prevent_initial_call="initial_duplicate",
+)
+def update(*values):
+    """Thin: controls → Query → engine flows (cached per year) → pure builders."""
+    try:
+        q = query_from_values(*values)
+    except ValueError as exc:
+        return notice(user_message(exc), "warning", "Check the controls: "), dash.no_update, dash.no_update
+    acc = runtime.accounts()
+    if acc is None:
+        return error_notice(PackError(runtime.pack_error() or "the processed pack is not built")), \
+            dash.no_update, dash.no_update
+    try:
+        children = body(q, acc)
+    except Exception as exc:  # noqa: BLE001 — never a stack trace in the browser
+        return error_notice(exc), dash.no_update, dash.no_update
+    qs = q.to_query_string()
+    return children, {"path": PATH, "qs": qs}, qs
+
+
+clientside_callback(
+    """function(s){
+        if(!s || window.location.pathname !== s.path){ return; }
+        window.history.replaceState(null, '', s.path + (s.qs ? '?' + s.qs : ''));
+    }""",
+    Input("trade-search", "data"),
+)
