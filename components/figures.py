@@ -12,6 +12,19 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 GAS_COLORS = {"CO2": "#3b4a6b", "CH4": "#d98c2b", "N2O": "#5a9e6f", "F-gases": "#9a6fb0"}
 SOURCE_COLOR, SINK_COLOR = "#c4553b", "#2f7fb5"
 
+#: A light template with plotly_white's look (grids #EBF0F8 on white): the full plotly_white template costs
+#: ~30 ms per figure to copy, more than the data.
+LIGHT_TEMPLATE = {"layout": {
+    "paper_bgcolor": "white", "plot_bgcolor": "white",
+    "xaxis": {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "ticks": "",
+              "automargin": True},
+    "yaxis": {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "ticks": "",
+              "automargin": True},
+    "geo": {"bgcolor": "white", "landcolor": "#E5ECF6", "lakecolor": "white", "showlakes": True},
+    "colorway": ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692", "#B6E880"],
+    "hoverlabel": {"align": "left"},
+}}
+
 GRAPH_CONFIG = {
     "displaylogo": False,
     "topojsonURL": "/topojson/",  # local basemaps, never the CDN
@@ -30,7 +43,7 @@ def base_layout(title: str, footnote: str, height: int = 440, subtitle: str | No
         title_dict["subtitle"] = dict(text=subtitle, font=dict(size=12, color="#5f6b7a"))
     return dict(
         title=title_dict,
-        template="plotly_white",
+        template=LIGHT_TEMPLATE,
         font=dict(family=FONT, size=12, color="#1f2933"),
         height=height,
         margin=dict(l=60, r=20, t=70, b=110),

@@ -13,7 +13,7 @@ from components.atlas import build_atlas_figure
 from components.controls import controls, query_from_url, query_from_values, query_inputs
 from components.country_view import (build_bridge_figure, build_partners_figure, build_sector_gas_figure,
                                      build_series_figure, key_figures, map_view, partners)
-from components.figures import graph
+from components.figures import LIGHT_TEMPLATE, graph
 from components.messages import notice, user_message
 from engine.query import closest
 from engine.regions import NAMED_GROUPS, ROW
@@ -86,7 +86,7 @@ def layout(code: str | None = None, **query):
 def _empty():
     import plotly.graph_objects as go
 
-    return go.Figure().update_layout(template="plotly_white", height=80, margin=dict(l=0, r=0, t=0, b=0),
+    return go.Figure().update_layout(template=LIGHT_TEMPLATE, height=80, margin=dict(l=0, r=0, t=0, b=0),
                                      xaxis=dict(visible=False), yaxis=dict(visible=False))
 
 

@@ -1,0 +1,111 @@
+"""Benchmark: control change -> every chart of a page updated, in headless Debian chromium. JSON lines.
+
+For each page, toggles controls 20 times (a gas checkbox, the GWP metric) and measures the time from the click
+until every request it triggered (Dash callbacks, map tiles) has answered and the page has painted twice (two
+animation frames). Budget (DESIGN.md): 1 s p95.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ("/ledger?year=2015", "/country/CHN?year=2015", "/sector/c17?year=2010", "/trade?year=2010",
+         "/atlas?year=2015")
+N_CHANGES = 20
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _measure(page, action) -> float:
+    pending: set = set()
+
+    def on_req(r):
+        pending.add(r)
+
+    def on_done(r):
+        pending.discard(r)
+
+    page.on("request", on_req)
+    page.on("requestfinished", on_done)
+    page.on("requestfailed", on_done)
+    t0 = time.perf_counter()
+    action()
+    quiet_since = None
+    while True:
+        page.wait_for_timeout(10)
+        if pending:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.perf_counter()
+        elif time.perf_counter() - quiet_since > 0.12:
+            break
+        if time.perf_counter() - t0 > 20:
+            break
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    elapsed = quiet_since - t0 if quiet_since else time.perf_counter() - t0
+    page.remove_listener("request", on_req)
+    page.remove_listener("requestfinished", on_done)
+    page.remove_listener("requestfailed", on_done)
+    return elapsed * 1000
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    port = _port()
+    env = dict(os.environ, HOLOCARBON_PORT=str(port))
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                   args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            for path in PAGES:
+                page = b.new_page(viewport={"width": 1360, "height": 900})
+                page.goto(base + path, wait_until="networkidle")
+                prefix = path.strip("/").split("/")[0].split("?")[0]
+                times = []
+                for i in range(N_CHANGES):
+                    if i % 2 == 0:
+                        box = page.locator(f"#{prefix}-gases label", has_text="CH4")
+                        times.append(_measure(page, box.click))
+                    else:
+                        def pick(i=i):
+                            page.locator(f"#{prefix}-gwp").click()
+                            page.get_by_role("option", name=("AR6 GWP100" if i % 4 == 1 else "AR5 GWP100"),
+                                             exact=True).click()
+                        times.append(_measure(page, pick))
+                times.sort()
+                print(json.dumps({"bench": "page_control_change", "page": path, "n": len(times),
+                                  "median_ms": round(statistics.median(times)),
+                                  "p95_ms": round(times[max(0, int(0.95 * len(times)) - 1)]),
+                                  "max_ms": round(times[-1]), "budget_p95_ms": 1000}), flush=True)
+                page.close()
+            b.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()
