@@ -47,7 +47,7 @@ def controls(prefix: str, q: Query, show: tuple[str, ...] = FIELDS) -> html.Div:
             items.append(html.Div(comp, style={"display": "none"}))
 
     box("Year", dcc.Slider(id=f"{prefix}-year", min=YEAR_RANGE[0], max=YEAR_RANGE[1], step=1, value=q.year,
-                           marks=marks, tooltip={"placement": "bottom"}, updatemode="mouseup"), "year")
+                           marks=marks, updatemode="mouseup"), "year")
     box("Perspective", dcc.Dropdown(id=f"{prefix}-perspective", value=q.perspective, clearable=False,
                                     options=[{"label": PERSPECTIVE_LABELS[p], "value": p} for p in PERSPECTIVES]),
         "perspective")

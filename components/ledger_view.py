@@ -21,8 +21,8 @@ from components.figures import base_layout
 SOURCES = ("Sources: EDGAR 2024 (production); WIOD 2013 + JRC sector CO2 (MRIO); GCB 2024 (land-use change,<br>"
            "sinks); MODIS/Pan et al. 2011 land-sink attribution (modelled).")
 SOURCES_TEXT = SOURCES.replace("<br>", " ")
-HEADLINE_SOURCES = ("Sources: panoramic claim: CAS 2026 announcement (2022 GHG); GCB 2024 national files with<br>"
-                    "OWID processing (2022 CO2); Holocarbon: EDGAR 2024 + WIOD 2013 (structure of 2011).")
+HEADLINE_SOURCES = ("Sources: panoramic claim: CAS 2026 announcement (2022 GHG);<br>GCB 2024 national files, "
+                    "OWID processing (2022 CO2);<br>Holocarbon: EDGAR 2024 + WIOD 2013 (structure of 2011).")
 NO_IO_TABLE = ("No input–output table before 1995 (WIOD 2013 covers 1995–2011), so consumption, transfers and the "
                "panoramic account are not estimated for {year}.")
 
@@ -41,6 +41,8 @@ NAMED_GROUPS = ("EU27", "G7", "G20", "BRICS", "OECD")
 NON_MAP = ("BUNKERS", "OTHER")
 SEQUENTIAL = "YlOrRd"
 DIVERGING = "RdBu_r"  # blue = negative (net exporter of embodied emissions / net sink), red = positive
+#: Diverging bar colours with no white middle (a small adjustment stays visible).
+DIVERGING_BARS = [[0.0, "#08519c"], [0.5, "#9ecae1"], [0.5, "#fcae91"], [1.0, "#a50f15"]]
 ABS_UNIT, PC_UNIT = "Mt CO2e", "t CO2e per person"
 
 
@@ -227,9 +229,9 @@ def build_ledger_map(frame: pd.DataFrame, perspective: str, per_capita: bool, ye
     title = f"{PERSPECTIVE_TITLES[shown]}, {year}" + (" — per person" if per_capita else "")
     subtitle = ("No consumption account before 1995: production shown" if fallback
                 else "Click a country for its page")
-    fig.update_layout(**base_layout(title, map_footnote(perspective, per_capita, method, structure_year, year,
-                                                        fallback, grouping), height=560, subtitle=subtitle))
-    fig.update_layout(margin=dict(l=10, r=10, t=70, b=120))
+    foot = map_footnote(perspective, per_capita, method, structure_year, year, fallback, grouping)
+    fig.update_layout(**base_layout(title, foot, height=640, subtitle=subtitle))
+    fig.update_layout(margin=dict(l=10, r=10, t=64, b=58 + 14 * (foot.count("<br>") + 1)))
     fig.update_geos(projection_type="natural earth", projection_rotation_lon=0, lonaxis_range=[-180, 180],
                     lataxis_range=[-58, 85], showframe=False, showcoastlines=False, showcountries=True,
                     countrycolor="#ffffff", showland=True, landcolor="#e6e9ed", showocean=True, oceancolor="#f4f8fb",
@@ -246,6 +248,7 @@ def empty_figure(title: str, message: str, footnote: str, height: int = 460) -> 
                        font=dict(size=13, color="#5f6b7a"), align="center")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
+    fig.update_layout(margin=dict(l=20, r=20, t=70, b=110))
     return fig
 
 
@@ -259,18 +262,21 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
     method, structure = _method_of(ledger)
     title = f"Consumption vs production, top {n} producers" + (f", {year}" if year else "")
     foot = ("Adjustment = consumption ÷ production − 1 [%]; "
-            f"{method_label(method, structure)}.<br>International bunkers are not a region and are left out.<br>"
-            + SOURCES)
+            f"{method_label(method, structure)}. International bunkers are<br>left out. † consumption shared "
+            "from the WIOD rest-of-the-world region by production.<br>" + SOURCES)
     if not has_consumption(ledger):
-        return empty_figure(title, NO_IO_TABLE.format(year=year or "this year").replace(", so", ",<br>so"), foot)
+        msg = NO_IO_TABLE.format(year=year or "this year").replace(" (WIOD", "<br>(WIOD").replace(", so", ",<br>so")
+        msg = msg.replace(" are not estimated", "<br>are not estimated")
+        return empty_figure(title, msg, f"{method_label(method, structure)}.<br>" + SOURCES, height=600)
     d = ledger[~ledger["region"].isin(NON_MAP) & ledger["adjustment_pct"].notna()]
     d = d.nlargest(n, "production_mt_co2e")
-    labels = [f"{nm} · {fmt(p, 0)} Mt" for nm, p in zip(d["name"], d["production_mt_co2e"])]
+    labels = [f"{nm}{' †' if row and n == 1 else ''} · {fmt(p, 0)} Mt"
+              for nm, p, row, n in zip(d["name"], d["production_mt_co2e"], d["row_share"], d["n_members"])]
     adj = d["adjustment_pct"].to_numpy(dtype=float)
     m = float(np.nanmax(np.abs(adj))) if len(adj) else 1.0
     fig = go.Figure(go.Bar(
         x=adj, y=labels, orientation="h",
-        marker=dict(color=adj, colorscale=DIVERGING, cmid=0.0, cmin=-m, cmax=m),
+        marker=dict(color=adj, colorscale=DIVERGING_BARS, cmid=0.0, cmin=-m, cmax=m),
         text=[fmt(a, 1, sign=True) + " %" for a in adj], textposition="outside", cliponaxis=False,
         customdata=np.column_stack([d["name"], d["production_mt_co2e"], d["consumption_mt_co2e"]]),
         hovertemplate=("<b>%{customdata[0]}</b><br>adjustment %{x:+,.1f} %<br>production %{customdata[1]:,.1f} "
@@ -278,10 +284,12 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
     ))
     fig.update_layout(**base_layout(title, foot, height=600,
                                     subtitle="Red: consumes more than it produces; blue: produces for others"))
-    fig.update_yaxes(autorange="reversed", automargin=True, title_text=None)
+    left = min(260, 30 + 6.6 * max(len(lb) for lb in labels))  # room for the region labels [px]
+    fig.update_yaxes(autorange="reversed", automargin=False, title_text=None)
     fig.update_xaxes(title_text="Adjustment, consumption vs production (%)", ticksuffix=" %", zeroline=True,
-                     zerolinecolor="#888", range=[-1.3 * m, 1.3 * m])
-    fig.update_layout(showlegend=False, margin=dict(l=60, r=30, t=70, b=120))
+                     zerolinecolor="#888", range=[-1.35 * m, 1.35 * m])
+    fig.update_layout(showlegend=False, margin=dict(l=left, r=30, t=70, b=130))
+    fig.layout.annotations[0].update(xshift=-(left - 12))  # the footnote starts under the labels
     return fig
 
 
@@ -301,21 +309,25 @@ def build_headline_figure(head: pd.DataFrame, year: int = 2022) -> go.Figure:
         fig.add_trace(go.Bar(
             x=head["name"], y=vals, name=label, marker_color=color,
             text=[fmt(v, 1, sign=True) if np.isfinite(v) else "" for v in vals], textposition="outside",
-            textfont=dict(size=9), cliponaxis=False,
+            textfont=dict(size=10), textangle=-90, cliponaxis=False,
             hovertemplate=f"%{{x}}<br>{label}: %{{y:+,.1f}} %<extra></extra>",
         ))
-    missing = [n for n, v in zip(head["name"], head["panoramic_claim_pct"]) if not np.isfinite(float(v))]
-    foot = ("Consumption vs production [%], " + str(year) + ". "
-            + (f"No published panoramic figure for {', '.join(missing)}." if missing else "")
+    missing = [c if c == "EU27" else n for c, n, v in zip(head["region"], head["name"], head["panoramic_claim_pct"])
+               if not np.isfinite(float(v))]
+    foot = ("Consumption vs production [%], " + str(year) + "."
+            + (f" No published panoramic figure for {' and '.join(missing)}." if missing else "")
             + "<br>" + HEADLINE_SOURCES)
-    fig.update_layout(**base_layout(f"Headline: who consumes more than it produces, {year}", foot, height=460,
+    fig.update_layout(**base_layout(f"Headline: who consumes more than it produces, {year}", foot, height=600,
                                     subtitle="Holocarbon beside the published panoramic claim and GCB"))
-    fig.update_layout(barmode="group", bargap=0.25,
+    fig.update_layout(barmode="group", bargap=0.25, uniformtext=dict(minsize=10, mode="show"),
                       legend=dict(orientation="h", y=-0.08, x=0, xanchor="left", yanchor="top", font=dict(size=11)),
                       margin=dict(l=60, r=20, t=70, b=150))
-    fig.layout.annotations[0].update(yshift=-78)
+    fig.layout.annotations[0].update(yshift=-82)
+    vals = head[[c for c, _, _ in HEADLINE_SERIES]].to_numpy(dtype=float)
+    lo, hi = min(float(np.nanmin(vals)), 0.0), max(float(np.nanmax(vals)), 0.0)
+    pad = 0.22 * (hi - lo)  # room for the vertical value labels
     fig.update_yaxes(title_text="Adjustment vs production (%)", ticksuffix=" %", zeroline=True,
-                     zerolinecolor="#888")
+                     zerolinecolor="#888", range=[lo - pad if lo < 0 else 0, hi + pad])
     return fig
 
 
@@ -334,11 +346,11 @@ def headline_panel(head: pd.DataFrame) -> html.Div:
                                             "Panoramic claim (%)", "GCB 2024 CO2 (%)", "Why they differ")])
     notes = list(head.attrs.get("notes", []))
     return html.Div([
+        html.H3("Headline figures, 2022: Holocarbon beside the panoramic claim and the Global Carbon Budget"),
         html.Table([html.Thead(head_row), html.Tbody(rows)], className="table headline-table"),
-        html.P([html.Strong("Sources. "), "Panoramic claim: CAS 2026 announcement of 2022 GHG adjustments versus "
-                "IPCC production accounting (REFERENCES.md). GCB: Global Carbon Budget 2024 national "
-                "files (Friedlingstein et al. 2024, doi:10.18160/gcp-2024) as processed by Our World in Data "
-                "(OWID), CO2 only. " + " ".join(notes)], className="footnote"),
+        html.P([html.Strong("Sources. "), " ".join(notes) + " GCB 2024: Friedlingstein et al. 2024, "
+                "doi:10.18160/gcp-2024, national files as processed by Our World in Data (OWID)."],
+               className="footnote"),
     ], className="headline-panel")
 
 

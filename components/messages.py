@@ -17,8 +17,10 @@ def user_message(exc: BaseException) -> str:
         return f"A source file this view needs is not available. {exc}"
     if isinstance(exc, PackError):
         return f"The processed data pack is not available: {exc}"
-    if isinstance(exc, (HolocarbonError, ValueError, KeyError)):
-        return str(exc).strip("'\"")
+    if isinstance(exc, KeyError):  # str(KeyError('x')) is "'x'": show the key without the quotes
+        return str(exc.args[0]) if exc.args else "missing value"
+    if isinstance(exc, (HolocarbonError, ValueError)):
+        return str(exc)
     log.exception("unexpected error", exc_info=exc)
     return "Something went wrong while computing this view; the error has been logged."
 

@@ -333,9 +333,7 @@ class Grids:
         """Land CO2 uptake: the land-cover proxy of :mod:`engine.natural` scaled to the GCB land sink, positive =
         uptake [t CO2 cell⁻¹ yr⁻¹]."""
         def build():
-            shares = self.big.memo(self._key("land_weights"), lambda: (
-                lambda w: (w / w.sum()).ravel().astype(np.float32))(
-                natural.land_sink_cell_weights(self.pack.grid("modis_fractions_0p1"), LAT, RES, RES)), shared=False)
+            shares = self.pack.grid("proxy_land_sink_0p1").values.ravel()
             sink_t = natural.global_sinks(self.pack.table("gcb_global_budget"), year)["land_sink"] * 1e6
             flat = shares * np.float32(sink_t)
             return to_dataarray(flat.astype(np.float32), "land_sink", "t CO2 cell-1 yr-1",
@@ -349,9 +347,9 @@ class Grids:
         """National land-use-change CO2 (GCB model or mean) spread over forest + cropland area [t CO2 cell⁻¹ yr⁻¹]."""
         def build():
             s = self.accounts.luc(q.year, q.luc_model)
-            totals = pd.DataFrame({"code": s.index, "sector": "luc", "value_t": s.to_numpy() * 1e6})
-            flat, unplaced = downscale(self.context(), totals, {"luc": "forest_crop"})
-            return to_dataarray(flat.astype(np.float32), "luc", "t CO2 cell-1 yr-1", long_name=LAYER_TITLES["luc"],
+            flat, unplaced = downscale_arrays(self.context(), s.index.to_numpy(dtype=str),
+                                              {"forest_crop": s.to_numpy() * 1e6})
+            return to_dataarray(flat, "luc", "t CO2 cell-1 yr-1", long_name=LAYER_TITLES["luc"],
                                 year=q.year, luc_model=q.luc_model, unplaced_t=float(sum(unplaced.values())),
                                 method="GCB 2024 national land-use change spread over MODIS forest and cropland "
                                        "(modelled distribution)")

@@ -33,7 +33,7 @@ from engine.errors import PackError, SourceError
 from engine.registry import all_files, load_registry
 
 #: Bump when the pack's content or layout changes; part of the key.
-PACK_VERSION = "3"
+PACK_VERSION = "4"
 
 #: Reader modules (``engine.sources.<name>``) whose ``pack_items`` make up the pack, in build order.
 SOURCE_MODULES = (

@@ -581,4 +581,23 @@ def pack_items(settings: Settings | None = None, built: dict | None = None) -> d
     forest_crop = land_cover_area(fractions, ("forest", "cropland"), "proxy_forest_crop_0p1",
                                   "forest + cropland area (MODIS MCD12C1 2019; IGBP 1-5, 12 and half of 14)")
     return {"proxy_population_0p1": population, "proxy_power_0p1": power, "proxy_land_0p1": land,
-            "proxy_agriculture_0p1": agriculture, "proxy_forest_crop_0p1": forest_crop}
+            "proxy_agriculture_0p1": agriculture, "proxy_forest_crop_0p1": forest_crop,
+            "proxy_land_sink_0p1": land_sink_shares(fractions)}
+
+
+def land_sink_shares(fractions: xr.DataArray) -> xr.DataArray:
+    """Share of the global land sink in each 0.1° cell under :func:`engine.natural.land_sink_cell_weights` [1].
+
+    Stored in the pack so the ledger's attribution and the land-sink map use the same numbers without recomputing.
+    """
+    from engine.natural import land_sink_cell_weights
+
+    lat = np.asarray(fractions["lat"])
+    w = land_sink_cell_weights(fractions, lat, 0.1, 0.1)
+    shares = (w / w.sum()).astype(np.float32)
+    return xr.DataArray(shares, dims=("lat", "lon"), coords={"lat": fractions["lat"], "lon": fractions["lon"]},
+                        name="proxy_land_sink_0p1",
+                        attrs={"units": "1", "source": SOURCE_ID,
+                               "long_name": "share of the global land sink per cell (land-cover proxy)",
+                               "method": "MODIS 2019 forest + 0.3 x savanna fractions x Pan et al. (2011) biome "
+                                         "densities x cell area, normalised to 1"})

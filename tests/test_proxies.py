@@ -12,7 +12,7 @@ from engine.errors import SourceMissingError
 from engine.gridmath import grid_centres
 
 ITEMS = ("proxy_population_0p1", "proxy_power_0p1", "proxy_land_0p1", "proxy_agriculture_0p1",
-         "proxy_forest_crop_0p1")
+         "proxy_forest_crop_0p1", "proxy_land_sink_0p1")
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +66,12 @@ def test_cell_index_vectorised_and_edges():
 
 
 def test_items_form(items):
-    """Five float32 (lat, lon) grids on the 0.1 degree grid, with units, source and long_name."""
+    """Six float32 (lat, lon) grids on the 0.1 degree grid, with units, source and long_name."""
     assert set(items) == set(ITEMS)
     lat, lon = grid_centres(0.1)
     units = {"proxy_population_0p1": "persons cell-1", "proxy_power_0p1": "GWh cell-1 yr-1",
-             "proxy_land_0p1": "1", "proxy_agriculture_0p1": "km2 cell-1", "proxy_forest_crop_0p1": "km2 cell-1"}
+             "proxy_land_0p1": "1", "proxy_agriculture_0p1": "km2 cell-1", "proxy_forest_crop_0p1": "km2 cell-1",
+             "proxy_land_sink_0p1": "1"}
     for name, da in items.items():
         assert isinstance(da, xr.DataArray) and da.name == name
         assert da.dims == ("lat", "lon") and da.shape == (1800, 3600) and da.dtype == np.float32
@@ -288,3 +289,15 @@ def test_pack_items_uses_built_items(settings, inputs, items):
 def test_pack_items_missing_sources(empty_settings):
     with pytest.raises(SourceMissingError, match="sources fetch"):
         proxies.pack_items(empty_settings)
+
+
+def test_land_sink_shares_sum_to_one_and_sit_in_forests(items):
+    """The stored land-sink shares are the engine.natural proxy normalised to 1; the Congo basin (0N 20E, evergreen
+    broadleaf) carries far more than the Sahara (23N 10E, barren)."""
+    from engine.proxies import cell_index
+
+    s = items["proxy_land_sink_0p1"].values.astype(np.float64)
+    assert s.sum() == pytest.approx(1.0, rel=1e-5) and s.min() >= 0
+    r1, c1 = cell_index(np.array([0.05]), np.array([20.05]))
+    r2, c2 = cell_index(np.array([23.05]), np.array([10.05]))
+    assert s[r1[0], c1[0]] > 1e-7 and s[r2[0], c2[0]] == 0

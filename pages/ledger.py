@@ -1,0 +1,180 @@
+"""Ledger: the panoramic ledger of every region — world map, sortable table, adjustment chart and the headline
+comparison with the published panoramic claim and the Global Carbon Budget."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, State, callback, clientside_callback, dash_table, dcc, html, no_update
+
+from components import runtime
+from components.controls import controls, page_search, query_from_url, query_from_values, query_inputs
+from components.figures import FONT, graph
+from components.ledger_view import (NO_IO_TABLE, TABLE_COLUMNS, build_adjustment_figure, build_headline_figure,
+                                    build_ledger_map, footnotes, has_consumption, headline_panel, map_frame,
+                                    needs_io_table, table_records)
+from components.messages import notice, user_message
+from engine import regions
+from engine.headline import HEADLINE_YEAR, headline
+
+dash.register_page(__name__, path="/ledger", name="Ledger", order=20,
+                   description="Production, consumption, transfers and the panoramic account of every country and "
+                               "group: world map, sortable table, and Holocarbon's 2022 figures beside the published "
+                               "panoramic claim and the Global Carbon Budget.")
+
+SCALES = ("absolute", "per_capita")
+SCALE_OPTIONS = [{"label": "Absolute (Mt CO2e)", "value": "absolute"},
+                 {"label": "Per capita (t CO2e per person)", "value": "per_capita"}]
+
+
+def layout(**query):
+    q, problem = query_from_url(query)
+    scale = query.get("scale", "absolute")
+    if scale not in SCALES:
+        problem = (problem or "") + f" scale must be one of {', '.join(SCALES)}; got {scale!r} (showing absolute)."
+        scale = "absolute"
+    return html.Div([
+        html.Div([
+            html.H1("Ledger"),
+            html.P("Who emits, and for whom: each region's production (territorial) emissions, the emissions its "
+                   "consumption causes anywhere in the world, the difference (net transfer), and the panoramic "
+                   "account that adds land-use change and subtracts the land sink attributed to it.",
+                   className="lead-small"),
+        ], className="page-head"),
+        notice(problem.strip(), "warning") if problem else None,
+        controls("ledger", q),
+        html.Div([
+            html.Label("Map values", htmlFor="ledger-scale"),
+            dcc.RadioItems(id="ledger-scale", options=SCALE_OPTIONS, value=scale, inline=True,
+                           className="checklist"),
+        ], className="ledger-scale"),
+        html.Div(id="ledger-notice"),
+        html.Div(dcc.Loading(graph(go.Figure(), id="ledger-map", style={"height": "640px"}), type="circle",
+                             delay_show=400), className="chart-card"),
+        html.Div([
+            html.Div(graph(go.Figure(), id="ledger-adjustment", style={"height": "600px"}), className="chart-card"),
+            html.Div(graph(go.Figure(), id="ledger-headline", style={"height": "600px"}), className="chart-card"),
+        ], className="two-col ledger-charts"),
+        html.Div(id="ledger-headline-notes", className="chart-card headline-card"),
+        html.H2("The full ledger"),
+        html.P("Sort by clicking a column header; filter by typing in the row under the headers (e.g. > 1000 or "
+               "China). Mt CO2e per year; land-use change and the land sink in Mt CO2 (sink positive = removal).",
+               className="lead-small"),
+        dash_table.DataTable(
+            id="ledger-table", columns=TABLE_COLUMNS, data=[], sort_action="native", filter_action="native",
+            sort_mode="single", page_action="native", page_size=25,
+            filter_options={"case": "insensitive", "placeholder_text": "filter…"},
+            style_table={"overflowX": "auto"},
+            style_header={"whiteSpace": "normal", "height": "auto", "fontWeight": 600, "backgroundColor": "#eef1f4",
+                          "lineHeight": "1.2", "fontSize": "0.8rem"},
+            style_cell={"fontFamily": FONT, "fontSize": "0.84rem", "padding": "0.3rem 0.5rem",
+                        "minWidth": "96px", "maxWidth": "200px", "whiteSpace": "normal", "lineHeight": "1.3",
+                        "height": "auto"},
+            style_cell_conditional=[{"if": {"column_id": c}, "textAlign": "left"}
+                                    for c in ("name", "region", "method_label", "row_flag")]
+            + [{"if": {"column_id": "name"}, "minWidth": "170px"},
+               {"if": {"column_id": "method_label"}, "minWidth": "200px"},
+               {"if": {"column_id": "region"}, "minWidth": "80px"}],
+            style_data_conditional=[
+                {"if": {"filter_query": "{transfer_mt_co2e} > 0", "column_id": "transfer_mt_co2e"}, "color": "#a3312a"},
+                {"if": {"filter_query": "{transfer_mt_co2e} < 0", "column_id": "transfer_mt_co2e"}, "color": "#22639a"},
+            ],
+        ),
+        html.Div(id="ledger-footnotes"),
+        dcc.Store(id="ledger-name", data=q.name),
+        dcc.Store(id="ledger-search"),
+        dcc.Location(id="ledger-go", refresh="callback-nav"),
+    ], className="ledger-page")
+
+
+def ledger_view(accounts, q, per_capita: bool):
+    """Engine calls and figure builders of one Query: (map, notice, table rows, adjustment figure, footnotes)."""
+    led = accounts.ledger(q)
+    fallback = needs_io_table(q.perspective) and not has_consumption(led)
+    shown = "production" if fallback else q.perspective
+    membership = regions.partition(accounts.year_frame(q.year)["codes"], q, accounts.mrio_regions())
+    frame = map_frame(led, membership, accounts.names(), shown, per_capita)
+    method, structure = led.attrs["method"], led.attrs["structure_year"]
+    fig = build_ledger_map(frame, q.perspective, per_capita, q.year, method, structure, q.grouping, fallback=fallback)
+    note = notice(NO_IO_TABLE.format(year=q.year) + " The map shows production (territorial) emissions instead; "
+                  "choose 1995 or later for consumption-based views.", "info", "No consumption account. ") \
+        if fallback else None
+    return fig, note, table_records(led), build_adjustment_figure(led), footnotes(led)
+
+
+@callback(
+    Output("ledger-map", "figure"), Output("ledger-notice", "children"), Output("ledger-table", "data"),
+    Output("ledger-adjustment", "figure"), Output("ledger-footnotes", "children"), Output("ledger-search", "data"),
+    Output("hc-query", "data", allow_duplicate=True),
+    *query_inputs("ledger"), Input("ledger-scale", "value"), State("ledger-name", "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, scale, name):
+    """Thin: parse the controls into a Query, call the engine, hand the results to the figure builders."""
+    skip = (no_update,) * 7
+    try:
+        q = query_from_values(year, gwp, gases, luc_model, grouping, members, perspective)
+        if q.grouping == "custom" and name:
+            q = q.replace(name=name)
+    except ValueError as exc:
+        return (no_update, notice(user_message(exc), "warning", "Cannot use these choices: "), *skip[2:])
+    accounts = runtime.accounts()
+    if accounts is None:
+        return (no_update, notice(runtime.pack_error() or "The processed data pack is not built.", "error",
+                                  "Cannot show the ledger: "), *skip[2:])
+    try:
+        fig, note, rows, adj, foot = ledger_view(accounts, q, scale == "per_capita")
+    except Exception as exc:  # engine errors become a notice, never a stack trace in the browser
+        return (no_update, notice(user_message(exc), "warning", "Cannot show this view: "), *skip[2:])
+    search = page_search(q, scale=None if scale == "absolute" else scale)
+    return fig, note, rows, adj, foot, search, q.to_query_string()
+
+
+@runtime.cache.memoize(timeout=24 * 3600)
+def _headline(pack_key: str, gwp: str) -> tuple[list[dict], list[str]]:
+    """Headline rows and notes for a GWP set (independent of every other control; cached per pack)."""
+    head = headline(runtime.accounts(), gwp)
+    return head.to_dict("records"), list(head.attrs.get("notes", []))
+
+
+def headline_frame(gwp: str) -> pd.DataFrame:
+    records, notes = _headline(runtime.accounts().pack.key, gwp)
+    head = pd.DataFrame(records)
+    head.attrs["notes"] = notes
+    return head
+
+
+@callback(Output("ledger-headline", "figure"), Output("ledger-headline-notes", "children"),
+          Input("ledger-gwp", "value"))
+def update_headline(gwp):
+    """The headline comparison for the chosen GWP set (2022, fixed regions)."""
+    if runtime.accounts() is None:
+        return no_update, notice(runtime.pack_error() or "The processed data pack is not built.", "error")
+    try:
+        head = headline_frame(gwp)
+    except Exception as exc:
+        return no_update, notice(user_message(exc), "warning", "Cannot show the headline comparison: ")
+    return build_headline_figure(head, HEADLINE_YEAR), headline_panel(head)
+
+
+# the address bar follows the controls without a reload (every view is a shareable link)
+clientside_callback(
+    """function(search){
+        if(!search || window.location.pathname.indexOf('/ledger') !== 0){ return; }
+        window.history.replaceState(null, '', window.location.pathname + search);
+    }""",
+    Input("ledger-search", "data"),
+)
+
+# a click on a country opens its page with the same choices
+clientside_callback(
+    """function(click, qs){
+        const pt = click && click.points && click.points[0];
+        const code = pt && (pt.location || (pt.customdata && pt.customdata[0]));
+        if(!code){ return window.dash_clientside.no_update; }
+        return '/country/' + encodeURIComponent(code) + (qs ? '?' + qs : '');
+    }""",
+    Output("ledger-go", "href"), Input("ledger-map", "clickData"), State("hc-query", "data"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,367 @@
+"""The Ledger page's figure builders (components/ledger_view.py) on the figure dict, and its callbacks called
+directly with the real pack.
+
+Published values: the CAS "panoramic" claim for 2022 (China −17.7 %, USA +15.2 %, Japan +7.2 %) and GCB 2024 with
+OWID processing for 2022 (China −9.2 %, USA +11.1 %, Japan +15.9 %, EU-27 +26.6 %, India −9.3 %) — REFERENCES.md,
+"The panoramic claim to reproduce and discuss" and "National CO2, production vs consumption-based".
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from components import ledger_view as lv
+from engine import regions
+from engine.headline import headline
+from engine.query import Query
+
+ALL_GASES = ["CO2", "CH4", "N2O", "F-gases"]
+
+
+# ---- fixtures ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def app(settings):
+    from app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+def ledger_page(app):
+    import pages.ledger as page
+
+    return page
+
+
+def _map_inputs(accounts, q: Query):
+    led = accounts.ledger(q)
+    membership = regions.partition(accounts.year_frame(q.year)["codes"], q, accounts.mrio_regions())
+    return led, membership
+
+
+def _map(accounts, q: Query, per_capita=False, shown=None, fallback=False) -> tuple[go.Figure, pd.DataFrame]:
+    led, membership = _map_inputs(accounts, q)
+    frame = lv.map_frame(led, membership, accounts.names(), shown or q.perspective, per_capita)
+    fig = lv.build_ledger_map(frame, q.perspective, per_capita, q.year, led.attrs["method"],
+                              led.attrs["structure_year"], q.grouping, fallback=fallback)
+    return fig, frame
+
+
+def _footnote(fig: go.Figure) -> str:
+    return fig.layout.annotations[0].text
+
+
+def _small_ledger(method="nowcast") -> pd.DataFrame:
+    """A factory ledger of four regions (values in Mt CO2e) for edge cases."""
+    d = pd.DataFrame({
+        "region": ["AAA", "BBB", "CCC", "BUNKERS"], "name": ["Aland", "Beland", "Celand", "International bunkers"],
+        "production_mt_co2e": [1000.0, 500.0, 10.0, 100.0], "consumption_mt_co2e": [800.0, 650.0, 12.0, 0.0],
+        "population": [1e8, 5e7, np.nan, np.nan], "n_members": [1, 1, 1, 1], "row_share": [False, True, False, False],
+        "method": method, "structure_year": 2011,
+    })
+    if method == "production-only":
+        d["consumption_mt_co2e"] = np.nan
+        d["structure_year"] = None
+    d["transfer_mt_co2e"] = d["consumption_mt_co2e"] - d["production_mt_co2e"]
+    d["adjustment_pct"] = 100 * d["transfer_mt_co2e"] / d["production_mt_co2e"]
+    d["panoramic_mt_co2e"] = d["consumption_mt_co2e"] - 50
+    for c in ("production", "consumption", "panoramic"):
+        d[f"{c}_t_per_capita"] = d[f"{c}_mt_co2e"] * 1e6 / d["population"]
+    d.attrs.update(method=method, structure_year=2011 if method != "production-only" else None,
+                   query={"year": "2022" if method != "production-only" else "1980"}, query_text="a query in words",
+                   notes=["note one", "note two"])
+    return d
+
+
+# ---- helpers ----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("value,kw,text", [
+    (1234.56, {}, "1,234.6"), (-1234.56, {"decimals": 0}, "−1,235"), (-0.04, {}, "0.0"),
+    (19.58, {"sign": True}, "+19.6"), (float("nan"), {}, "—"), (None, {}, "—"),
+])
+def test_fmt_thousands_minus_and_missing(value, kw, text):
+    assert lv.fmt(value, **kw) == text
+
+
+@pytest.mark.parametrize("method,structure,text", [
+    ("mrio", 2005, "MRIO (WIOD 2013 table of 2005)"), ("nowcast", 2011, "nowcast (structure of 2011)"),
+    ("production-only", None, "production only (no input–output table before 1995)"),
+])
+def test_method_label(method, structure, text):
+    assert lv.method_label(method, structure) == text
+
+
+# ---- map --------------------------------------------------------------------------------------------------------
+def test_consumption_map_is_iso3_choropleth_with_log_colour_bar(accounts):
+    fig, frame = _map(accounts, Query(year=2022, perspective="consumption"))
+    assert len(fig.data) == 1
+    tr = fig.data[0]
+    assert tr.type == "choropleth" and tr.locationmode == "ISO-3"
+    assert {"CHN", "USA", "DEU", "BRA"} <= set(tr.locations)
+    assert "BUNKERS" not in set(tr.locations) and "OTHER" not in set(tr.locations)
+    assert "Mt CO2e" in tr.colorbar.title.text and "log scale" in tr.colorbar.title.text
+    assert "10,000" in tr.colorbar.ticktext and "1,000" in tr.colorbar.ticktext  # thousands separators
+    chn = list(tr.locations).index("CHN")
+    assert tr.z[chn] == pytest.approx(np.log10(frame.loc[frame.iso3 == "CHN", "value"].iloc[0]))
+    hover = tr.hovertext[chn]
+    assert re.search(r"Consumption: 1\d,\d{3}\.\d Mt CO2e", hover), hover
+    assert "click for the country page" in hover
+    assert fig.layout.geo.projection.rotation.lon == 0 and list(fig.layout.geo.lonaxis.range) == [-180, 180]
+    assert fig.layout.title.text == "Consumption-based emissions, 2022"
+    foot = _footnote(fig)
+    assert "nowcast (structure of 2011)" in foot
+    for src in ("EDGAR 2024", "WIOD 2013 + JRC", "GCB 2024", "MODIS/Pan et al. 2011", "modelled"):
+        assert src in foot, (src, foot)
+
+
+def test_row_countries_say_their_consumption_is_shared(accounts):
+    fig, _ = _map(accounts, Query(year=2010, perspective="consumption"))
+    tr = fig.data[0]
+    hover = dict(zip(tr.locations, tr.hovertext))
+    assert "shared from RoW by production" in hover["NGA"]  # Nigeria is inside WIOD's RoW
+    assert "shared from RoW" not in hover["DEU"]
+    fig_p, _ = _map(accounts, Query(year=2010, perspective="production"))
+    assert not any("shared from RoW" in h for h in fig_p.data[0].hovertext)  # production is not shared
+
+
+def test_transfer_map_diverges_around_zero(accounts):
+    fig, frame = _map(accounts, Query(year=2011, perspective="transfer"))
+    tr = fig.data[0]
+    assert tr.zmid == 0 and tr.zmin == -tr.zmax and tr.zmax > 0
+    assert tr.colorscale[0][1] != tr.colorscale[-1][1]  # two-sided scale
+    assert "Mt CO2e" in tr.colorbar.title.text and "clipped" in tr.colorbar.title.text
+    assert (frame["value"] < 0).any() and (frame["value"] > 0).any()
+    assert "Red: consumes more than it produces" in _footnote(fig)
+    assert "MRIO (WIOD 2013 table of 2011)" in _footnote(fig)
+
+
+def test_per_capita_map_units(accounts):
+    fig, frame = _map(accounts, Query(year=2022, perspective="production"), per_capita=True)
+    tr = fig.data[0]
+    assert "t CO2e" in tr.colorbar.title.text and "per person" in tr.colorbar.title.text
+    assert "per person" in fig.layout.title.text
+    usa = frame.set_index("iso3").loc["USA", "value"]
+    assert 10 < usa < 30  # t CO2e per person (EDGAR 2022: ~18)
+    assert "t CO2e per person" in dict(zip(tr.locations, tr.hovertext))["USA"]
+    tfig, _ = _map(accounts, Query(year=2022, perspective="transfer"), per_capita=True)
+    assert tfig.data[0].zmid == 0 and "per person" in tfig.data[0].colorbar.title.text
+
+
+def test_group_members_coloured_with_the_group_total(accounts):
+    q = Query(year=2022, perspective="consumption", grouping="EU27")
+    fig, frame = _map(accounts, q)
+    led = accounts.ledger(q).set_index("region")
+    eu = frame[frame["region"] == "EU27"]
+    assert len(eu) == 27 and np.allclose(eu["value"], led.loc["EU27", "consumption_mt_co2e"])
+    hover = dict(zip(fig.data[0].locations, fig.data[0].hovertext))
+    assert "EU27 total:" in hover["DEU"] and "Mt CO2e" in hover["DEU"] and "27 member countries" in hover["DEU"]
+    assert "EU27 total" not in hover["USA"]
+    assert "coloured with its region's total" in _footnote(fig)
+
+
+@pytest.mark.parametrize("grouping,code,label", [("continents", "FRA", "Europe total:"),
+                                                 ("mrio", "NGA", "WIOD RoW total:"),
+                                                 ("G20", "ARG", "G20 total:")])
+def test_other_groupings_name_the_region_in_hover(accounts, grouping, code, label):
+    fig, _ = _map(accounts, Query(year=2005, perspective="panoramic", grouping=grouping))
+    assert label in dict(zip(fig.data[0].locations, fig.data[0].hovertext))[code]
+
+
+def test_custom_group_hover(accounts):
+    q = Query(year=2005, grouping="custom", members=("FRA", "DEU"), name="Core", perspective="production")
+    fig, _ = _map(accounts, q)
+    hover = dict(zip(fig.data[0].locations, fig.data[0].hovertext))
+    assert "Core total:" in hover["FRA"] and "2 member countries" in hover["DEU"]
+
+
+def test_fallback_map_before_1995_shows_production_and_says_so(accounts):
+    q = Query(year=1980, perspective="consumption")
+    led = accounts.ledger(q)
+    assert not lv.has_consumption(led)
+    fig, frame = _map(accounts, q, shown="production", fallback=True)
+    assert len(frame) > 150 and fig.data[0].type == "choropleth"
+    assert fig.layout.title.text.startswith("Production (territorial) emissions, 1980")
+    assert "No consumption account before 1995" in fig.layout.title.subtitle.text
+    assert "No input–output table before 1995" in _footnote(fig)
+    assert "Production:" in fig.data[0].hovertext[0]
+
+
+def test_map_frame_drops_missing_values():
+    led = _small_ledger()
+    membership = pd.Series(["AAA", "BBB", "CCC", "BUNKERS"], index=["AAA", "BBB", "CCC", "BUNKERS"])
+    frame = lv.map_frame(led, membership, {}, "consumption", per_capita=True)
+    assert list(frame["iso3"]) == ["AAA", "BBB"]  # CCC has no population, bunkers are no country
+    assert frame.loc[0, "value"] == pytest.approx(8.0)  # 800 Mt / 1e8 persons = 8 t per person
+    t = lv.map_frame(led, membership, {}, "transfer", per_capita=True)
+    assert t.loc[0, "value"] == pytest.approx(-2.0)  # transfer per capita derived: −200 Mt / 1e8
+
+
+def test_panoramic_with_negative_values_diverges():
+    led = _small_ledger()
+    led.loc[2, "panoramic_mt_co2e"] = -40.0
+    membership = pd.Series(["AAA", "BBB", "CCC"], index=["AAA", "BBB", "CCC"])
+    frame = lv.map_frame(led, membership, {}, "panoramic", per_capita=False)
+    fig = lv.build_ledger_map(frame, "panoramic", False, 2022, "nowcast", 2011)
+    assert fig.data[0].zmid == 0 and "blue = net sink" in _footnote(fig)
+
+
+# ---- adjustment bars --------------------------------------------------------------------------------------------
+def test_adjustment_bars_top_20_by_production(accounts):
+    led = accounts.ledger(Query(year=2022))
+    fig = lv.build_adjustment_figure(led)
+    bar = fig.data[0]
+    assert bar.type == "bar" and bar.orientation == "h" and len(bar.y) == 20
+    assert bar.y[0].startswith("China · 15,") and "Mt" in bar.y[0]
+    assert not any(y.startswith("International bunkers") for y in bar.y)
+    top = led[~led.region.isin(["BUNKERS", "OTHER"])].nlargest(20, "production_mt_co2e")
+    assert np.allclose(bar.x, top["adjustment_pct"])
+    assert bar.marker.cmid == 0 and bar.marker.cmin == -bar.marker.cmax
+    assert "%" in fig.layout.xaxis.title.text and fig.layout.yaxis.autorange == "reversed"
+    assert "Mt CO2e" in bar.hovertemplate and "%" in bar.hovertemplate
+    assert any("†" in y for y in bar.y)  # RoW-shared countries are flagged
+    foot = _footnote(fig)
+    assert "nowcast (structure of 2011)" in foot and "EDGAR 2024" in foot and "† consumption shared" in foot
+
+
+def test_adjustment_empty_state_before_1995(accounts):
+    fig = lv.build_adjustment_figure(accounts.ledger(Query(year=1990)))
+    assert len(fig.data) == 0
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "No input–output table before 1995" in texts and "1990" in texts
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    assert "production only" in _footnote(fig)
+
+
+def test_adjustment_with_factory_ledger():
+    fig = lv.build_adjustment_figure(_small_ledger(), n=2)
+    assert list(fig.data[0].x) == pytest.approx([-20.0, 30.0])
+    assert fig.data[0].text == ("−20.0 %", "+30.0 %")
+    assert "Beland † · 500 Mt" in fig.data[0].y
+
+
+# ---- headline ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def head(accounts):
+    return headline(accounts)
+
+
+def test_headline_figure_has_four_series_and_published_values(head):
+    fig = lv.build_headline_figure(head)
+    assert [t.type for t in fig.data] == ["bar"] * 4 and fig.layout.barmode == "group"
+    names = [t.name for t in fig.data]
+    assert "Panoramic claim (CAS 2026), GHG" in names and "GCB 2024 / OWID, CO2" in names
+    claim = dict(zip(fig.data[2].x, fig.data[2].y))
+    assert claim["China"] == pytest.approx(-17.7) and claim["United States"] == pytest.approx(15.2)
+    assert claim["Japan"] == pytest.approx(7.2)
+    gcb = dict(zip(fig.data[3].x, fig.data[3].y))
+    assert gcb["China"] == pytest.approx(-9.2, abs=0.05) and gcb["India"] == pytest.approx(-9.3, abs=0.05)
+    assert gcb["European Union (27)"] == pytest.approx(26.6, abs=0.05)
+    assert "%" in fig.layout.yaxis.title.text and all("%" in t.hovertemplate for t in fig.data)
+    foot = _footnote(fig)
+    assert "CAS 2026" in foot and "GCB 2024" in foot and "OWID" in foot
+    assert "No published panoramic figure for EU27 and India" in foot
+
+
+def test_headline_panel_lists_reasons_and_sources(head):
+    panel = lv.headline_panel(head)
+    text = str(panel)
+    for bit in ("−17.7 %", "bunker fuel", "no published panoramic figure", "CAS 2026", "OWID",
+                "doi:10.18160/gcp-2024", "China", "India"):
+        assert bit in text, bit
+
+
+# ---- table and footnotes ------------------------------------------------------------------------------------------
+def test_table_columns_have_units_and_formats():
+    names = {c["id"]: c["name"] for c in lv.TABLE_COLUMNS}
+    assert names["production_mt_co2e"].endswith("(Mt CO2e)") and names["luc_mt_co2"].endswith("(Mt CO2)")
+    assert names["adjustment_pct"].endswith("(%)") and "(t CO2e/person)" in names["consumption_t_per_capita"]
+    fmt = next(c for c in lv.TABLE_COLUMNS if c["id"] == "production_mt_co2e")["format"].to_plotly_json()
+    assert fmt["specifier"] == ",.1f"
+    assert {"method_label", "row_flag", "name"} <= set(names)
+
+
+def test_table_records_real_ledger(accounts):
+    rows = lv.table_records(accounts.ledger(Query(year=2022)))
+    assert len(rows) > 200
+    chn = next(r for r in rows if r["region"] == "CHN")
+    assert chn["method_label"] == "nowcast (structure of 2011)" and chn["row_flag"] == ""
+    assert next(r for r in rows if r["region"] == "NGA")["row_flag"] == "yes, by production"
+    assert all(set(r) == {c["id"] for c in lv.TABLE_COLUMNS} for r in rows)
+    old = lv.table_records(accounts.ledger(Query(year=1980)))
+    assert all(r["consumption_mt_co2e"] is None for r in old)  # JSON null, never NaN
+    assert old[0]["method_label"].startswith("production only")
+
+
+def test_footnotes_name_query_method_notes_and_sources(accounts):
+    led = accounts.ledger(Query(year=2022, gases=("CO2", "F-gases")))
+    text = str(lv.footnotes(led))
+    assert led.attrs["query_text"] in text
+    assert "nowcast (structure of 2011)" in text and "F-gases are kept in AR5" in text
+    for src in ("EDGAR 2024", "WIOD 2013 + JRC", "GCB 2024", "MODIS/Pan et al. 2011"):
+        assert src in text
+
+
+# ---- callbacks, called directly -------------------------------------------------------------------------------------
+def test_ledger_callback_real_accounts(app, ledger_page):
+    with app.server.test_request_context():
+        fig, note, rows, adj, _, search, qs = ledger_page.update_ledger(
+            2022, "AR6", ALL_GASES, "mean", "EU27", "", "transfer", "per_capita", "Custom group")
+    assert note is None
+    assert fig.data[0].type == "choropleth" and fig.data[0].zmid == 0
+    assert any(r["region"] == "EU27" for r in rows)
+    assert adj.data[0].type == "bar"
+    assert "grouping=EU27" in search and "scale=per_capita" in search and search.startswith("?")
+    assert qs == Query(year=2022, gwp="AR6", grouping="EU27", perspective="transfer").to_query_string()
+    assert "scale" not in qs  # the session store holds only the Query
+
+
+def test_ledger_callback_before_1995(app, ledger_page):
+    with app.server.test_request_context():
+        fig, note, _, adj, _, search, _ = ledger_page.update_ledger(
+            1990, "AR5", ["CO2"], "mean", "countries", "", "panoramic", "absolute", None)
+    assert "No input–output table before 1995" in str(note)
+    assert fig.layout.title.text.startswith("Production (territorial) emissions, 1990")
+    assert len(adj.data) == 0 and "scale" not in search
+
+
+@pytest.mark.parametrize("args,message", [
+    ((2022, "AR5", [], "mean", "countries", "", "consumption", "absolute", None), "choose at least one gas"),
+    ((2022, "AR5", ALL_GASES, "mean", "custom", "", "consumption", "absolute", None), "type the ISO3 codes"),
+    ((2022, "AR5", ALL_GASES, "mean", "custom", "FRA,DEX", "consumption", "absolute", None), "unknown region"),
+], ids=["no-gas", "empty-custom", "unknown-code"])
+def test_ledger_callback_bad_input_gives_a_notice(app, ledger_page, args, message):
+    from dash import no_update
+
+    with app.server.test_request_context():
+        out = ledger_page.update_ledger(*args)
+    assert out[0] is no_update and out[2] is no_update and out[6] is no_update
+    assert message in str(out[1]) and "notice-warning" in str(out[1])
+
+
+def test_custom_group_keeps_its_name(app, ledger_page):
+    with app.server.test_request_context():
+        _, _, rows, _, _, search, _ = ledger_page.update_ledger(
+            2005, "AR5", ALL_GASES, "mean", "custom", "FRA,DEU", "production", "absolute", "Core")
+    assert any(r["name"] == "Core" for r in rows) and "name=Core" in search
+
+
+def test_headline_callback_cached_and_follows_gwp(app, ledger_page):
+    with app.server.test_request_context():
+        fig, panel = ledger_page.update_headline("AR5")
+        fig20, _ = ledger_page.update_headline("AR6-GWP20")
+        again, _ = ledger_page.update_headline("AR5")
+    assert fig.data[0].type == "bar" and "CAS 2026" in str(panel)
+    assert list(fig.data[0].y) == list(again.data[0].y)
+    assert list(fig.data[0].y) != list(fig20.data[0].y)  # the GHG adjustment depends on the metric
+    assert list(fig.data[2].y[:3]) == list(fig20.data[2].y[:3])  # the published claim does not
+
+
+def test_layout_bad_link_warns(app, ledger_page):
+    with app.server.test_request_context():
+        page = ledger_page.layout(year="1890", scale="nope")
+    text = str(page)
+    assert "The link had a value Holocarbon cannot use" in text and "scale must be one of" in text
