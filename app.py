@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 import dash
@@ -82,6 +83,15 @@ def _known(path: str, patterns) -> bool:
     return False
 
 
+def _warm(grids: Grids) -> None:
+    try:
+        grids.context()
+        grids.accounts.sink_shares()
+        grids.accounts.luc_table()
+    except Exception:  # warming is an optimisation; a failure shows up (with a message) when a page asks
+        log.exception("background warm-up failed")
+
+
 def create_app(settings: Settings | None = None, build_pack: bool = True) -> dash.Dash:
     """Create the Holocarbon Dash app.
 
@@ -121,6 +131,11 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
     accounts = Accounts(pack, TieredCache(shared=shared_backend)) if pack else None
     server.config["HOLOCARBON_ACCOUNTS"] = accounts
     server.config["HOLOCARBON_GRIDS"] = Grids(accounts) if accounts else None
+    if accounts is not None and os.environ.get("HOLOCARBON_WARM", "1") == "1":
+        # one-off per-process tables (grid context, sink shares) in the background: start-up is not delayed and
+        # the first map does not pay for them
+        threading.Thread(target=_warm, args=(server.config["HOLOCARBON_GRIDS"],), daemon=True,
+                         name="holocarbon-warm").start()
     app.layout = shell
     register_api(server)
     patterns = _path_patterns()

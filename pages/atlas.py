@@ -134,20 +134,21 @@ def _initial_figure(state: dict, view: dict | None):
 
 
 @callback(
-    Output("atlas-tiles", "data"), Output("atlas-legend", "children"), Output("atlas-note", "children"),
+    Output("atlas-legend", "children"), Output("atlas-note", "children"),
     Output("atlas-layer", "options"), Output("atlas-search", "data"), Output("atlas-sector", "disabled"),
     Input("atlas-layer", "value"), Input("atlas-sector", "value"), Input("atlas-gases", "value"),
     Input("atlas-gwp", "value"), Input("atlas-year", "value"),
 )
 def update_map(layer, sector, gases, gwp, year):
-    """Thin: parse the controls into a Query and hand the map its new tile URL (the figure itself is not resent)."""
+    """Thin: parse the controls into a Query; legend, notes and the shareable search (the tile URL is set in the
+    browser by the clientside callback below, so the map does not wait for this round trip)."""
     options = _layer_options(year)
     try:
         q = Query(year=year, gwp=gwp, gases=tuple(gases or ()))
     except ValueError as exc:
-        return no_update, no_update, notice(user_message(exc), "warning"), options, no_update, no_update
+        return no_update, notice(user_message(exc), "warning"), options, no_update, no_update
     if runtime.pack() is None:
-        return no_update, None, notice(user_message(RuntimeError(runtime.pack_error() or "")), "error"), options, \
+        return None, notice(user_message(RuntimeError(runtime.pack_error() or "")), "error"), options, \
             no_update, True
     tile_layer, params = _tile_params(layer, sector, q)
     note = [html.Strong(f"{year} · "), LAYER_SOURCES[layer]]
@@ -162,7 +163,7 @@ def update_map(layer, sector, gases, gwp, year):
     if sector != "all":
         search_params["sector"] = sector
     search = "?" + urlencode(search_params, safe=",")
-    return _tile_url(tile_layer, params), legend(tile_layer), note, options, search, layer not in ("emissions",)
+    return legend(tile_layer), note, options, search, layer not in ("emissions",)
 
 
 # keep the address bar in step with the controls and the map view, without reloading (shareable links)
@@ -188,6 +189,27 @@ def remember_view(relayout, view):
     view.update(lat=float(center.get("lat", view["lat"])), lon=float(center.get("lon", view["lon"])),
                 zoom=float(relayout.get("map.zoom", view["zoom"])))
     return view
+
+# The tile URL follows the controls in the browser at once (the server callback above only fills the legend and
+# notes); it mirrors _tile_params: defaults omitted, sector only for emissions, emissions when a layer has no data.
+clientside_callback(
+    """function(layer, sector, gases, gwp, year){
+        const ranges = {cdiac: [1990, 2013]};
+        const r = ranges[layer] || [1970, 2023];
+        const lay = (year >= r[0] && year <= r[1]) ? layer : 'emissions';
+        const order = ['CO2', 'CH4', 'N2O', 'F-gases'];
+        const g = order.filter(x => (gases || []).includes(x));
+        if(!g.length){ return window.dash_clientside.no_update; }
+        const p = ['year=' + year];
+        if(gwp && gwp !== 'AR5'){ p.push('gwp=' + encodeURIComponent(gwp)); }
+        if(g.length !== 4){ p.push('gases=' + g.join(',')); }
+        if(lay === 'emissions' && sector && sector !== 'all'){ p.push('sector=' + encodeURIComponent(sector)); }
+        return window.location.origin + '/tiles/' + lay + '/{z}/{x}/{y}.png?' + p.join('&');
+    }""",
+    Output("atlas-tiles", "data"),
+    Input("atlas-layer", "value"), Input("atlas-sector", "value"), Input("atlas-gases", "value"),
+    Input("atlas-gwp", "value"), Input("atlas-year", "value"),
+)
 
 # Swap the tile source of the existing map (no figure round trip) and make sure clicks reach the atlas-click store.
 # The graph element is looked up on every try: Dash replaces its placeholder when plotly finishes loading.
