@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from api.exports import bp as exports_bp
 from api.static import bp as static_bp
 from api.tiles import bp as tiles_bp
 
@@ -12,3 +13,4 @@ def register_api(server: Flask) -> None:
     """Attach every API blueprint to the Flask server."""
     server.register_blueprint(static_bp)
     server.register_blueprint(tiles_bp)
+    server.register_blueprint(exports_bp)

@@ -6,6 +6,7 @@ import dash
 from dash import dcc, html
 
 from components.controls import nav_sync_components
+from components.export_menu import share_button
 
 
 def nav_links() -> list:
@@ -26,6 +27,7 @@ def shell() -> html.Div:
                     [
                         dcc.Link([html.Span("◐", className="logo-mark"), " Holocarbon"], href="/", className="brand"),
                         html.Nav(nav_links(), className="nav"),
+                        share_button(),
                     ],
                     className="header-inner",
                 ),

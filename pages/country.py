@@ -13,6 +13,7 @@ from components.atlas import build_atlas_figure
 from components.controls import controls, query_from_url, query_from_values, query_inputs
 from components.country_view import (build_bridge_figure, build_partners_figure, build_sector_gas_figure,
                                      build_series_figure, key_figures, map_view, partners)
+from components.export_menu import export_menu
 from components.figures import LIGHT_TEMPLATE, graph
 from components.messages import notice, user_message
 from engine.query import closest
@@ -71,10 +72,15 @@ def layout(code: str | None = None, **query):
         dcc.Store(id="country-search"),
         html.Div(id="country-notice"),
         dcc.Loading(html.Div(id="country-cards"), type="dot", delay_show=300),
-        html.Div(graph(_empty(), id="country-series"), className="chart-card"),
-        html.Div([html.Div(graph(_empty(), id="country-sectors"), className="chart-card"),
-                  html.Div(graph(_empty(), id="country-bridge"), className="chart-card")], className="two-col"),
-        html.Div([html.Div(graph(_empty(), id="country-partners"), className="chart-card"),
+        html.Div([graph(_empty(), id="country-series"), export_menu("country-series", f"{name}: time series")],
+                 className="chart-card"),
+        html.Div([html.Div([graph(_empty(), id="country-sectors"),
+                            export_menu("country-sectors", f"{name}: sectors and gases")], className="chart-card"),
+                  html.Div([graph(_empty(), id="country-bridge"),
+                            export_menu("country-bridge", f"{name}: production to panoramic")],
+                           className="chart-card")], className="two-col"),
+        html.Div([html.Div([graph(_empty(), id="country-partners"),
+                            export_menu("country-partners", f"{name}: trading partners")], className="chart-card"),
                   html.Div([html.Div("Where it is emitted (atlas, 0.1°)", className="legend-title"),
                             dcc.Graph(id="country-map", figure=_empty(), config={"displaylogo": False},
                                       style={"height": "420px"}),

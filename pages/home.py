@@ -5,11 +5,13 @@ from dash import dcc, html
 
 from components import runtime
 from components.figures import build_budget_figure, build_world_ghg_figure, graph
+from components.export_menu import export_menu
 from components.messages import error_notice
 from engine import overview
 from engine.errors import PackError
 
 BUDGET_YEAR = 2023
+TITLES = {"world-ghg": "World greenhouse-gas emissions by gas", "budget": "Global carbon budget"}
 
 dash.register_page(__name__, path="/", name="Home", order=0,
                    description="What Holocarbon shows and where to start.")
@@ -46,7 +48,8 @@ def layout(**_query):
         try:
             if pack is None:
                 raise PackError(runtime.pack_error() or "not built")
-            charts.append(html.Div(graph(build(), id=f"home-{name}"), className="chart-card"))
+            charts.append(html.Div([graph(build(), id=f"home-{name}"),
+                                    export_menu(f"home-{name}", TITLES[name])], className="chart-card"))
         except Exception as exc:  # an unavailable source hides one chart, never the page
             charts.append(html.Div(error_notice(exc), className="chart-card", id=f"home-{name}-error"))
     return html.Div([

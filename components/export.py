@@ -1,0 +1,127 @@
+"""Rendering charts for reports: decorated figures as PNG/SVG/PDF (kaleido + Debian chromium), data as CSV/XLSX.
+
+Every exported figure carries its title, the Query in words, the method and sources footnote and a small
+Holocarbon credit. The XLSX has the data sheet and an ``about`` sheet (sources, licenses, method, notes, Query).
+Kaleido renders with the system chromium through one server per process, started on first use
+(:func:`ensure_kaleido`); geo charts use the local TopoJSON (``plotly.io.defaults.topojson``), never the CDN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import threading
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.charts import SOURCES, ChartOutput
+from engine.query import Query
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FIGURE_FORMATS = ("png", "svg", "pdf")
+WIDTH, HEIGHT = 1200, 720
+CREDIT = "Made with Holocarbon — open greenhouse-gas accounting from public data"
+
+
+class KaleidoRuntime:
+    """The process's kaleido server: started once, on the first export (never per export)."""
+
+    def __init__(self, topojson_dir: str | None):
+        self.topojson_dir = topojson_dir
+        self._lock = threading.Lock()
+        self._started = False
+
+    def ensure(self) -> None:
+        if self._started:
+            return
+        with self._lock:
+            if self._started:
+                return
+            import logging
+            import os
+
+            import kaleido
+
+            for noisy in ("kaleido", "choreographer"):  # their INFO lines flood the server log per export
+                logging.getLogger(noisy).setLevel(logging.WARNING)
+            import plotly.io as pio
+
+            os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
+            if self.topojson_dir:
+                pio.defaults.topojson = "file://" + self.topojson_dir.rstrip("/") + "/"
+            kaleido.start_sync_server(silence_warnings=True)
+            self._started = True
+
+
+def source_lines(out: ChartOutput) -> list[str]:
+    return [f"{SOURCES[k][0]} ({SOURCES[k][1]})" if k in SOURCES else k for k in out.sources]
+
+
+def decorate(out: ChartOutput, q: Query, params: dict | None = None) -> go.Figure:
+    """A copy of the chart's figure dressed for a report: title, Query in words, method, sources, credit."""
+    fig = go.Figure(out.figure)
+    where = ", ".join(f"{k} {v}" for k, v in (params or {}).items())
+    subtitle = q.describe() + (f" · {where}" if where else "")
+    fig.update_layout(title=dict(text=out.title, subtitle=dict(text=subtitle, font=dict(size=12, color="#5f6b7a")),
+                                 x=0.01, xanchor="left", font=dict(size=18)),
+                      width=WIDTH, height=HEIGHT, margin=dict(t=100, b=120 + 14 * len(out.sources)),
+                      legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom",
+                                  bgcolor="rgba(255,255,255,0)"))
+    lines = ["Method: " + out.method] + ["Source: " + s for s in source_lines(out)]
+    lines.append(f"{CREDIT} · {dt.date.today().isoformat()}")
+    annotations = [a for a in fig.layout.annotations if not (a.yref == "paper" and (a.y or 0) <= 0)]
+    annotations.append(dict(text="<br>".join(lines), showarrow=False, xref="paper", yref="paper", x=0, y=0,
+                            yshift=-48, xanchor="left", yanchor="top", align="left",
+                            font=dict(size=10, color="#5f6b7a")))
+    fig.update_layout(annotations=annotations)
+    if fig.layout.title.subtitle.text and any(t.type in ("bar", "scatter", "waterfall") for t in fig.data):
+        fig.update_layout(margin=dict(t=125))  # room for the legend row under the subtitle
+    return fig
+
+
+def figure_bytes(out: ChartOutput, fmt: str, q: Query, params: dict, runtime: KaleidoRuntime) -> bytes:
+    """PNG (2× scale), SVG or PDF of the decorated figure.
+
+    Raises
+    ------
+    ValueError
+        If the chart has no figure (data-only charts such as tables) or the format is not a figure format.
+    """
+    if fmt not in FIGURE_FORMATS:
+        raise ValueError(f"figure formats are {', '.join(FIGURE_FORMATS)}; got {fmt!r}")
+    if out.figure is None:
+        raise ValueError("this chart is a table: export it as csv or xlsx")
+    import plotly.io as pio
+
+    runtime.ensure()
+    return pio.to_image(decorate(out, q, params), format=fmt, width=WIDTH, height=HEIGHT,
+                        scale=2 if fmt == "png" else 1)
+
+
+def about_rows(out: ChartOutput, q: Query, params: dict) -> list[tuple[str, str]]:
+    rows = [("title", out.title), ("query", q.describe()), ("query string", q.to_query_string())]
+    rows += [(k, str(v)) for k, v in params.items()]
+    rows.append(("method", out.method))
+    rows += [("note", n) for n in out.notes]
+    rows += [("source", f"{SOURCES[k][0]}") for k in out.sources if k in SOURCES]
+    rows += [("license", f"{SOURCES[k][0]}: {SOURCES[k][1]}") for k in out.sources if k in SOURCES]
+    rows += [("generated", f"{CREDIT}, {dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}")]
+    return rows
+
+
+def csv_bytes(out: ChartOutput, q: Query, params: dict) -> bytes:
+    """The chart's data as CSV, preceded by ``#`` comment lines with the Query, method and sources."""
+    head = "".join(f"# {k}: {v}\n" for k, v in about_rows(out, q, params))
+    return (head + out.data.to_csv(index=False)).encode("utf-8")
+
+
+def xlsx_bytes(out: ChartOutput, q: Query, params: dict) -> bytes:
+    """Workbook with sheets ``data`` and ``about`` (sources, licenses, method notes, Query)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        out.data.to_excel(xw, sheet_name="data", index=False)
+        pd.DataFrame(about_rows(out, q, params), columns=["field", "value"]).to_excel(xw, sheet_name="about",
+                                                                                        index=False)
+    return buf.getvalue()
