@@ -59,3 +59,65 @@ def export(name: str, fmt: str):
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+@bp.get("/export/map.<fmt>")
+def export_map(fmt: str):
+    """The atlas view as a picture (png, pdf) or as data (nc: CF NetCDF, tif: GeoTIFF).
+
+    Parameters: ``layer``, ``sector``, the Query's ``year/gwp/gases/luc_model``, and the window as
+    ``bbox=west,south,east,north`` or the atlas ``view=lat,lon,zoom`` (default: the world).
+    """
+    import tempfile
+    from pathlib import Path
+
+    from engine.grid import LAYER_TITLES, LAYERS, SECTORS, write_netcdf
+    from engine.snapshot import bbox_from_view, geotiff_bytes, parse_bbox, picture_bytes, render_picture, window
+
+    kinds = {"png": "image/png", "pdf": "application/pdf", "nc": "application/x-netcdf", "tif": "image/tiff"}
+    if fmt not in kinds:
+        return bad_request(f"unknown map format {fmt!r}", list(kinds), status=404, error="not found")
+    grids = current_app.config.get("HOLOCARBON_GRIDS")
+    if grids is None:
+        return bad_request("the processed data pack is not available", status=503, error="unavailable")
+    args = request.args
+    layer = args.get("layer", "emissions")
+    if layer not in LAYERS:
+        return bad_request(f"unknown layer {layer!r}", LAYERS)
+    sector = args.get("sector", "all")
+    try:
+        if sector != "all" and sector not in SECTORS:
+            raise ValueError(f"sector must be 'all' or one of {', '.join(SECTORS)}; got {sector!r}")
+        q = Query.from_params({k: args[k] for k in ("year", "gwp", "gases", "luc_model") if k in args})
+        if "bbox" in args:
+            bbox = parse_bbox(args["bbox"])
+        elif "view" in args:
+            try:
+                lat, lon, zoom = (float(v) for v in args["view"].split(","))
+            except ValueError:
+                raise ValueError("view must be lat,lon,zoom") from None
+            bbox = bbox_from_view(lat, lon, zoom)
+        else:
+            bbox = (-180.0, -60.0, 180.0, 85.0)
+        da = window(grids.layer(layer, q, sector), bbox)
+    except ValueError as exc:
+        return bad_request(str(exc))
+    stem = f"holocarbon_{layer}_{q.year}"
+    if fmt in ("png", "pdf"):
+        title = LAYER_TITLES[layer] + (f" — {sector}" if layer == "emissions" and sector != "all" else "")
+        sources = ["Source: " + str(grids.layer(layer, q, sector).attrs.get("method", "")),
+                   "Boundaries: Natural Earth 1:50m (public domain)"]
+        img = render_picture(da, layer, title, q.describe() + f" · window {', '.join(f'{v:.1f}' for v in bbox)}",
+                             sources, outlines=grids.pack.geo("ne_countries_50m"))
+        data = picture_bytes(img, fmt)
+    elif fmt == "tif":
+        data = geotiff_bytes(da)
+    else:
+        with tempfile.TemporaryDirectory() as td:
+            path = Path(td) / "layer.nc"
+            write_netcdf(da, path)
+            data = path.read_bytes()
+    resp = Response(data, mimetype=kinds[fmt])
+    resp.headers["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

@@ -18,6 +18,11 @@
     catch (e) { return {title: "", intro: "", items: []}; }
   }
   document.addEventListener("click", function (ev) {
+    var m = ev.target.closest && ev.target.closest("a.export-map");
+    if (m) {  /* atlas snapshot: every parameter of the view, including layer, sector and the map window */
+      m.href = "/export/map." + m.dataset.fmt + window.location.search;
+      return;
+    }
     var a = ev.target.closest && ev.target.closest("a.export-link");
     if (a) {
       var q = currentQuery();

@@ -29,3 +29,11 @@ def share_button() -> html.Button:
     """Copy the current address (which holds every choice) to the clipboard."""
     return html.Button("Copy link", id="share-link", className="share-link", type="button",
                        title="Copy a link to exactly this view")
+
+
+def map_export_menu() -> html.Div:
+    """Atlas snapshot links: the current view as a picture (PNG, PDF) or as data (NetCDF, GeoTIFF)."""
+    kinds = (("png", "PNG"), ("pdf", "PDF"), ("nc", "NetCDF"), ("tif", "GeoTIFF"))
+    links = [html.A(label, href=f"/export/map.{fmt}", className="export-link export-map", **{"data-fmt": fmt},
+                    title=f"Download the current map view as {label}") for fmt, label in kinds]
+    return html.Div([html.Span("Export this view:", className="export-label"), *links], className="export-menu")

@@ -10,6 +10,7 @@ from flask import request
 
 from components import runtime
 from components.atlas import LAYER_OPTIONS, LAYER_SOURCES, build_atlas_figure, cell_panel, layer_available, legend
+from components.export_menu import map_export_menu
 from components.messages import notice, user_message
 from engine.grid import SECTORS
 from engine.query import GASES, GWP_LABELS, GWP_SETS, YEAR_RANGE, Query
@@ -96,6 +97,7 @@ def layout(**query):
                                         tooltip={"placement": "top"}),
                              className="year-slider"),
                 ], className="year-row"),
+                map_export_menu(),
                 dcc.Interval(id="atlas-interval", interval=1500, disabled=True),
                 html.Div(id="atlas-note", className="footnote"),
             ], className="atlas-main"),
