@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from api.briefing import bp as briefing_bp
 from api.exports import bp as exports_bp
 from api.static import bp as static_bp
 from api.tiles import bp as tiles_bp
@@ -14,3 +15,4 @@ def register_api(server: Flask) -> None:
     server.register_blueprint(static_bp)
     server.register_blueprint(tiles_bp)
     server.register_blueprint(exports_bp)
+    server.register_blueprint(briefing_bp)

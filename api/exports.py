@@ -17,17 +17,21 @@ from components.export import FORMATS, csv_bytes, figure_bytes, xlsx_bytes
 from engine.query import Query
 
 bp = Blueprint("holocarbon_exports", __name__)
+#: Page presentation parameters that may ride along in a page's query string; charts that do not use them ignore
+#: them (e.g. the ledger's per-capita toggle when exporting the ledger table).
+PAGE_ONLY = ("scale", "view", "layer")
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def render(name: str, fmt: str, args) -> tuple[bytes, str, str]:
     """(bytes, mimetype, filename) of one export; raises KeyError (unknown chart) or ValueError (bad input)."""
     spec = CHARTS[name]
-    params = {k: args[k] for k in spec.params if k in args}
+    params = {k: args[k] for k in (*spec.params, *spec.optional) if k in args}
     missing = [k for k in spec.params if k not in params]
     if missing:
         raise ValueError(f"chart {name!r} needs the parameter(s) {', '.join(missing)}")
-    query_args = {k: v for k, v in args.items() if k not in spec.params}
+    query_args = {k: v for k, v in args.items()
+                  if k not in spec.params and k not in spec.optional and k not in PAGE_ONLY}
     q = Query.from_params(query_args)
     acc = current_app.config.get("HOLOCARBON_ACCOUNTS")
     if acc is None:

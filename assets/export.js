@@ -7,7 +7,7 @@
   function currentQuery() {
     var q = window.location.search.replace(/^\?/, "");
     var parts = q ? q.split("&").filter(function (p) {
-      return !/^(layer|sector|view|scale)=/.test(p);
+      return !/^(layer|sector|view)=/.test(p);
     }) : [];
     var code = pathParam();
     if (code) { parts.push(code); }

@@ -38,6 +38,8 @@ class ChartOutput:
     method: str
     sources: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    #: What the chart depends on, in words, when it is not the Query (e.g. the home page's world charts).
+    query_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,9 @@ class ChartSpec:
     page : str
         Page path it lives on (for links back).
     params : tuple of str
-        Page parameters beyond the Query (e.g. ``("code",)``), validated by ``build``.
+        Required page parameters beyond the Query (e.g. ``("code",)``), validated by ``build``.
+    optional : tuple of str
+        Optional page parameters (e.g. ``("scale",)`` for the ledger map).
     build : callable
         ``build(accounts, query, params) -> ChartOutput``; raises ValueError for bad parameters.
     """
@@ -61,6 +65,7 @@ class ChartSpec:
     page: str
     build: Callable[..., ChartOutput]
     params: tuple[str, ...] = field(default=())
+    optional: tuple[str, ...] = field(default=())
 
 
 def _home_world(acc, q: Query, params: dict) -> ChartOutput:
@@ -70,7 +75,7 @@ def _home_world(acc, q: Query, params: dict) -> ChartOutput:
     data = overview.world_ghg_by_gas(acc.pack.table("edgar_ghg_by_sector"))
     return ChartOutput(build_world_ghg_figure(data), data, "World greenhouse-gas emissions by gas, 1970–2023",
                        "Sum of EDGAR countries and international bunkers, excl. LULUCF; AR5 GWP100 as published.",
-                       ("edgar",))
+                       ("edgar",), query_text="World, 1970–2023, all gases, AR5 GWP100 as published")
 
 
 def _home_budget(acc, q: Query, params: dict) -> ChartOutput:
@@ -80,7 +85,8 @@ def _home_budget(acc, q: Query, params: dict) -> ChartOutput:
     year = 2023  # the home page shows the latest budget year whatever the Query
     data = overview.global_budget(acc.pack.table("gcb_global_budget"), year)
     return ChartOutput(build_budget_figure(data, year), data, f"Global carbon budget {year}",
-                       "GCB 2024 global budget terms, GtC × 3.664; sinks negative.", ("gcb",))
+                       "GCB 2024 global budget terms, GtC × 3.664; sinks negative.", ("gcb",),
+                       query_text=f"World, {year}, CO2")
 
 
 def _country_code(acc, params: dict) -> str:
@@ -159,6 +165,277 @@ def _country_partners(acc, q: Query, params: dict) -> ChartOutput:
                        ("wiod", "jrc", "edgar"))
 
 
+# ---- ledger ---------------------------------------------------------------------------------------------------
+LEDGER_SOURCES = ("edgar", "wiod", "jrc", "gcb", "modis")
+LEDGER_SCALES = ("absolute", "per_capita")
+
+
+def _ledger_method(led: pd.DataFrame) -> str:
+    from components.ledger_view import method_label
+
+    return (f"{method_label(led.attrs['method'], led.attrs.get('structure_year'))}; "
+            "consumption f·L·y + h on WIOD 2013; panoramic = consumption + land-use change − attributed land sink "
+            "(modelled).")
+
+
+#: The ledger method in full (the about sheet and CSV header; figures quote the short :func:`_ledger_method`).
+LEDGER_METHOD_NOTE = ("Production: EDGAR 2024 by country, sector and gas. Consumption: E = f·L·y + h on the WIOD 2013 "
+                      "MRIO (41 regions × 35 sectors) with EDGAR emissions allocated by JRC sector CO2 shares; "
+                      "countries inside WIOD's rest of the world share its consumption in proportion to their "
+                      "production. Land-use change: GCB 2024; land sink attributed with MODIS 2019 × Pan et al. "
+                      "(2011) densities.")
+
+
+def _ledger_scale(params: dict) -> bool:
+    scale = str(params.get("scale") or "absolute")
+    if scale not in LEDGER_SCALES:
+        raise ValueError(f"scale must be one of {', '.join(LEDGER_SCALES)}; got {scale[:40]!r}")
+    return scale == "per_capita"
+
+
+def _ledger_map(acc, q: Query, params: dict) -> ChartOutput:
+    from components.ledger_view import (
+        PERSPECTIVE_COLUMNS,
+        PERSPECTIVE_TITLES,
+        build_ledger_map,
+        has_consumption,
+        map_frame,
+        needs_io_table,
+    )
+    from engine import regions
+
+    per_capita = _ledger_scale(params)
+    led = acc.ledger(q)
+    fallback = needs_io_table(q.perspective) and not has_consumption(led)
+    shown = "production" if fallback else q.perspective
+    membership = regions.partition(acc.year_frame(q.year)["codes"], q, acc.mrio_regions())
+    frame = map_frame(led, membership, acc.names(), shown, per_capita)
+    method, structure = led.attrs["method"], led.attrs["structure_year"]
+    fig = build_ledger_map(frame, q.perspective, per_capita, q.year, method, structure, q.grouping, fallback=fallback)
+    col = PERSPECTIVE_COLUMNS[shown][0].replace("_mt_co2e", "")
+    unit_col = f"{col}_t_co2e_per_person" if per_capita else f"{col}_mt_co2e"
+    data = frame.rename(columns={"value": unit_col, "iso3": "country_code", "country": "country_name",
+                                 "n_members": "region_member_countries", "row_share": "consumption_shared_from_row"})
+    notes = [f"Each country is shown with the value of its region ({q.grouping}); {unit_col} is the region's value."]
+    if fallback:
+        notes.append(f"No input–output table for {q.year}: production is shown instead of {q.perspective}.")
+    title = f"{PERSPECTIVE_TITLES[shown]}, {q.year}" + (" — per person" if per_capita else "")
+    return ChartOutput(fig, data, title, _ledger_method(led), LEDGER_SOURCES,
+                       tuple(notes + [LEDGER_METHOD_NOTE] + led.attrs["notes"]))
+
+
+def _ledger_adjustment(acc, q: Query, params: dict) -> ChartOutput:
+    from components.ledger_view import NON_MAP, build_adjustment_figure, method_label
+
+    led = acc.ledger(q)
+    d = led[~led["region"].isin(NON_MAP) & led["adjustment_pct"].notna()].nlargest(20, "production_mt_co2e")
+    data = d[["region", "name", "production_mt_co2e", "consumption_mt_co2e", "adjustment_pct", "row_share",
+              "n_members"]].reset_index(drop=True)
+    return ChartOutput(build_adjustment_figure(led), data, f"Consumption vs production, top 20 producers, {q.year}",
+                       "Adjustment = consumption ÷ production − 1 [%] for the 20 largest producers (bunkers left out); "
+                       + method_label(led.attrs["method"], led.attrs.get("structure_year")) + ".", LEDGER_SOURCES,
+                       (LEDGER_METHOD_NOTE, *led.attrs["notes"]))
+
+
+def _ledger_headline(acc, q: Query, params: dict) -> ChartOutput:
+    from components.ledger_view import build_headline_figure
+    from engine.headline import HEADLINE_YEAR, headline
+
+    head = headline(acc, q.gwp)  # fixed year and regions; only the GWP set follows the Query (as on the page)
+    return ChartOutput(build_headline_figure(head, HEADLINE_YEAR), head.reset_index(drop=True),
+                       f"Headline: who consumes more than it produces, {HEADLINE_YEAR}",
+                       f"Consumption vs production [%], {HEADLINE_YEAR}, {q.gwp} GWP100: Holocarbon (EDGAR 2024 + WIOD "
+                       "2013, structure of 2011) beside the panoramic claim and GCB 2024 (CO2).",
+                       ("edgar", "wiod", "jrc", "gcb", "owid", "claim"),
+                       tuple(head.attrs.get("notes", [])) + ("Only the GWP set of the Query applies to this chart.",))
+
+
+def _ledger_table(acc, q: Query, params: dict) -> ChartOutput:
+    from components.ledger_view import TABLE_COLUMNS, method_label
+
+    led = acc.ledger(q)
+    first = [c["id"] for c in TABLE_COLUMNS if c["id"] in led.columns]
+    data = led[first + [c for c in led.columns if c not in first]].copy()
+    data.insert(data.columns.get_loc("method") + 1, "method_label",
+                [method_label(m, None if pd.isna(s) else int(s)) for m, s in zip(data["method"],
+                                                                                  data["structure_year"])])
+    return ChartOutput(None, data.reset_index(drop=True), f"The full ledger, {q.year}", _ledger_method(led),
+                       LEDGER_SOURCES, (LEDGER_METHOD_NOTE, *led.attrs["notes"]))
+
+
+# ---- sector ---------------------------------------------------------------------------------------------------
+def _sector(params: dict, mrio_only: bool = False):
+    from engine.sectors import resolve_sector
+
+    sec = resolve_sector(params.get("code", ""))
+    if mrio_only and sec.kind != "mrio":
+        raise ValueError(f"this chart exists for the input–output sectors c1..c35 only; {sec.code!r} is an EDGAR "
+                         "sector")
+    return sec
+
+
+def _sector_sources(sec) -> tuple[str, ...]:
+    return ("edgar",) if sec.kind == "edgar" else ("wiod", "jrc", "edgar")
+
+
+def _sector_ranks(acc, q: Query, sec):
+    from engine import sectors
+
+    ranks = sectors.sector_emissions_by_region(acc, q, sec.code)
+    meta = dict(ranks.attrs)
+    if sec.kind == "mrio" and not meta.get("available", True):
+        raise ValueError(f"no input–output table before 1995: sector {sec.code} has no emissions for {q.year}; "
+                         "choose 1995–2023")
+    return ranks, meta
+
+
+def _sector_method(sec, meta: dict) -> str:
+    from components.sector_view import method_text
+
+    if sec.kind == "edgar":
+        return f"EDGAR 2024 production (territorial) emissions of the sector {sec.name!r}, by country."
+    return (f"EDGAR 2024 emissions allocated to WIOD sector {sec.code} by JRC sector CO2 shares, by MRIO region. "
+            + method_text(meta))
+
+
+def _sector_rank(acc, q: Query, params: dict) -> ChartOutput:
+    from components.sector_view import TOP_N, build_sector_ranking_figure
+
+    sec = _sector(params)
+    ranks, meta = _sector_ranks(acc, q, sec)
+    mrio = sec.kind == "mrio"
+    fig = build_sector_ranking_figure(ranks, sec.name, q.year, q.gases, mrio, meta)
+    return ChartOutput(fig, ranks.reset_index(drop=True),
+                       f"{sec.name}: emissions by {'MRIO region' if mrio else 'country'}, {q.year}",
+                       _sector_method(sec, meta), _sector_sources(sec),
+                       (f"The chart shows the largest {TOP_N}; the data has every {'region' if mrio else 'country'}.",))
+
+
+def _sector_map(acc, q: Query, params: dict) -> ChartOutput:
+    from components.sector_view import build_sector_map_figure
+
+    sec = _sector(params)
+    ranks, meta = _sector_ranks(acc, q, sec)
+    fig = build_sector_map_figure(ranks, sec.name, q.year, q.gases, sec.kind == "mrio", meta)
+    mapped = ranks["code"].str.fullmatch(r"[A-Z]{3}") & (ranks["code"] != "ROW") & (ranks["emissions_mt_co2e"] > 0)
+    return ChartOutput(fig, ranks[mapped].reset_index(drop=True), f"{sec.name}: where the emissions happen, {q.year}",
+                       _sector_method(sec, meta) + " Logarithmic colour scale.", _sector_sources(sec),
+                       ("Bunkers and the WIOD rest of the world are not mapped.",))
+
+
+def _sector_intensity(acc, q: Query, params: dict) -> ChartOutput:
+    from components.sector_view import build_intensity_figure, method_text
+    from engine import sectors
+
+    sec = _sector(params, mrio_only=True)
+    _sector_ranks(acc, q, sec)
+    inten = sectors.mrio_sector_intensity(acc, q, sec.code)
+    meta = dict(inten.attrs)
+    data = inten.sort_values("intensity_kg_per_usd", ascending=False, ignore_index=True)
+    return ChartOutput(build_intensity_figure(inten, sec.name, q.gases, meta), data,
+                       f"{sec.name}: emission intensity of output by region, {q.year}",
+                       f"Intensity = the sector's emissions ÷ its gross output (USD of {meta.get('structure_year')}). "
+                       + method_text(meta), ("wiod", "jrc", "edgar"))
+
+
+def _sector_foreign(acc, q: Query, params: dict) -> ChartOutput:
+    from components.sector_view import build_foreign_share_figure, method_text
+    from engine import sectors
+
+    sec = _sector(params)
+    _sector_ranks(acc, q, sec)
+    foreign = sectors.foreign_demand_share(acc, q, sec.code)
+    meta = dict(foreign.attrs)
+    data = foreign.sort_values("foreign_share", ascending=False, ignore_index=True)
+    data = data.assign(foreign_share_pct=100 * data["foreign_share"]).drop(columns="foreign_share")
+    notes = (meta["approximation"],) if meta.get("approximation") else ()
+    world = meta.get("world_share")
+    if world is not None and pd.notna(world):
+        notes += (f"World share: {100 * world:.1f} %.",)
+    return ChartOutput(build_foreign_share_figure(foreign, sec.name, q.gases, meta), data,
+                       f"{sec.name}: share serving foreign final demand, {q.year}",
+                       "Embodied flows f∘(L·Y) to final demand in other regions ÷ the sector's emissions. "
+                       + method_text(meta), ("wiod", "jrc", "edgar"), notes)
+
+
+# ---- trade ----------------------------------------------------------------------------------------------------
+TRADE_METHOD = "Embodied flows f∘(L·Y), producer → consumer of final demand. "
+TRADE_NOTE = ("EDGAR 2024 emissions allocated to the 35 WIOD 2013 sectors by JRC sector CO2 shares, traced through "
+              "L = (I − A)⁻¹ to the final demand Y of each consuming region; countries outside WIOD's 40 are pooled in "
+              "its rest of the world (RoW); direct household emissions and international bunkers are not traded "
+              "flows. 2012–2023: nowcast on the structure of 2011 with final demand scaled by GDP volume.")
+
+
+def _trade(acc, q: Query):
+    flows = acc.flows(q)
+    meta = dict(flows.attrs) | {"year": q.year}
+    if meta["method"] == "production-only":
+        raise ValueError(f"no input–output table before 1995: no trade flows for {q.year}; choose 1995–2023")
+    names = acc.names()
+    if q.grouping == "custom":
+        names = {**names, q.name: q.name}
+    return flows, meta, names
+
+
+def _trade_method(meta: dict) -> str:
+    from components.sector_view import method_text
+
+    return TRADE_METHOD + method_text(meta)
+
+
+def _trade_sankey(acc, q: Query, params: dict) -> ChartOutput:
+    from components.trade_view import N_SANKEY, build_sankey_figure, inter_regional
+
+    flows, meta, names = _trade(acc, q)
+    d = inter_regional(flows).head(N_SANKEY)
+    data = pd.DataFrame({"producer": d["producer"], "producer_name": [names.get(c, c) for c in d["producer"]],
+                         "consumer": d["consumer"], "consumer_name": [names.get(c, c) for c in d["consumer"]],
+                         "emissions_mt_co2e": d["emissions_mt_co2e"]})
+    return ChartOutput(build_sankey_figure(flows, names, q.gases, meta), data,
+                       f"Largest emission flows embodied in trade, {q.year}",
+                       _trade_method(meta) + f" The {N_SANKEY} largest flows between regions.",
+                       ("wiod", "jrc", "edgar"), (TRADE_NOTE,))
+
+
+def _matrix_for_print(fig: go.Figure) -> go.Figure:
+    """Horizontal column labels when they fit, so the x-axis title stays above the report footnote (the page tilts
+    them by 45° and moves its own footnote further down; decorate() puts the report footnote 48 px under the plot)."""
+    cols = [str(c) for c in (fig.data[0].x if fig.data and fig.data[0].x is not None else ())]
+    if cols and 6.5 * max(map(len, cols)) <= 1000 / len(cols):  # ~6.5 px per 10 px character, ~1000 px of plot
+        fig.update_xaxes(tickangle=0, title_standoff=6)
+    return fig
+
+
+def _trade_matrix(acc, q: Query, params: dict) -> ChartOutput:
+    from components.trade_view import N_MATRIX, build_trade_matrix_figure, trade_matrix
+
+    flows, meta, names = _trade(acc, q)
+    m = trade_matrix(flows)
+    long = m.stack(future_stack=True).rename("emissions_mt_co2e").reset_index() if not m.empty else \
+        pd.DataFrame(columns=["producer", "consumer", "emissions_mt_co2e"])
+    long = long[long["emissions_mt_co2e"].notna()]
+    data = pd.DataFrame({"producer": long["producer"], "producer_name": [names.get(c, c) for c in long["producer"]],
+                         "consumer": long["consumer"], "consumer_name": [names.get(c, c) for c in long["consumer"]],
+                         "emissions_mt_co2e": long["emissions_mt_co2e"]}).reset_index(drop=True)
+    return ChartOutput(_matrix_for_print(build_trade_matrix_figure(flows, names, q.gases, meta)), data,
+                       f"Who produces for whom: embodied emissions, {q.year}",
+                       _trade_method(meta) + f" {N_MATRIX} regions with the most trade; Other pools the rest.",
+                       ("wiod", "jrc", "edgar"), ("Domestic flows (producer = consumer) are left out.", TRADE_NOTE))
+
+
+def _trade_net(acc, q: Query, params: dict) -> ChartOutput:
+    from components.trade_view import build_net_trade_figure, net_trade_table
+
+    flows, meta, names = _trade(acc, q)
+    table = net_trade_table(flows, names)
+    return ChartOutput(build_net_trade_figure(table, q.gases, meta), table,
+                       f"Net exporters and importers of embodied emissions, {q.year}",
+                       _trade_method(meta) + " Net = exports − imports.", ("wiod", "jrc", "edgar"),
+                       ("The chart shows the 10 largest net exporters and importers; the data has every region.",
+                        ("Exports: emitted in the region for other regions' final demand; imports: emitted elsewhere "
+                         "for the region's final demand."), TRADE_NOTE))
+
+
 #: The registry (name -> spec), read-only after import: pages and the export routes read it. Every exportable chart
 #: of every page is listed here (add new charts to this tuple).
 CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
@@ -168,5 +445,16 @@ CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
     ChartSpec("country-sectors", "Country emissions by sector and gas", "/country", _country_sectors, ("code",)),
     ChartSpec("country-bridge", "Country production to panoramic", "/country", _country_bridge, ("code",)),
     ChartSpec("country-partners", "Country trading partners", "/country", _country_partners, ("code",)),
+    ChartSpec("ledger-map", "Ledger world map", "/ledger", _ledger_map, optional=("scale",)),
+    ChartSpec("ledger-adjustment", "Consumption vs production, largest producers", "/ledger", _ledger_adjustment),
+    ChartSpec("ledger-headline", "Headline comparison with the panoramic claim and GCB", "/ledger", _ledger_headline),
+    ChartSpec("ledger-table", "The full ledger (table)", "/ledger", _ledger_table),
+    ChartSpec("sector-rank", "Sector emissions by country or region", "/sector", _sector_rank, ("code",)),
+    ChartSpec("sector-map", "Sector emissions world map", "/sector", _sector_map, ("code",)),
+    ChartSpec("sector-intensity", "Sector emission intensity by region", "/sector", _sector_intensity, ("code",)),
+    ChartSpec("sector-foreign", "Sector share serving foreign final demand", "/sector", _sector_foreign, ("code",)),
+    ChartSpec("trade-sankey", "Largest emission flows embodied in trade", "/trade", _trade_sankey),
+    ChartSpec("trade-matrix", "Embodied emissions, producer × consumer", "/trade", _trade_matrix),
+    ChartSpec("trade-net", "Net exporters and importers of embodied emissions", "/trade", _trade_net),
 )}
 

@@ -63,7 +63,7 @@ def decorate(out: ChartOutput, q: Query, params: dict | None = None) -> go.Figur
     """A copy of the chart's figure dressed for a report: title, Query in words, method, sources, credit."""
     fig = go.Figure(out.figure)
     where = ", ".join(f"{k} {v}" for k, v in (params or {}).items())
-    subtitle = q.describe() + (f" · {where}" if where else "")
+    subtitle = (out.query_text or q.describe()) + (f" · {where}" if where else "")
     fig.update_layout(title=dict(text=out.title, subtitle=dict(text=subtitle, font=dict(size=12, color="#5f6b7a")),
                                  x=0.01, xanchor="left", font=dict(size=18)),
                       width=WIDTH, height=HEIGHT, margin=dict(t=100, b=120 + 14 * len(out.sources)),
@@ -71,11 +71,11 @@ def decorate(out: ChartOutput, q: Query, params: dict | None = None) -> go.Figur
                                   bgcolor="rgba(255,255,255,0)"))
     lines = ["Method: " + out.method] + ["Source: " + s for s in source_lines(out)]
     lines.append(f"{CREDIT} · {dt.date.today().isoformat()}")
-    annotations = [a for a in fig.layout.annotations if not (a.yref == "paper" and (a.y or 0) <= 0)]
-    annotations.append(dict(text="<br>".join(lines), showarrow=False, xref="paper", yref="paper", x=0, y=0,
-                            yshift=-48, xanchor="left", yanchor="top", align="left",
-                            font=dict(size=10, color="#5f6b7a")))
-    fig.update_layout(annotations=annotations)
+    old = [a for a in fig.layout.annotations if not (a.yref == "paper" and (a.y or 0) <= 0)]
+    footer = go.layout.Annotation(text="<br>".join(lines), showarrow=False, xref="paper", yref="paper", x=0, y=0,
+                                  yshift=-48, xanchor="left", yanchor="top", align="left",
+                                  font=dict(size=10, color="#5f6b7a"))
+    fig.layout.annotations = (*old, footer)  # assign, not update_layout: that merges lists by position
     if fig.layout.title.subtitle.text and any(t.type in ("bar", "scatter", "waterfall") for t in fig.data):
         fig.update_layout(margin=dict(t=125))  # room for the legend row under the subtitle
     return fig
@@ -96,12 +96,16 @@ def figure_bytes(out: ChartOutput, fmt: str, q: Query, params: dict, runtime: Ka
     import plotly.io as pio
 
     runtime.ensure()
-    return pio.to_image(decorate(out, q, params), format=fmt, width=WIDTH, height=HEIGHT,
-                        scale=2 if fmt == "png" else 1)
+    import warnings
+
+    with warnings.catch_warnings():  # plotly warns that kaleido options are ignored when a server is running
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        return pio.to_image(decorate(out, q, params), format=fmt, width=WIDTH, height=HEIGHT,
+                            scale=2 if fmt == "png" else 1)
 
 
 def about_rows(out: ChartOutput, q: Query, params: dict) -> list[tuple[str, str]]:
-    rows = [("title", out.title), ("query", q.describe()), ("query string", q.to_query_string())]
+    rows = [("title", out.title), ("query", out.query_text or q.describe()), ("query string", q.to_query_string())]
     rows += [(k, str(v)) for k, v in params.items()]
     rows.append(("method", out.method))
     rows += [("note", n) for n in out.notes]

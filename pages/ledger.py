@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, clientside_callback, dash_table
 
 from components import runtime
 from components.controls import controls, page_search, query_from_url, query_from_values, query_inputs
+from components.export_menu import export_menu
 from components.figures import FONT, graph
 from components.ledger_view import (NO_IO_TABLE, TABLE_COLUMNS, build_adjustment_figure, build_headline_figure,
                                     build_ledger_map, footnotes, has_consumption, headline_panel, map_frame,
@@ -50,11 +51,15 @@ def layout(**query):
                            className="checklist"),
         ], className="ledger-scale"),
         html.Div(id="ledger-notice"),
-        html.Div(dcc.Loading(graph(go.Figure(), id="ledger-map", style={"height": "640px"}), type="circle",
-                             delay_show=400), className="chart-card"),
+        html.Div([dcc.Loading(graph(go.Figure(), id="ledger-map", style={"height": "640px"}), type="circle",
+                              delay_show=400), export_menu("ledger-map", "Ledger world map")], className="chart-card"),
         html.Div([
-            html.Div(graph(go.Figure(), id="ledger-adjustment", style={"height": "600px"}), className="chart-card"),
-            html.Div(graph(go.Figure(), id="ledger-headline", style={"height": "600px"}), className="chart-card"),
+            html.Div([graph(go.Figure(), id="ledger-adjustment", style={"height": "600px"}),
+                      export_menu("ledger-adjustment", "Consumption vs production, top 20 producers")],
+                     className="chart-card"),
+            html.Div([graph(go.Figure(), id="ledger-headline", style={"height": "600px"}),
+                      export_menu("ledger-headline", "Headline: Holocarbon, the panoramic claim and GCB, 2022")],
+                     className="chart-card"),
         ], className="two-col ledger-charts"),
         html.Div(id="ledger-headline-notes", className="chart-card headline-card"),
         html.H2("The full ledger"),
@@ -81,6 +86,7 @@ def layout(**query):
                 {"if": {"filter_query": "{transfer_mt_co2e} < 0", "column_id": "transfer_mt_co2e"}, "color": "#22639a"},
             ],
         ),
+        export_menu("ledger-table", "The full ledger", figure=False),
         html.Div(id="ledger-footnotes"),
         dcc.Store(id="ledger-name", data=q.name),
         dcc.Store(id="ledger-search"),

@@ -18,6 +18,7 @@ from components.controls import (
     query_from_values,
     query_inputs,
 )
+from components.export_menu import export_menu
 from components.figures import graph
 from components.messages import error_notice, notice, user_message
 from components.sector_view import (
@@ -145,18 +146,23 @@ def body(sec, q, acc) -> list:
     if "F-gases" in q.gases:
         out.append(html.P(FGAS_NOTE, className="footnote"))
     out.append(html.Div([
-        html.Div(graph(build_sector_ranking_figure(ranks, sec.name, q.year, q.gases, mrio, meta),
-                       id="sector-ranking"), className="chart-card"),
-        html.Div(graph(build_sector_map_figure(ranks, sec.name, q.year, q.gases, mrio, meta), id="sector-map"),
+        html.Div([graph(build_sector_ranking_figure(ranks, sec.name, q.year, q.gases, mrio, meta),
+                        id="sector-ranking"), export_menu("sector-rank", f"{sec.name}: emissions by region")],
                  className="chart-card"),
+        html.Div([graph(build_sector_map_figure(ranks, sec.name, q.year, q.gases, mrio, meta), id="sector-map"),
+                  export_menu("sector-map", f"{sec.name}: world map")], className="chart-card"),
     ], className="two-col"))
     second = []
     if mrio:
         inten = sectors.mrio_sector_intensity(acc, q, sec.code)
-        second.append(html.Div(graph(build_intensity_figure(inten, sec.name, q.gases, dict(inten.attrs)),
-                                     id="sector-intensity"), className="chart-card"))
-    second.append(html.Div(graph(build_foreign_share_figure(foreign, sec.name, q.gases, dict(foreign.attrs)),
-                                 id="sector-foreign"), className="chart-card"))
+        second.append(html.Div([graph(build_intensity_figure(inten, sec.name, q.gases, dict(inten.attrs)),
+                                      id="sector-intensity"),
+                                export_menu("sector-intensity", f"{sec.name}: emission intensity")],
+                               className="chart-card"))
+    second.append(html.Div([graph(build_foreign_share_figure(foreign, sec.name, q.gases, dict(foreign.attrs)),
+                                  id="sector-foreign"),
+                            export_menu("sector-foreign", f"{sec.name}: share for foreign demand")],
+                           className="chart-card"))
     if not mrio and not foreign.empty:
         second.append(html.Div([notice(sectors.EDGAR_FOREIGN_NOTE, "info", "Approximation. "), _edgar_links(sec)],
                                className="chart-card"))

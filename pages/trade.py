@@ -12,6 +12,7 @@ from components.controls import (
     query_from_values,
     query_inputs,
 )
+from components.export_menu import export_menu
 from components.figures import graph
 from components.messages import error_notice, notice, user_message
 from components.trade_view import (
@@ -79,11 +80,15 @@ def body(q, acc) -> list:
     if "F-gases" in q.gases:
         status.append(html.P(FGAS_NOTE, className="footnote"))
     return status + [
-        html.Div(graph(build_sankey_figure(flows, names, q.gases, meta), id="trade-sankey"), className="chart-card"),
-        html.Div(graph(build_trade_matrix_figure(flows, names, q.gases, meta), id="trade-matrix"),
+        html.Div([graph(build_sankey_figure(flows, names, q.gases, meta), id="trade-sankey"),
+                  export_menu("trade-sankey", "Largest emission flows embodied in trade")], className="chart-card"),
+        html.Div([graph(build_trade_matrix_figure(flows, names, q.gases, meta), id="trade-matrix"),
+                  export_menu("trade-matrix", "Embodied emissions, producer × consumer")],
                  className="chart-card trade-wide"),
         html.Div([
-            html.Div(graph(build_net_trade_figure(table, q.gases, meta), id="trade-net"), className="chart-card"),
+            html.Div([graph(build_net_trade_figure(table, q.gases, meta), id="trade-net"),
+                      export_menu("trade-net", "Net exporters and importers of embodied emissions")],
+                     className="chart-card"),
             html.Div(net_trade_list(table), className="chart-card net-card", id="trade-net-list"),
         ], className="two-col"),
     ]

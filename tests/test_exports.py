@@ -1,0 +1,322 @@
+"""Every registered chart through ``GET /export/<chart>.<fmt>``: PNG/SVG/PDF decode and carry the title, the Query and
+the credit; CSV/XLSX carry the data with units in column names and the provenance; the 4xx contract; the registry and
+the pages' export menus agree.
+
+One Flask test client for the module (the kaleido server starts once, on the first figure export).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import statistics
+import time
+import unicodedata
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from components.charts import CHARTS, SOURCES
+from components.export import HEIGHT, WIDTH
+from engine.query import Query
+
+ROOT = Path(__file__).resolve().parents[1]
+YEAR = 2015
+#: Units a data column may carry in its name (every exported table needs at least one).
+UNIT_PATTERN = re.compile(r"(^|_)(mt_co2e?|gt_co2e?|gt_c|pct|kg_per_usd|t_per_capita|t_co2e_per_person|musd)$")
+
+
+def chart_params(name: str) -> dict:
+    """Page parameters for a chart: a country for country charts, an MRIO sector for sector charts."""
+    spec = CHARTS[name]
+    if "code" not in spec.params:
+        return {}
+    return {"code": "c17" if spec.page.startswith("/sector") else "CHN"}
+
+
+def url(name: str, fmt: str, **extra) -> str:
+    args = {"year": YEAR, **chart_params(name), **extra}
+    return f"/export/{name}.{fmt}?" + "&".join(f"{k}={v}" for k, v in args.items())
+
+
+@pytest.fixture(scope="module")
+def app(settings):
+    from app import create_app
+
+    old = os.environ.get("HOLOCARBON_WARM")
+    os.environ["HOLOCARBON_WARM"] = "0"  # no background warm-up thread competing with the exports
+    try:
+        yield create_app(settings)
+    finally:
+        if old is None:
+            os.environ.pop("HOLOCARBON_WARM", None)
+        else:
+            os.environ["HOLOCARBON_WARM"] = old
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def outputs(app):
+    """name -> ChartOutput built directly from the registry for the test Query (what the export must contain)."""
+    acc = app.server.config["HOLOCARBON_ACCOUNTS"]
+    assert acc is not None, "the processed pack is not available"
+    q = Query(year=YEAR)
+    return {name: spec.build(acc, q, chart_params(name)) for name, spec in CHARTS.items()}
+
+
+FIGURE_CHARTS = [n for n in sorted(CHARTS) if n != "ledger-table"]
+
+
+def _words(text: str) -> str:
+    """Whitespace-normalised text; NFKC undoes the PDF's typographic ligatures (ﬁ, ﬂ)."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _ok(resp, mimetype: str):
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    assert resp.mimetype == mimetype
+    assert resp.headers["Cache-Control"] == "no-store"
+    return resp.data
+
+
+# ---- the registry ---------------------------------------------------------------------------------------------
+def test_registry_covers_the_three_pages():
+    expected = {"ledger-map", "ledger-adjustment", "ledger-headline", "ledger-table", "sector-rank", "sector-map",
+                "sector-intensity", "sector-foreign", "trade-sankey", "trade-matrix", "trade-net"}
+    assert expected <= set(CHARTS)
+    for name in expected:
+        spec = CHARTS[name]
+        assert spec.page == "/" + name.split("-")[0] and spec.title
+
+
+def test_every_output_has_units_method_and_known_sources(outputs):
+    for name, out in outputs.items():
+        assert out.title and out.method, name
+        assert out.sources and set(out.sources) <= set(SOURCES), name
+        assert not out.data.empty, name
+        assert any(UNIT_PATTERN.search(c) for c in out.data.columns), (name, list(out.data.columns))
+        assert (out.figure is None) == (name == "ledger-table"), name
+        assert len("Method: " + out.method) <= 200, (name, "method too long for one footnote line")
+
+
+def test_every_export_menu_names_a_registered_chart_and_back():
+    """Pages and registry agree: menus only for registered charts, and every ledger/sector/trade chart has one."""
+    menus = {}
+    for page in ("ledger", "sector", "trade", "country", "home"):
+        src = (ROOT / "pages" / f"{page}.py").read_text()
+        menus[page] = re.findall(r'export_menu\(\s*"([a-z0-9-]+)"', src)
+    literal = {n for names in menus.values() for n in names}
+    assert literal <= set(CHARTS), literal - set(CHARTS)
+    for name, spec in CHARTS.items():
+        page = spec.page.strip("/")
+        if page in ("ledger", "sector", "trade"):
+            assert name in menus[page], f"{name} has no export menu on /{page}"
+    assert 'export_menu("ledger-table", "The full ledger", figure=False)' in (ROOT / "pages" / "ledger.py").read_text()
+
+
+# ---- figure formats for every chart -----------------------------------------------------------------------------
+@pytest.mark.parametrize("name", FIGURE_CHARTS)
+def test_png_svg_pdf(client, outputs, name):
+    title = outputs[name].title
+    png = _ok(client.get(url(name, "png")), "image/png")
+    img = Image.open(io.BytesIO(png))
+    img.load()
+    assert img.size == (WIDTH * 2, HEIGHT * 2)
+    resp = client.get(url(name, "svg"))
+    svg = _ok(resp, "image/svg+xml")
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    text = _words(" ".join(root.itertext()))
+    assert _words(title) in text and "Holocarbon" in text and "Source:" in text
+    query_text = outputs[name].query_text or str(YEAR)
+    assert _words(query_text) in text  # the Query in words (or what a world chart depends on)
+    pdf = _ok(client.get(url(name, "pdf")), "application/pdf")
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    ptext = _words(reader.pages[0].extract_text())
+    assert _words(title) in ptext and "Source" in ptext
+    filename = resp.headers["Content-Disposition"]
+    assert f'holocarbon_{name}' in filename and f"_{YEAR}.svg" in filename
+    if chart_params(name):
+        assert f"_{chart_params(name)['code']}_" in filename
+
+
+# ---- data formats for every chart -------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_csv_and_xlsx(client, outputs, name):
+    out = outputs[name]
+    q = Query(year=YEAR)
+    text = _ok(client.get(url(name, "csv")), "text/csv").decode("utf-8")
+    head = [line for line in text.splitlines() if line.startswith("#")]
+    assert f"# query: {out.query_text or q.describe()}" in head and f"# title: {out.title}" in head
+    assert any(line.startswith("# source: ") for line in head) and any(line.startswith("# method: ") for line in head)
+    data = pd.read_csv(io.StringIO(text), comment=None, skiprows=len(head))
+    assert list(data.columns) == list(out.data.columns)
+    assert any(UNIT_PATTERN.search(c) for c in data.columns)
+    assert len(data) == len(out.data)
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(_ok(client.get(url(name, "xlsx")),
+                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+                       read_only=True)
+    assert wb.sheetnames == ["data", "about"]
+    rows = list(wb["data"].iter_rows(values_only=True))
+    assert list(rows[0]) == list(out.data.columns) and len(rows) == len(out.data) + 1
+    about = {r[0]: r[1] for r in wb["about"].iter_rows(min_row=2, values_only=True)}
+    assert next(wb["about"].iter_rows(max_row=1, values_only=True)) == ("field", "value")
+    assert about["query"] == (out.query_text or q.describe()) and about["title"] == out.title
+    assert about["method"] == out.method
+    assert about["query string"] == q.to_query_string()
+    for key, value in chart_params(name).items():
+        assert about[key] == value
+
+
+def test_ledger_table_is_data_only(client):
+    r = client.get(url("ledger-table", "png"))
+    assert r.status_code == 400 and "csv or xlsx" in r.json["detail"]
+
+
+# ---- the exports are the view on screen -------------------------------------------------------------------------
+def test_ledger_exports_follow_the_query(app, client):
+    acc = app.server.config["HOLOCARBON_ACCOUNTS"]
+    q = Query(year=2011, gases=("CO2", "CH4"), grouping="G20", perspective="panoramic")
+    qs = q.to_query_string()
+    text = client.get(f"/export/ledger-table.csv?{qs}").get_data(as_text=True)
+    data = pd.read_csv(io.StringIO(text), comment="#")
+    led = acc.ledger(q)
+    assert len(data) == len(led) and "G20" in set(data["region"])  # the FULL ledger, grouped as on the page
+    assert data.set_index("region")["production_mt_co2e"].to_dict() == pytest.approx(
+        led.set_index("region")["production_mt_co2e"].to_dict())
+    assert "# query: " + q.describe() in text
+    m = pd.read_csv(io.StringIO(client.get(f"/export/ledger-map.csv?{qs}").get_data(as_text=True)), comment="#")
+    assert "panoramic_mt_co2e" in m.columns
+    assert set(m.loc[m["region"] == "G20", "country_code"]) >= {"CHN", "USA", "IND"}  # members share the group value
+    # before 1995 the map falls back to production, and says so
+    old = pd.read_csv(io.StringIO(client.get("/export/ledger-map.csv?year=1980").get_data(as_text=True)),
+                      comment="#")
+    assert "production_mt_co2e" in old.columns and "consumption_mt_co2e" not in old.columns
+
+
+def test_ledger_map_scale_parameter(app):
+    acc = app.server.config["HOLOCARBON_ACCOUNTS"]
+    build = CHARTS["ledger-map"].build
+    pc = build(acc, Query(year=2015), {"scale": "per_capita"})
+    assert "consumption_t_co2e_per_person" in pc.data.columns and "per person" in pc.title
+    assert "consumption_mt_co2e" in build(acc, Query(year=2015), {}).data.columns
+    with pytest.raises(ValueError, match="absolute, per_capita"):
+        build(acc, Query(year=2015), {"scale": "log"})
+
+
+def test_sector_and_trade_exports_match_the_engine(app, client):
+    from engine import sectors
+
+    acc = app.server.config["HOLOCARBON_ACCOUNTS"]
+    q = Query(year=2008, gases=("CO2",))
+    ranks = sectors.sector_emissions_by_region(acc, q, "c17")
+    d = pd.read_csv(io.StringIO(client.get(f"/export/sector-rank.csv?{q.to_query_string()}&code=C17")
+                                .get_data(as_text=True)), comment="#")
+    assert list(d["code"]) == list(ranks["code"])
+    assert d["emissions_mt_co2e"].to_numpy() == pytest.approx(ranks["emissions_mt_co2e"].to_numpy())
+    f = pd.read_csv(io.StringIO(client.get("/export/sector-foreign.csv?year=2008&code=c24").get_data(as_text=True)),
+                    comment="#")
+    assert f["foreign_share_pct"].between(0, 100).all()
+    # EDGAR sectors: rank, map and the (approximate) foreign share as on the page; no intensity
+    assert client.get("/export/sector-rank.csv?year=1980&code=power-industry").status_code == 200
+    assert client.get("/export/sector-foreign.csv?year=2008&code=power-industry").status_code == 200
+    r = client.get("/export/sector-intensity.csv?year=2008&code=power-industry")
+    assert r.status_code == 400 and "c1..c35" in r.json["detail"]
+    net = pd.read_csv(io.StringIO(client.get("/export/trade-net.csv?year=2008").get_data(as_text=True)), comment="#")
+    assert net["net_mt_co2e"].sum() == pytest.approx(0.0, abs=1e-6)
+    mat = pd.read_csv(io.StringIO(client.get("/export/trade-matrix.csv?year=2008&grouping=continents")
+                                  .get_data(as_text=True)), comment="#")
+    assert (mat["producer"] != mat["consumer"]).all() or "Other" in set(mat["producer"])
+    sankey = pd.read_csv(io.StringIO(client.get("/export/trade-sankey.csv?year=2008").get_data(as_text=True)),
+                         comment="#")
+    assert len(sankey) == 25 and sankey["emissions_mt_co2e"].is_monotonic_decreasing
+
+
+def test_no_io_table_before_1995_is_a_clear_400(client):
+    for path in ("/export/trade-sankey.png?year=1990", "/export/sector-rank.csv?year=1990&code=c17"):
+        r = client.get(path)
+        assert r.status_code == 400 and "before 1995" in r.json["detail"], path
+
+
+# ---- the error contract -----------------------------------------------------------------------------------------
+def test_unknown_chart_and_format_are_404(client):
+    r = client.get("/export/no-such-chart.png")
+    assert r.status_code == 404 and r.json["error"] == "not found"
+    assert set(r.json["allowed"]) == set(CHARTS)
+    r = client.get("/export/ledger-map.gif")
+    assert r.status_code == 404 and "png" in r.json["allowed"]
+
+
+def test_bad_year_missing_and_unknown_codes_are_400(client):
+    r = client.get("/export/ledger-map.png?year=1960")
+    assert r.status_code == 400 and "1970" in r.json["detail"] and "2023" in r.json["detail"]
+    assert client.get("/export/trade-net.csv?year=abc").status_code == 400
+    r = client.get("/export/country-series.csv")
+    assert r.status_code == 400 and "code" in r.json["detail"]
+    assert client.get("/export/sector-map.csv?year=2010").status_code == 400
+    r = client.get("/export/country-series.csv?code=CHX")
+    assert r.status_code == 400 and "did you mean" in r.json["detail"] and "CHN" in r.json["detail"]
+    r = client.get("/export/sector-rank.csv?code=c177")
+    assert r.status_code == 400 and "did you mean" in r.json["detail"]
+    r = client.get("/export/trade-net.csv?colour=red")
+    assert r.status_code == 400 and "unknown parameter" in r.json["detail"]
+
+
+@pytest.mark.parametrize("path", [
+    "/export/..%2f..%2fetc%2fpasswd.png",
+    "/export/..%2F..%2Fetc%2Fpasswd.csv",
+    "/export/../../etc/passwd.png",
+    "/export/%2e%2e/%2e%2e/etc/passwd.png",
+    "/export/ledger-map.png%00.csv",
+    "/export/country-series.csv?code=..%2f..%2fetc%2fpasswd",
+    "/export/sector-rank.csv?code=../../etc/passwd",
+])
+def test_path_traversal_is_never_200(client, path):
+    r = client.get(path)
+    assert r.status_code != 200
+    assert b"root:" not in r.data
+
+
+# ---- decoration and timing ----------------------------------------------------------------------------------------
+def test_decorate_keeps_the_charts_own_annotations(outputs):
+    """Only the page footnote is replaced; headers (Sankey) and reference-line labels (foreign share) stay put."""
+    from components.export import decorate
+
+    q = Query(year=YEAR)
+    for name, label in (("trade-sankey", "Emitted in (producer)"), ("sector-foreign", "world ")):
+        before = [a for a in outputs[name].figure.layout.annotations if label in (a.text or "")]
+        after = [a for a in decorate(outputs[name], q, chart_params(name)).layout.annotations
+                 if label in (a.text or "")]
+        assert len(before) == len(after) == 1, name
+        assert (after[0].y, after[0].yshift, after[0].yanchor) == (before[0].y, before[0].yshift, before[0].yanchor), \
+            name
+
+
+def test_one_chart_export_warm_within_budget(client, out_dir):
+    """A warm PNG export (kaleido server running, engine caches filled) takes about half a second; budget 1 s, asserted
+    with head-room for a loaded test machine."""
+    client.get(url("trade-net", "png"))
+    times = {}
+    for name in ("trade-net", "ledger-map", "sector-rank"):
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            assert client.get(url(name, "png")).status_code == 200
+            runs.append(time.perf_counter() - t0)
+        times[name] = statistics.median(runs)
+    (out_dir / "export_timings.txt").write_text("".join(f"{k}.png warm median {v:.3f} s\n" for k, v in times.items()))
+    assert max(times.values()) < 2.0, times
