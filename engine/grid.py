@@ -467,7 +467,10 @@ def cf_dataset(da: xr.DataArray) -> xr.Dataset:
 def write_netcdf(da: xr.DataArray, path) -> None:
     """Write one layer as CF-convention NetCDF (compressed)."""
     ds = cf_dataset(da)
-    ds.to_netcdf(path, engine="netcdf4", encoding={v: {"zlib": True, "complevel": 4} for v in ds.data_vars})
+    from engine.pack import NETCDF_LOCK
+
+    with NETCDF_LOCK:
+        ds.to_netcdf(path, engine="netcdf4", encoding={v: {"zlib": True, "complevel": 4} for v in ds.data_vars})
 
 
 # GASES and reweight_factors are re-exported for callers that build layer keys

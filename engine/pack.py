@@ -45,6 +45,9 @@ SOURCE_MODULES = (
 DERIVED_MODULES: tuple[str, ...] = ("proxies", "series")
 
 MANIFEST = "manifest.json"
+#: HDF5 (under netCDF4) is not thread-safe: every NetCDF read or write in the process takes this lock. A lock is
+#: a synchronisation primitive, not state: it holds no data.
+NETCDF_LOCK = threading.RLock()
 #: Everything a complete pack holds, in build order.
 PACK_MODULES = SOURCE_MODULES + DERIVED_MODULES
 
@@ -80,7 +83,8 @@ def _write_item(folder: Path, name: str, obj: Any) -> dict:
         fname, kind = f"{name}.nc", "grid"
         ds = obj.to_dataset(name=obj.name or name) if isinstance(obj, xr.DataArray) else obj
         encoding = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars}
-        ds.to_netcdf(folder / fname, engine="netcdf4", encoding=encoding)
+        with NETCDF_LOCK:
+            ds.to_netcdf(folder / fname, engine="netcdf4", encoding=encoding)
     elif isinstance(obj, dict) and all(isinstance(v, np.ndarray) for v in obj.values()):
         fname, kind = f"{name}.npz", "arrays"
         np.savez_compressed(folder / fname, **obj)
@@ -281,7 +285,7 @@ class Pack:
         import xarray as xr
 
         def _open(p, e):
-            with xr.open_dataset(p, engine="netcdf4") as ds:
+            with NETCDF_LOCK, xr.open_dataset(p, engine="netcdf4") as ds:
                 ds = ds.load()
             if e.get("var") and e["var"] in ds:
                 return ds[e["var"]]

@@ -15,6 +15,9 @@ import pytest
 from engine.config import Settings
 
 OUT_DIR = Path(os.environ.get("HOLOCARBON_TEST_OUT", Path(__file__).resolve().parent.parent / "test-output"))
+# Apps created inside the test process skip the background warm-up: tests read NetCDF files themselves, outside
+# the engine's NetCDF lock (HDF5 is not thread-safe). The browser tests' server subprocess warms up as in production.
+os.environ["HOLOCARBON_WARM"] = "0"
 
 
 @pytest.fixture(scope="session")

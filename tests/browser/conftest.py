@@ -38,7 +38,7 @@ def live_server(settings, out_dir):
     """Start ``python app.py`` on a free port; yield its base URL; stop it at the end."""
     port = _free_port()
     env = dict(os.environ, HOLOCARBON_DATA=str(settings.data_dir), HOLOCARBON_PORT=str(port),
-               HOLOCARBON_HOST="127.0.0.1")
+               HOLOCARBON_HOST="127.0.0.1", HOLOCARBON_WARM="1")
     log = open(out_dir / "server.log", "w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
