@@ -50,7 +50,7 @@ def main() -> None:
         ms, size = timed(f"/export/map.{fmt}?year=2020&bbox=-10,35,30,60")
         print(json.dumps({"bench": "export_map", "format": fmt, "ms": round(ms), "bytes": size}))
     rules = {r.rule for r in client.application.url_map.iter_rules()}
-    if "/briefing/export.pdf" in rules:
+    if "/briefing/export.<fmt>" in rules:
         items = [{"chart": n, "title": n, "query": f"year=2018&{e}".strip("&"), "note": "Bench note."}
                  for n, e in charts]
         ms, size = timed("/briefing/export.pdf", method="post",
