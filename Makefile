@@ -44,9 +44,14 @@ test: setup-dev chromium
 	$(BIN)/python -m engine pack build
 	$(BIN)/python -m pytest
 
-bench: setup-dev pack
+bench: setup-dev chromium pack
 	$(BIN)/python bench/pack.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/grid.py
+	$(BIN)/python bench/atlas.py
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/exports.py
 
 clean-pack:
 	rm -rf "$${HOLOCARBON_DATA:-$${XDG_CACHE_HOME:-$$HOME/.cache}/holocarbon}/pack"
