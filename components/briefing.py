@@ -17,6 +17,8 @@ figures as PNG ``data:`` images because their TopoJSON/tiles would otherwise be 
 
 from __future__ import annotations
 
+import warnings
+
 import base64
 import dataclasses
 import datetime as dt
@@ -343,7 +345,9 @@ def sources_figure(briefing: dict, resolved: list[Resolved]) -> go.Figure:
 def _pdf(fig: go.Figure) -> bytes:
     import plotly.io as pio
 
-    return pio.to_image(fig, format="pdf", width=PAGE_W, height=PAGE_H)
+    with warnings.catch_warnings():  # plotly: "kopts ignored when a kaleido server runs" (expected here)
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        return pio.to_image(fig, format="pdf", width=PAGE_W, height=PAGE_H)
 
 
 def pdf_bytes(accounts, runtime, briefing: dict) -> bytes:
@@ -424,7 +428,9 @@ def html_bytes(accounts, runtime, briefing: dict) -> bytes:
         parts.append(f"<section class=\"chart\" id=\"chart-{i}\">")
         if _is_geo(fig):
             runtime.ensure()
-            png = pio.to_image(fig, format="png", width=WIDTH, height=fig.layout.height or 720, scale=2)
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+                png = pio.to_image(fig, format="png", width=WIDTH, height=fig.layout.height or 720, scale=2)
             alt = _html.escape(r.output.title, quote=True)
             parts.append(f"<img alt=\"{alt}\" src=\"data:image/png;base64,{base64.b64encode(png).decode()}\">")
         else:

@@ -270,7 +270,7 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
         return empty_figure(title, msg, f"{method_label(method, structure)}.<br>" + SOURCES, height=600)
     d = ledger[~ledger["region"].isin(NON_MAP) & ledger["adjustment_pct"].notna()]
     d = d.nlargest(n, "production_mt_co2e")
-    labels = [f"{nm}{' †' if row and n == 1 else ''} · {fmt(p, 0)} Mt"
+    labels = [f"{nm if len(nm) <= 24 else nm[:23] + '…'}{' †' if row and n == 1 else ''} · {fmt(p, 0)} Mt"
               for nm, p, row, n in zip(d["name"], d["production_mt_co2e"], d["row_share"], d["n_members"])]
     adj = d["adjustment_pct"].to_numpy(dtype=float)
     m = float(np.nanmax(np.abs(adj))) if len(adj) else 1.0
