@@ -175,7 +175,7 @@ def scatter(ctx: GridContext, cell_values: np.ndarray, dtype=np.float64) -> np.n
 
 def downscale_arrays(ctx: GridContext, codes: np.ndarray, totals: dict[str, np.ndarray],
                      dtype=np.float32) -> tuple[np.ndarray, dict]:
-    """Array form of :func:`downscale`: ``totals`` maps proxy name -> national totals aligned on ``codes`` [t yr⁻¹].
+    """Spread national totals over cells: ``totals`` maps proxy name -> totals aligned on ``codes`` [t yr⁻¹].
 
     Returns the flat grid (``dtype``) and the unplaced totals of codes without cells.
     """
@@ -195,7 +195,7 @@ def downscale_arrays(ctx: GridContext, codes: np.ndarray, totals: dict[str, np.n
 
 
 def downscale(ctx: GridContext, totals: pd.DataFrame, proxy_of: dict[str, str]) -> tuple[np.ndarray, dict]:
-    """Spread national sector totals over cells.
+    """Spread national sector totals over cells (table form of :func:`downscale_arrays`, in float64).
 
     Parameters
     ----------
@@ -209,23 +209,10 @@ def downscale(ctx: GridContext, totals: pd.DataFrame, proxy_of: dict[str, str]) 
     (flat grid [t cell⁻¹ yr⁻¹], unplaced {code: t})
         Each entity's cells sum to its total exactly; totals of codes without cells are returned as unplaced.
     """
-    pos = ctx.entity_index()
-    n = len(ctx.codes)
-    has_cells = np.bincount(ctx.ent, minlength=n) > 0
-    vals = np.zeros(len(ctx.cells))
-    unplaced: dict[str, float] = {}
     t = totals.assign(proxy=totals["sector"].map(proxy_of))
-    for proxy, d in t.groupby("proxy"):
-        T = np.zeros(n)
-        for code, v in d.groupby("code")["value_t"].sum().items():
-            k = pos.get(code)
-            if k is None or not has_cells[k]:
-                if v:
-                    unplaced[code] = unplaced.get(code, 0.0) + float(v)
-            else:
-                T[k] += v
-        vals += T[ctx.ent] * ctx.norm[proxy]
-    return scatter(ctx, vals), unplaced
+    per = t.pivot_table(index="code", columns="proxy", values="value_t", aggfunc="sum", fill_value=0.0)
+    codes = per.index.to_numpy(dtype=str)
+    return downscale_arrays(ctx, codes, {p: per[p].to_numpy() for p in per.columns}, dtype=np.float64)
 
 
 class Grids:

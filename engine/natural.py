@@ -27,7 +27,6 @@ import pandas as pd
 
 from engine.gridmath import cell_area_m2
 from engine.overview import C_TO_CO2
-from engine.query import LUC_MODELS
 
 #: Pan et al. (2011) Table 1 biome sinks [Pg C yr⁻¹] and areas [Mha] -> densities [t C ha⁻¹ yr⁻¹].
 BIOME_SINKS = {"boreal": (0.50, 1135.0), "temperate": (0.78, 767.0), "tropical": (1.19, 1392.0)}
@@ -71,26 +70,6 @@ def country_shares(weights: np.ndarray, raster: np.ndarray, index: pd.DataFrame)
     s = pd.Series(sums[index["index"].to_numpy()], index=index["iso3"].to_numpy()).groupby(level=0).sum()
     s = s[s > 0]
     return s / s.sum()
-
-
-def luc_by_country(luc: pd.DataFrame, year: int, model: str) -> pd.Series:
-    """National land-use-change emissions of one year [Mt CO2 yr⁻¹] for one GCB model or the mean of the four.
-
-    Raises
-    ------
-    ValueError
-        For an unknown model or a year outside the table.
-    """
-    if model not in LUC_MODELS:
-        raise ValueError(f"luc_model must be one of {', '.join(LUC_MODELS)}; got {model!r}")
-    d = luc[(luc["year"] == year) & ~luc["is_aggregate"]]
-    if d.empty:
-        raise ValueError(f"no GCB land-use change data for {year} ({luc['year'].min()}–{luc['year'].max()})")
-    if model != "mean":
-        d = d[d["model"] == model]
-        return d.groupby("iso3")["eluc_mt_co2"].sum()
-    per_model = d.pivot_table(index="iso3", columns="model", values="eluc_mt_co2", aggfunc="sum")
-    return per_model.mean(axis=1, skipna=True)
 
 
 def global_sinks(budget: pd.DataFrame, year: int) -> dict[str, float]:
