@@ -16,7 +16,8 @@ import threading
 from pathlib import Path
 
 import dash
-from flask import request
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from api import register_api
 from components.export import KaleidoRuntime
@@ -34,6 +35,8 @@ log = logging.getLogger("holocarbon")
 
 #: Paths served by Dash or Flask itself (never the 404 page).
 _INTERNAL = re.compile(r"^/(_dash-|_reload-hash|_favicon|assets/)")
+#: Machine routes: their errors (404, 405, 413, 500) are JSON ``{error, detail}``, never an HTML page.
+_MACHINE = re.compile(r"^/(api/|tiles/|export/|briefing/export|geo/|topojson/|health)")
 
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
@@ -141,6 +144,28 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
     app.layout = shell
     register_api(server)
     patterns = _path_patterns()
+
+    @server.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if not _MACHINE.match(request.path):
+            return exc
+        detail = {413: f"request body too large (at most {server.config['MAX_CONTENT_LENGTH'] // 1024} kB)",
+                  404: f"nothing at {request.path[:80]}"}.get(exc.code, exc.description)
+        resp = jsonify(error=(exc.name or "error").lower(), detail=detail)
+        resp.status_code = exc.code or 500
+        if exc.code == 405 and exc.valid_methods:
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)
+        return resp
+
+    @server.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return _http_error(exc)
+        log.exception("unexpected error answering %s", request.path[:200])
+        resp = jsonify(error="internal error",
+                       detail="something went wrong while answering; the error has been logged on the server")
+        resp.status_code = 500
+        return resp
 
     @server.after_request
     def _headers(response):

@@ -8,6 +8,7 @@ from api.briefing import bp as briefing_bp
 from api.exports import bp as exports_bp
 from api.static import bp as static_bp
 from api.tiles import bp as tiles_bp
+from api.v1 import bp as v1_bp
 
 
 def register_api(server: Flask) -> None:
@@ -16,3 +17,4 @@ def register_api(server: Flask) -> None:
     server.register_blueprint(tiles_bp)
     server.register_blueprint(exports_bp)
     server.register_blueprint(briefing_bp)
+    server.register_blueprint(v1_bp)

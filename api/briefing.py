@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from api.errors import bad_request
+from api.errors import bad_request, register_error_handlers
 from components.briefing import (
     MAX_BYTES,
     BriefingError,
@@ -22,6 +22,7 @@ from components.briefing import (
 )
 
 bp = Blueprint("holocarbon_briefing", __name__)
+register_error_handlers(bp)
 #: The HTML is sent as application/octet-stream: it is a download (attachment), and app.py turns any text/html
 #: response on a path that is not a page into a 404 (its friendly-404 rule).
 BUILDERS = {"pdf": (pdf_bytes, "application/pdf"), "html": (html_bytes, "application/octet-stream")}

@@ -11,12 +11,13 @@ import re
 
 from flask import Blueprint, Response, current_app, request
 
-from api.errors import bad_request
+from api.errors import bad_request, register_error_handlers
 from components.charts import CHARTS
 from components.export import FORMATS, csv_bytes, figure_bytes, xlsx_bytes
 from engine.query import Query
 
 bp = Blueprint("holocarbon_exports", __name__)
+register_error_handlers(bp)
 #: Page presentation parameters that may ride along in a page's query string; charts that do not use them ignore
 #: them (e.g. the ledger's per-capita toggle when exporting the ledger table).
 PAGE_ONLY = ("scale", "view", "layer")

@@ -2,24 +2,24 @@
 
 - ``GET /tiles/<layer>/<z>/<x>/<y>.png?<query>`` — 256 px Web-Mercator PNG; Query parameters as in page URLs
   plus ``sector`` for the emissions layer. ``Cache-Control`` and ``ETag`` (304 on ``If-None-Match``).
-- ``GET /api/v1/cell?layer=…&lat=…&lon=…&<query>`` — the cell's value, units, country and sector breakdown.
 - ``GET /geo/countries.geojson`` — country outlines (Natural Earth 1:110m) for the map.
-Bad layer, tile address or query -> 4xx JSON ``{error, detail, allowed}``, never a 500.
+Bad layer, tile address or query -> 4xx JSON ``{error, detail, allowed}``; a missing source -> 503 JSON; never a
+500. (Cell values and zonal statistics are in the REST API, :mod:`api.v1`.)
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 
 from flask import Blueprint, Response, current_app, request
 
-from api.errors import bad_request
+from api.errors import bad_request, register_error_handlers
 from engine.grid import LAYERS, SECTORS
 from engine.query import Query
 from engine.tiles import COLORMAPS, render_png, sample_tile
 
 bp = Blueprint("holocarbon_tiles", __name__)
+register_error_handlers(bp)
 _QUERY_KEYS = ("year", "gwp", "gases", "luc_model")
 
 
@@ -28,8 +28,7 @@ def _grids():
 
 
 def _parse(args) -> tuple[Query, str]:
-    extra = set(args) - set(_QUERY_KEYS) - {"sector", "layer", "lat", "lon", "grouping", "members", "name",
-                                            "perspective"}
+    extra = set(args) - set(_QUERY_KEYS) - {"sector", "layer", "grouping", "members", "name", "perspective"}
     if extra:
         raise ValueError(f"unknown parameter {sorted(extra)[0]!r}")
     params = {k: args[k] for k in _QUERY_KEYS if k in args}
@@ -67,28 +66,6 @@ def tile(layer: str, z: int, x: int, y: int):
     resp.headers["Cache-Control"] = "public, max-age=86400"
     resp.set_etag(etag)
     return resp
-
-
-@bp.get("/api/v1/cell")
-def cell():
-    grids = _grids()
-    if grids is None:
-        return bad_request("the processed data pack is not available", status=503, error="unavailable")
-    layer = request.args.get("layer", "emissions")
-    if layer not in LAYERS:
-        return bad_request(f"unknown layer {layer!r}", LAYERS)
-    try:
-        lat = float(request.args["lat"])
-        lon = float(request.args["lon"])
-    except (KeyError, ValueError):
-        return bad_request("lat and lon are required numbers (degrees)")
-    try:
-        q, sector = _parse(request.args)
-        info = grids.cell_info(layer, q, lat, lon, sector)
-    except ValueError as exc:
-        return bad_request(str(exc))
-    info["query"] = q.to_params()
-    return current_app.response_class(json.dumps(info), mimetype="application/json")
 
 
 @bp.get("/geo/countries.geojson")

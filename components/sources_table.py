@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from dash import html
 
+from components import runtime
 from engine.fetch import FIX_COMMAND, file_status
-from engine.registry import Source
+from engine.registry import Source, load_registry
 
 STATUS_LABEL = {"ok": "present", "missing": "missing", "corrupt": "corrupt"}
 
@@ -33,6 +34,13 @@ def source_statuses(registry: dict[str, Source], settings) -> list[SourceStatus]
         states = [file_status(settings, f) for f in src.files]
         out.append(SourceStatus(src, states.count("ok"), states.count("missing"), states.count("corrupt")))
     return out
+
+
+@runtime.cache.memoize(timeout=60)
+def cached_statuses(data_dir: str) -> list[tuple[str, int, int, int]]:
+    """(source id, ok, missing, corrupt) per source; verified (sha256) at most once a minute per data directory,
+    shared by the Data & methods page and ``/api/v1/sources``."""
+    return [(s.source.id, s.ok, s.missing, s.corrupt) for s in source_statuses(load_registry(), runtime.settings())]
 
 
 def status_badge(status: str) -> html.Span:

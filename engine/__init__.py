@@ -1,12 +1,39 @@
 """Holocarbon engine: the science, with no web imports.
 
-Public entry points
--------------------
+Python API (see the README)::
+
+    from engine import Query, open_engine
+    hc = open_engine()
+    hc.ledger(Query(year=2019))                  # DataFrame: the panoramic ledger per region
+    hc.grid("emissions", year=2019)              # xarray DataArray, 0.1 degree
+    hc.flows(year=2011, grouping="mrio")         # DataFrame: bilateral embodied emissions
+    hc.zonal("emissions", region="FRA", year=2019)
+
+Building blocks
+---------------
 - :class:`engine.config.Settings` -- where data lives (``HOLOCARBON_DATA``, ``HOLOCARBON_MIRROR``).
 - :func:`engine.registry.load_registry` -- the source registry (``data/sources.toml``).
 - :func:`engine.fetch.fetch_all`, :func:`engine.fetch.check_all` -- fill and verify the data directory.
 - :mod:`engine.sources` -- one reader per public source, returning tidy tables or xarray grids with units.
 - :func:`engine.pack.ensure_pack`, :class:`engine.pack.Pack` -- the processed pack the app reads.
+- :class:`engine.accounts.Accounts`, :class:`engine.grid.Grids` -- national accounts and 0.1 degree layers.
 """
 
+from __future__ import annotations
+
 __version__ = "0.1.0"
+__all__ = ["Engine", "Query", "Settings", "open_engine"]
+
+
+def __getattr__(name: str):
+    """Lazy imports, so ``python -m engine`` and the readers do not load the whole stack."""
+    if name == "Query":
+        from engine.query import Query
+        return Query
+    if name == "Settings":
+        from engine.config import Settings
+        return Settings
+    if name in ("Engine", "open_engine"):
+        from engine import session
+        return getattr(session, name)
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")

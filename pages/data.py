@@ -5,7 +5,7 @@ from dash import html
 
 from components import runtime
 from components.messages import notice
-from components.sources_table import SourceStatus, source_statuses, sources_table
+from components.sources_table import SourceStatus, cached_statuses, sources_table
 from engine.pack import PACK_VERSION
 from engine.registry import load_registry
 
@@ -43,10 +43,8 @@ METHODS = [
 ]
 
 
-@runtime.cache.memoize(timeout=60)
-def _statuses(data_dir: str) -> list[tuple[str, int, int, int]]:
-    """(source id, ok, missing, corrupt) per source; verified at most once a minute per data directory."""
-    return [(s.source.id, s.ok, s.missing, s.corrupt) for s in source_statuses(load_registry(), runtime.settings())]
+#: Status per source (memoised; shared with /api/v1/sources).
+_statuses = cached_statuses
 
 
 def layout(**_query):

@@ -1,0 +1,97 @@
+"""The OpenAPI 3.0 document of ``/api/v1``, generated from :data:`api.v1.ENDPOINTS` (the same parameter objects
+validate requests, so the document cannot drift from the behaviour)."""
+
+from __future__ import annotations
+
+from api.spec import MAX_PARAM_LENGTH, QUERY_PARAMS, Endpoint
+
+ERROR_SCHEMA = {
+    "type": "object", "required": ["error", "detail"], "additionalProperties": False,
+    "properties": {"error": {"type": "string"}, "detail": {"type": "string"},
+                   "allowed": {"type": "array", "items": {}}},
+}
+QUERY_SCHEMA = {
+    "type": "object", "required": [p.name for p in QUERY_PARAMS],
+    "properties": {
+        "year": {"type": "integer"}, "gwp": {"type": "string"}, "gases": {"type": "array", "items": {"type": "string"}},
+        "luc_model": {"type": "string"}, "grouping": {"type": "string"},
+        "members": {"type": "array", "items": {"type": "string"}}, "name": {"type": "string"},
+        "perspective": {"type": "string"}},
+}
+METHOD_SCHEMA = {
+    "type": "object", "required": ["name", "flags", "notes"],
+    "properties": {"name": {"type": "string"}, "structure_year": {"type": "integer", "nullable": True},
+                   "flags": {"type": "object"}, "notes": {"type": "array", "items": {"type": "string"}}},
+}
+
+
+def _envelope(endpoint: Endpoint) -> dict:
+    props = {"endpoint": {"type": "string"}, "query": {**QUERY_SCHEMA, "nullable": True},
+             "query_text": {"type": "string", "nullable": True}, "method": METHOD_SCHEMA,
+             "units": {"type": "object"}}
+    required = ["endpoint", "query", "method", "data"]
+    if endpoint.data_kind == "table":
+        required_cols = [c.name for c in endpoint.columns if c.name not in ("sector", "gas")]
+        item = {"type": "object", "required": required_cols, "additionalProperties": False,
+                "properties": {c.name: c.schema() for c in endpoint.columns}}
+        props.update(columns={"type": "array", "items": {"type": "string"}}, count={"type": "integer", "minimum": 0},
+                     data={"type": "array", "items": item})
+        required += ["columns", "count"]
+    else:
+        props["data"] = endpoint.object_schema or {"type": "object"}
+    return {"type": "object", "required": required, "properties": props}
+
+
+def _responses(endpoint: Endpoint) -> dict:
+    err = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    if endpoint.data_kind == "netcdf":
+        ok = {"description": "CF-1.8 NetCDF (t per 0.1° cell per year)",
+              "content": {"application/x-netcdf": {"schema": {"type": "string", "format": "binary"}}}}
+    else:
+        content = {"application/json": {"schema": _envelope(endpoint)}}
+        if "csv" in endpoint.formats:
+            content["text/csv"] = {"schema": {"type": "string"}}
+        ok = {"description": "The answer, with the Query and the method flags", "content": content}
+    out = {"200": ok, "400": {"description": "A bad parameter; `allowed` lists what is accepted", "content": err},
+           "503": {"description": "A source file the answer needs is missing or corrupt", "content": err}}
+    if "{" in endpoint.path:
+        out["404"] = {"description": "Unknown code", "content": err}
+    return out
+
+
+def openapi_document(endpoints: tuple[Endpoint, ...], version: str, prefix: str) -> dict:
+    """The OpenAPI 3.0.3 document (a plain dict, JSON-serialisable)."""
+    paths: dict = {}
+    for e in endpoints:
+        op = {"operationId": e.name, "summary": e.summary, "description": e.description, "tags": [e.tag],
+              "parameters": [p.openapi() for p in e.all_params], "responses": _responses(e)}
+        paths[prefix + e.path] = {"get": op}
+    listing = {"type": "object", "required": ["name", "version", "endpoints"],
+               "properties": {"name": {"type": "string"}, "version": {"type": "string"},
+                              "endpoints": {"type": "array", "items": {"type": "object"}}}}
+    err = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    paths[prefix + "/"] = {"get": {"operationId": "index", "summary": "List of endpoints", "tags": ["catalogue"],
+                                   "responses": {"200": {"description": "Endpoints with example links", "content": {
+                                       "application/json": {"schema": listing}}},
+                                       "400": {"description": "Parameters given", "content": err}}}}
+    paths[prefix + "/openapi.json"] = {"get": {
+        "operationId": "openapi", "summary": "This document", "tags": ["catalogue"],
+        "responses": {"200": {"description": "OpenAPI 3.0 document",
+                              "content": {"application/json": {"schema": {"type": "object"}}}},
+                      "400": {"description": "Parameters given", "content": err}}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Holocarbon API", "version": version,
+                 "description": (
+                     "Open greenhouse-gas accounts and maps: production (EDGAR 2024), consumption (WIOD 2013 MRIO; "
+                     "nowcast 2012–2023), trade transfers, natural sources and sinks (GCB 2024) and 0.1° grids. "
+                     "Every answer carries the Query it answered and the method flags; errors are JSON "
+                     "`{error, detail, allowed}`. Parameters longer than "
+                     f"{MAX_PARAM_LENGTH} characters are refused. Licenses of the underlying data: /api/v1/sources.")},
+        "paths": paths,
+        "components": {"schemas": {"Error": ERROR_SCHEMA}},
+        "tags": [{"name": "accounts", "description": "National accounts"},
+                 {"name": "trade", "description": "Emissions embodied in trade"},
+                 {"name": "grids", "description": "0.1° maps"},
+                 {"name": "catalogue", "description": "Codes, sources and this document"}],
+    }

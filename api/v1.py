@@ -1,0 +1,652 @@
+"""REST API ``/api/v1``: thin routes over the engine, described once in :data:`ENDPOINTS` (validation, OpenAPI
+document at ``/api/v1/openapi.json`` and the API page all come from it).
+
+Every data response carries the Query it answered (all eight fields) and the method flags::
+
+    {"endpoint": "/api/v1/ledger", "query": {...}, "query_text": "...", "method": {"name": "mrio",
+     "structure_year": 2011, "flags": {...}, "notes": [...]}, "units": {...}, "columns": [...], "count": 231,
+     "data": [{...}, ...]}
+
+``format=csv`` gives the same table as CSV after ``#`` lines with the Query, method, units and notes. Errors are
+JSON ``{error, detail, allowed}``: 400 for bad parameters (the detail names what is allowed), 404 for unknown
+routes or codes, 503 when a source the answer needs is missing (the detail says which and how to fix it).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from flask import Blueprint, Response, current_app, request
+
+from api.errors import bad_request, register_error_handlers
+from api.spec import Column, Endpoint, Param, ParamError, parse_args
+from engine.query import GWP_SETS, Query
+
+log = logging.getLogger("holocarbon.api")
+bp = Blueprint("holocarbon_api_v1", __name__, url_prefix="/api/v1")
+register_error_handlers(bp)
+PREFIX = "/api/v1"
+API_VERSION = "1.0.0"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# results
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    """What a handler returns: a table (DataFrame) or an object, with the Query and method."""
+
+    data: Any
+    query: Query | None = None
+    method: str = ""
+    structure_year: int | None = None
+    flags: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    units: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+    csv_table: pd.DataFrame | None = None  # for object results: the table their CSV shows
+
+
+def _query_dict(q: Query | None) -> dict | None:
+    if q is None:
+        return None
+    d = asdict(q)
+    d["gases"], d["members"] = list(q.gases), list(q.members)
+    return d
+
+
+def _method_block(res: Result) -> dict:
+    return {"name": res.method, "structure_year": res.structure_year, "flags": res.flags, "notes": list(res.notes)}
+
+
+def _from_attrs(df: pd.DataFrame, q: Query, **flags) -> Result:
+    """A Result for an engine table whose ``attrs`` carry method, structure year, notes and units."""
+    a = df.attrs
+    method = a.get("method", "")
+    return Result(df, q, method, a.get("structure_year"),
+                  {"nowcast": method == "nowcast", "production_only": method == "production-only", **flags},
+                  list(a.get("notes", [])), dict(a.get("units", {})))
+
+
+def _records(df: pd.DataFrame, columns: tuple[Column, ...]) -> list[dict]:
+    """JSON records of the declared columns, typed as declared (NaN and inf -> null)."""
+    out = pd.DataFrame(index=df.index)
+    for c in columns:
+        if c.name not in df.columns:
+            continue
+        s = df[c.name]
+        if c.type == "integer":
+            s = pd.to_numeric(s, errors="coerce").round().astype("Int64")
+        elif c.type == "number":
+            s = pd.to_numeric(s, errors="coerce").astype(float).replace([np.inf, -np.inf], np.nan)
+        elif c.type == "boolean":
+            s = s.astype(bool)
+        else:
+            s = s.where(s.notna(), None).map(lambda v: v if v is None else str(v))
+        out[c.name] = s
+    return json.loads(out.to_json(orient="records", double_precision=10))
+
+
+def _csv(endpoint: Endpoint, res: Result, table: pd.DataFrame, columns) -> bytes:
+    buf = io.StringIO()
+    buf.write(f"# Holocarbon API {PREFIX}{endpoint.path}\n")
+    if res.query is not None:
+        buf.write(f"# query: {res.query.to_query_string() or 'defaults'} ({res.query.describe()})\n")
+    buf.write(f"# method: {res.method}" + (f", structure year {res.structure_year}" if res.structure_year else "")
+              + "\n")
+    for k, v in res.units.items():
+        buf.write(f"# units: {k} = {v}\n")
+    for k, v in res.extra.items():
+        if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+            buf.write(f"# {k}: {v}\n")
+    for note in res.notes:
+        buf.write(f"# note: {' '.join(str(note).split())}\n")
+    cols = [c.name for c in columns if c.name in table.columns] if columns else list(table.columns)
+    table[cols].to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue().encode()
+
+
+def _respond(endpoint: Endpoint, res: Result, fmt: str) -> Response:
+    headers = {"Cache-Control": "no-store", "X-Holocarbon-Method": res.method or "-"}
+    if res.query is not None:
+        headers["X-Holocarbon-Query"] = res.query.to_query_string() or "defaults"
+    if fmt == "csv":
+        table = res.data if isinstance(res.data, pd.DataFrame) else res.csv_table
+        columns = endpoint.columns if isinstance(res.data, pd.DataFrame) else ()
+        stem = endpoint.name + (f"_{res.query.year}" if res.query is not None else "")
+        headers["Content-Disposition"] = f'attachment; filename="holocarbon_{stem}.csv"'
+        return Response(_csv(endpoint, res, table if table is not None else pd.DataFrame(), columns),
+                        mimetype="text/csv", headers=headers)
+    body: dict[str, Any] = {"endpoint": PREFIX + endpoint.path, "query": _query_dict(res.query),
+                            "query_text": res.query.describe() if res.query is not None else None,
+                            "method": _method_block(res), "units": res.units}
+    body.update(res.extra)
+    if isinstance(res.data, pd.DataFrame):
+        body["columns"] = [c.name for c in endpoint.columns if c.name in res.data.columns]
+        body["count"] = int(len(res.data))
+        body["data"] = _records(res.data, endpoint.columns)
+    else:
+        body["data"] = res.data
+    return Response(json.dumps(body, allow_nan=False, default=_json_default), mimetype="application/json",
+                    headers=headers)
+
+
+def _json_default(o):
+    if isinstance(o, np.generic):
+        return o.item()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# context
+# ---------------------------------------------------------------------------------------------------------------
+
+class Unavailable(RuntimeError):
+    """The processed pack is not available (answered 503)."""
+
+
+def _accounts():
+    acc = current_app.config.get("HOLOCARBON_ACCOUNTS")
+    if acc is None:
+        raise Unavailable(current_app.config.get("HOLOCARBON_PACK_ERROR") or "the processed data pack is not available")
+    return acc
+
+
+def _grids():
+    grids = current_app.config.get("HOLOCARBON_GRIDS")
+    if grids is None:
+        raise Unavailable(current_app.config.get("HOLOCARBON_PACK_ERROR") or "the processed data pack is not available")
+    return grids
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# columns
+# ---------------------------------------------------------------------------------------------------------------
+
+MT = "Mt CO2e yr-1"
+_REGION = (Column("region", "string", "", "Region code of the grouping (ISO3, group, continent, BUNKERS, OTHER)"),
+           Column("name", "string", "", "Region name"))
+_METHOD_COLS = (Column("method", "string", "", "mrio, nowcast or production-only"),
+                Column("structure_year", "integer", "", "MRIO year whose structure is used", nullable=True),
+                Column("row_share", "boolean", "", "Some consumption shared from WIOD's rest-of-world region by "
+                       "production"))
+LEDGER_COLUMNS = _REGION + (
+    Column("production_mt_co2e", "number", MT, "Production (territorial) emissions, EDGAR"),
+    Column("consumption_mt_co2e", "number", MT, "Consumption-based emissions (MRIO); null before 1995", True),
+    Column("transfer_mt_co2e", "number", MT, "Net emissions embodied in trade (consumption − production)", True),
+    Column("bunkers_in_consumption_mt_co2e", "number", MT, "International bunker fuel embodied in consumption",
+           True),
+    Column("luc_mt_co2", "number", "Mt CO2 yr-1", "Land-use change (GCB bookkeeping model)"),
+    Column("land_sink_mt_co2", "number", "Mt CO2 yr-1", "Land sink attributed to the region (removal positive; "
+           "modelled)"),
+    Column("panoramic_mt_co2e", "number", MT, "Consumption + land-use change − land sink", True),
+    Column("adjustment_pct", "number", "%", "Consumption vs production", True),
+    Column("population", "number", "persons", "Population (EDGAR)", True),
+    Column("production_t_per_capita", "number", "t CO2e person-1 yr-1", "", True),
+    Column("consumption_t_per_capita", "number", "t CO2e person-1 yr-1", "", True),
+    Column("panoramic_t_per_capita", "number", "t CO2e person-1 yr-1", "", True),
+    Column("n_members", "integer", "", "Number of ledger lines in the region"),
+) + _METHOD_COLS
+_BY_NAME = {c.name: c for c in LEDGER_COLUMNS}
+CONSUMPTION_COLUMNS = tuple(_BY_NAME[n] for n in (
+    "region", "name", "consumption_mt_co2e", "bunkers_in_consumption_mt_co2e", "consumption_t_per_capita",
+    "population", "method", "structure_year", "row_share"))
+TRANSFER_COLUMNS = tuple(_BY_NAME[n] for n in (
+    "region", "name", "production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e", "adjustment_pct", "method",
+    "structure_year", "row_share"))
+SERIES_COLUMNS = (Column("year", "integer", "", "Year"),) + tuple(
+    c for c in LEDGER_COLUMNS if c.name not in ("structure_year",)) + (
+    Column("structure_year", "integer", "", "MRIO year whose structure is used", nullable=True),)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# handlers
+# ---------------------------------------------------------------------------------------------------------------
+
+REGIONS_PARAM = Param("regions", "list", "Only these regions of the grouping (codes as in the `region` column).",
+                      pattern=r"^[A-Za-z0-9 _&().'-]{1,40}$", max_items=60, example="CHN,USA")
+
+
+def _filter_regions(df: pd.DataFrame, regions, column: str = "region") -> pd.DataFrame:
+    if not regions:
+        return df
+    known = set(df[column].astype(str))
+    from engine.regions import check_codes
+
+    try:
+        check_codes(regions, known)
+    except ValueError as exc:
+        raise ParamError(str(exc)) from None
+    return df[df[column].isin(regions)].reset_index(drop=True)
+
+
+def h_ledger(args) -> Result:
+    q = args["query"]
+    led = _accounts().ledger(q)
+    return _from_attrs(_filter_regions(led, args.get("regions")), q, mrio=led.attrs["method"] == "mrio",
+                       modelled_land_sink=True)
+
+
+def h_production(args) -> Result:
+    from engine.regions import partition
+
+    q, acc = args["query"], _accounts()
+    prod = acc.production(q)
+    part = partition(sorted(set(prod["code"])), q, acc.mrio_regions())
+    prod = prod.assign(region=prod["code"].map(part))
+    keys = {"region": ["region"], "sector": ["region", "sector"], "gas": ["region", "gas"],
+            "sector_gas": ["region", "sector", "gas"]}[args.get("by", "region")]
+    out = prod.groupby(keys, as_index=False)["emissions_mt_co2e"].sum()
+    names = acc.names()
+    out.insert(1, "name", [q.name if (q.grouping == "custom" and r == q.name) else names.get(r, r)
+                           for r in out["region"]])
+    out = out.sort_values(["emissions_mt_co2e"], ascending=False, ignore_index=True)
+    out.attrs.update(prod.attrs)
+    res = _from_attrs(_filter_regions(out, args.get("regions")), q)
+    res.units = {"emissions_mt_co2e": MT}
+    return res
+
+
+def h_consumption(args) -> Result:
+    return h_ledger(args)
+
+
+def h_flows(args) -> Result:
+    q, acc = args["query"], _accounts()
+    fl = acc.flows(q, by_sector=args.get("by_sector", False))
+    for side in ("producer", "consumer"):
+        if args.get(side):
+            fl = fl[fl[side] == args[side]]
+    total = len(fl)
+    limit = args.get("limit", 1000)
+    res = _from_attrs(fl.head(limit).reset_index(drop=True), q)
+    res.units = {"emissions_mt_co2e": MT}
+    res.extra = {"total_count": int(total), "truncated": total > limit}
+    return res
+
+
+def h_series(args) -> Result:
+    q, acc = args["query"], _accounts()
+    try:
+        s = acc.series(q, args["region"])
+    except ValueError as exc:
+        raise ParamError(str(exc)) from None
+    res = _from_attrs(s, q)
+    res.method = "mixed"
+    res.flags = {"nowcast_years": [int(y) for y in s.loc[s["method"] == "nowcast", "year"]],
+                 "production_only_years": [int(y) for y in s.loc[s["method"] == "production-only", "year"]]}
+    return res
+
+
+def h_sectors(args) -> Result:
+    from engine.sectors import sector_catalogue
+
+    cat = sector_catalogue()
+    return Result(cat, None, "catalogue", notes=["EDGAR 2024 sectors (production accounts, maps) and the 35 WIOD "
+                                                  "2013 sectors (consumption accounts)."])
+
+
+def h_sector(args) -> Result:
+    from engine.sectors import resolve_sector, sector_emissions_by_region
+
+    q = args["query"]
+    try:
+        sec = resolve_sector(args["code"])
+    except ValueError as exc:
+        raise ParamError(str(exc), None) from None
+    df = sector_emissions_by_region(_accounts(), q, sec.code)
+    res = _from_attrs(df, q)
+    res.units = {"emissions_mt_co2e": MT, "share_pct": "%"}
+    res.extra = {"sector": {"code": sec.code, "name": sec.name, "kind": sec.kind},
+                 "world_mt_co2e": float(df.attrs.get("world_mt_co2e", 0.0))}
+    return res
+
+
+def h_regions(args) -> Result:
+    from engine import regions as regions_mod
+
+    acc = _accounts()
+    names = acc.names()
+    codes = [str(c) for c in acc.year_frame(2019)["codes"]]
+    inside = set(acc.mrio_regions())
+    cont = regions_mod.continents()
+    groups = regions_mod.group_members()
+    member_of = {c: [g for g in regions_mod.NAMED_GROUPS if c in groups[g]] for c in codes}
+    rows = [{"code": c, "name": names.get(c, c),
+             "kind": "bunkers" if c == regions_mod.BUNKERS else "other" if c == "OTHER" else "country",
+             "mrio_region": c if c in inside else (None if c in (regions_mod.BUNKERS, "OTHER") else regions_mod.ROW),
+             "continent": cont.get(c), "groups": ",".join(member_of[c]), "members": None} for c in codes]
+    for g in regions_mod.NAMED_GROUPS:
+        rows.append({"code": g, "name": regions_mod.GROUP_NAMES[g], "kind": "group", "mrio_region": None,
+                     "continent": None, "groups": "", "members": ",".join(groups[g])})
+    for c in sorted(set(cont.values())):
+        rows.append({"code": c, "name": c, "kind": "continent", "mrio_region": None, "continent": c, "groups": "",
+                     "members": ",".join(sorted(k for k, v in cont.items() if v == c))})
+    return Result(pd.DataFrame(rows), None, "catalogue",
+                  notes=["Countries are EDGAR 2024 entities (ISO3); groups from data/groups.csv, continents from "
+                         "data/continents.csv; mrio_region is the WIOD 2013 region (ROW = rest of the world)."])
+
+
+def h_headline(args) -> Result:
+    from engine.headline import HEADLINE_YEAR, headline
+
+    gwp = args.get("gwp", "AR5")
+    acc = _accounts()
+    df = acc.cache.memo(acc._key("api-headline", gwp), lambda: headline(acc, gwp), shared=True)
+    q = Query(year=HEADLINE_YEAR, gwp=gwp)
+    return Result(df, q, "nowcast", 2011, {"nowcast": True}, list(df.attrs.get("notes", [])), {"*_pct": "%"})
+
+
+def h_sources(args) -> Result:
+    from components.sources_table import cached_statuses
+    from engine.registry import load_registry
+
+    settings = current_app.config["HOLOCARBON_SETTINGS"]
+    pack = current_app.config.get("HOLOCARBON_PACK")
+    failed = {info.get("source_id"): info.get("message") for info in (pack.manifest["failed"].values() if pack else [])}
+    reg = load_registry()
+    rows = []
+    for sid, ok, missing, corrupt in cached_statuses(str(settings.data_dir)):
+        src = reg[sid]
+        rows.append({"id": sid, "title": src.title, "license": src.license, "years": src.years,
+                     "citation": src.citation, "url": src.url_info, "files": len(src.files), "ok": ok,
+                     "missing": missing, "corrupt": corrupt,
+                     "status": "corrupt" if corrupt else "missing" if missing else "ok",
+                     "pack_failed": sid in failed, "pack_message": failed.get(sid)})
+    return Result(pd.DataFrame(rows), None, "registry",
+                  extra={"pack": pack.key if pack else None,
+                         "pack_error": current_app.config.get("HOLOCARBON_PACK_ERROR")},
+                  notes=["Each file is verified against the size and SHA-256 in data/sources.toml (at most once a "
+                         "minute). Fix a missing or corrupt file with `python -m engine sources fetch`."])
+
+
+def _grid_result(q: Query, layer: str, data, attrs: dict, **extra) -> Result:
+    return Result(data, q, "downscaled" if layer in ("emissions", "luc", "net_flux") else
+                  "modelled" if layer in ("ocean_sink", "land_sink") else "gridded source",
+                  None, {"downscaled": layer in ("emissions", "luc", "net_flux"),
+                         "modelled_sink": layer in ("ocean_sink", "land_sink", "net_flux")},
+                  [attrs.get("method", "")] if attrs.get("method") else [], {"value": attrs.get("units", "")},
+                  extra)
+
+
+def h_cell(args) -> Result:
+    q = args["query"]
+    layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
+    grids = _grids()
+    info = grids.cell_info(layer, q, args["lat"], args["lon"], sector)
+    attrs = grids.layer(layer, q, sector).attrs
+    res = _grid_result(q, layer, info, attrs)
+    table = pd.DataFrame([{"sector": "total", "value": info["value"]}] + info["breakdown"])
+    res.csv_table = table
+    res.extra = {"lat": info["lat"], "lon": info["lon"], "country": info["country"] or ""}
+    return res
+
+
+def h_zonal(args) -> Result:
+    from engine.zonal import zonal_stats
+
+    q = args["query"]
+    layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
+    if args.get("region") is None and args.get("bbox") is None:
+        raise ParamError("give region (ISO3 code, group or continent) and/or bbox (west,south,east,north)",
+                         ["region", "bbox"])
+    try:
+        stats = zonal_stats(_grids(), layer, q, args.get("region"), args.get("bbox"), sector, args.get("top", 10))
+    except ValueError as exc:
+        if "unknown region" in str(exc) or "bbox" in str(exc) or "top" in str(exc):
+            raise ParamError(str(exc)) from None
+        raise
+    res = _grid_result(q, layer, stats, {"method": stats["method"], "units": stats["units"]})
+    res.csv_table = pd.DataFrame(stats["top"], columns=["lat", "lon", "value", "country", "country_name"])
+    res.extra = {k: stats[k] for k in ("n_cells", "area_km2", "total", "mean_per_cell", "mean_per_km2")}
+    return res
+
+
+def h_grid_nc(args) -> Result:
+    from engine.grid import write_netcdf
+    from engine.zonal import subset
+
+    q = args["query"]
+    layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
+    try:
+        da = subset(_grids(), layer, q, args["bbox"], sector)
+    except ValueError as exc:
+        if "bbox" in str(exc):
+            raise ParamError(str(exc)) from None
+        raise
+    fd, path = tempfile.mkstemp(suffix=".nc")
+    os.close(fd)
+    try:
+        write_netcdf(da, path)
+        with open(path, "rb") as f:
+            data = f.read()
+    finally:
+        os.unlink(path)
+    return _grid_result(q, layer, data, da.attrs)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the endpoints
+# ---------------------------------------------------------------------------------------------------------------
+
+def _layer_param():
+    from engine.grid import LAYERS
+
+    return Param("layer", "enum", "Map layer.", default="emissions", enum=LAYERS)
+
+
+def _sector_param():
+    from engine.grid import SECTORS
+
+    return Param("sector", "enum", "EDGAR sector of the emissions layer (other layers ignore it).", default="all",
+                 enum=("all",) + SECTORS)
+
+
+_OBJ = {"type": "object"}
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint("/ledger", "ledger", "The panoramic ledger per region",
+             "Production, consumption, net transfer, bunker fuel in consumption, land-use change, land sink, "
+             "panoramic total, adjustment and per-capita values for every region of the grouping.",
+             h_ledger, (REGIONS_PARAM,), columns=LEDGER_COLUMNS, example="?year=2019&gwp=AR6&regions=CHN,USA"),
+    Endpoint("/production", "production", "Production (territorial) emissions",
+             "EDGAR 2024 emissions by region of the grouping, optionally split by EDGAR sector and/or gas, "
+             "re-weighted to the GWP set (F-gases as published).",
+             h_production, (REGIONS_PARAM, Param("by", "enum", "Split of the totals.", default="region",
+                                                 enum=("region", "sector", "gas", "sector_gas"))),
+             columns=_REGION + (Column("sector", "string", "", "EDGAR sector (with by=sector or sector_gas)"),
+                                Column("gas", "string", "", "Gas (with by=gas or sector_gas)"),
+                                Column("emissions_mt_co2e", "number", MT, "Emissions")),
+             example="?year=2022&by=sector&regions=IND"),
+    Endpoint("/consumption", "consumption", "Consumption-based emissions",
+             "Emissions embodied in each region's final demand (WIOD 2013 MRIO, 1995–2011; nowcast 2012–2023 with "
+             "the 2011 structure; null before 1995).", h_consumption, (REGIONS_PARAM,),
+             columns=CONSUMPTION_COLUMNS, example="?year=2011&grouping=mrio"),
+    Endpoint("/transfers", "transfers", "Net emissions embodied in trade",
+             "Consumption minus production per region, and the adjustment in % of production.", h_ledger,
+             (REGIONS_PARAM,), columns=TRANSFER_COLUMNS, example="?year=2015&grouping=EU27&regions=EU27,CHN"),
+    Endpoint("/flows", "flows", "Bilateral embodied emissions",
+             "Emissions from producing region to consuming region (MRIO regions mapped to the grouping; countries "
+             "outside WIOD are in ROW), largest first; household direct emissions have sector HH. Empty before "
+             "1995.", h_flows,
+             (Param("by_sector", "bool", "Keep the producing WIOD sector (c1..c35, HH).", default=False),
+              Param("producer", "string", "Only flows from this region.", max_length=40,
+                    pattern=r"^[A-Za-z0-9 _&().'-]+$"),
+              Param("consumer", "string", "Only flows to this region.", max_length=40,
+                    pattern=r"^[A-Za-z0-9 _&().'-]+$"),
+              Param("limit", "int", "Most rows to return (largest first).", default=1000, minimum=1,
+                    maximum=10000)),
+             columns=(Column("producer", "string", "", "Producing region"),
+                      Column("consumer", "string", "", "Consuming region"),
+                      Column("sector", "string", "", "Producing sector (with by_sector=true)"),
+                      Column("emissions_mt_co2e", "number", MT, "Embodied emissions")),
+             tag="trade", example="?year=2011&grouping=mrio&consumer=USA&limit=10"),
+    Endpoint("/series", "series", "Time series of one region",
+             "Every ledger term of one region for 1970–2023 (every other choice as in the Query).", h_series,
+             (Param("region", "string", "Region code of the grouping (ISO3, group, continent).", required=True,
+                    max_length=40, pattern=r"^[A-Za-z0-9 _&().'-]+$", example="DEU"),),
+             columns=SERIES_COLUMNS, example="?region=DEU&gwp=AR6"),
+    Endpoint("/sectors", "sectors", "Sector catalogue",
+             "The 8 EDGAR sectors (URL slugs) and the 35 WIOD 2013 sectors (c1..c35).", h_sectors, query=False,
+             columns=(Column("code", "string", "", "Code for /api/v1/sectors/{code}"),
+                      Column("name", "string", "", "Name"), Column("kind", "string", "", "edgar or mrio")),
+             tag="catalogue"),
+    Endpoint("/sectors/{code}", "sector", "One sector by region",
+             "Emissions of one sector by region, largest first: EDGAR countries for an EDGAR sector (production), "
+             "MRIO regions for a WIOD sector.", h_sector,
+             (Param("code", "string", "Sector code: EDGAR slug (power-industry) or c1..c35.", max_length=60,
+                    location="path", example="power-industry"),),
+             columns=(Column("code", "string", "", "Region code"), Column("name", "string", "", "Region name"),
+                      Column("emissions_mt_co2e", "number", MT, "Emissions"),
+                      Column("share_pct", "number", "%", "Share of the sector's world total", True)),
+             tag="accounts", example="?year=2020"),
+    Endpoint("/regions", "regions", "Countries, groups and continents",
+             "Every ledger line (EDGAR country entities, international bunkers, GCB 'other'), the named groups "
+             "with their members and the continents.", h_regions, query=False,
+             columns=(Column("code", "string", "", "Code"), Column("name", "string", "", "Name"),
+                      Column("kind", "string", "", "country, bunkers, other, group or continent"),
+                      Column("mrio_region", "string", "", "WIOD 2013 region", True),
+                      Column("continent", "string", "", "Continent", True),
+                      Column("groups", "string", "", "Named groups the country belongs to (comma-separated)"),
+                      Column("members", "string", "", "Members of a group or continent (comma-separated)", True)),
+             tag="catalogue"),
+    Endpoint("/headline", "headline", "Headline comparison, 2022",
+             "Holocarbon's consumption-vs-production adjustment for China, the USA, Japan, the EU27 and India "
+             "beside the published 'panoramic' claim and the Global Carbon Budget, with the reasons for each "
+             "difference.", h_headline,
+             (Param("gwp", "enum", "GWP set.", default="AR5", enum=GWP_SETS),), query=False,
+             columns=(Column("region", "string"), Column("name", "string"),
+                      Column("holocarbon_ghg_pct", "number", "%", "All GHGs"),
+                      Column("holocarbon_co2_pct", "number", "%", "CO2 only, bunker fuel included"),
+                      Column("holocarbon_co2_gcb_boundary_pct", "number", "%", "CO2, GCB boundary"),
+                      Column("panoramic_claim_pct", "number", "%", "Published claim", True),
+                      Column("gcb_co2_pct", "number", "%", "GCB 2024 (OWID)", True),
+                      Column("method", "string"), Column("reason", "string", "", "Why the numbers differ")),
+             example="?gwp=AR6"),
+    Endpoint("/cell", "cell", "One grid cell",
+             "Value of the 0.1° cell containing a point, with units, country and (emissions) the sector "
+             "breakdown.", h_cell,
+             (Param("lat", "number", "Latitude (degrees north).", required=True, minimum=-90, maximum=90,
+                    example=48.85),
+              Param("lon", "number", "Longitude (degrees east).", required=True, minimum=-180, maximum=180,
+                    example=2.35)), data_kind="object", tag="grids",
+             example="?lat=48.85&lon=2.35&year=2019",
+             object_schema={"type": "object", "required": ["layer", "lat", "lon", "value", "units"],
+                            "properties": {"layer": {"type": "string"}, "lat": {"type": "number"},
+                                           "lon": {"type": "number"}, "value": {"type": "number"},
+                                           "units": {"type": "string"},
+                                           "country": {"type": "string", "nullable": True},
+                                           "country_name": {"type": "string", "nullable": True},
+                                           "breakdown": {"type": "array", "items": _OBJ}}}),
+    Endpoint("/zonal", "zonal", "Zonal statistics",
+             "Total, mean and largest cells of a layer over a country, group, continent and/or bounding box.",
+             h_zonal,
+             (Param("region", "string", "Country (ISO3), group (EU27, G7, G20, BRICS, OECD) or continent.",
+                    max_length=40, pattern=r"^[A-Za-z0-9 _&().'-]+$", example="FRA"),
+              Param("bbox", "bbox", "Bounding box west,south,east,north in degrees.", example="-10,35,30,60"),
+              Param("top", "int", "Number of largest cells to list.", default=10, minimum=0, maximum=100)),
+             data_kind="object", tag="grids", example="?region=FRA&year=2019&top=5",
+             object_schema={"type": "object", "required": ["layer", "units", "n_cells", "total", "top"],
+                            "properties": {"layer": {"type": "string"}, "units": {"type": "string"},
+                                           "n_cells": {"type": "integer"}, "total": {"type": "number"},
+                                           "area_km2": {"type": "number"},
+                                           "mean_per_cell": {"type": "number", "nullable": True},
+                                           "mean_per_km2": {"type": "number", "nullable": True},
+                                           "top": {"type": "array", "items": _OBJ}}}),
+    Endpoint("/grid.nc", "grid", "Grid subset as NetCDF",
+             "A layer cut to a bounding box (at most 180° × 90°) as CF-1.8 NetCDF, t per cell per year.",
+             h_grid_nc,
+             (Param("bbox", "bbox", "Bounding box west,south,east,north in degrees.", required=True,
+                    example="-10,35,30,60"),),
+             data_kind="netcdf", formats=("nc",), tag="grids", example="?bbox=5,45,15,55&year=2019"),
+    Endpoint("/sources", "sources", "Sources and their status",
+             "Every public source with license, citation and the verification status of its files, and whether "
+             "the processed pack could be built from it.", h_sources, query=False,
+             columns=(Column("id", "string"), Column("title", "string"), Column("license", "string"),
+                      Column("years", "string"), Column("citation", "string"), Column("url", "string"),
+                      Column("files", "integer"), Column("ok", "integer"), Column("missing", "integer"),
+                      Column("corrupt", "integer"), Column("status", "string", "", "ok, missing or corrupt"),
+                      Column("pack_failed", "boolean", "", "The pack items of this source could not be built"),
+                      Column("pack_message", "string", "", "Why", True)),
+             tag="catalogue"),
+)
+
+# grid endpoints take the layer and sector parameters
+ENDPOINTS = tuple(replace(e, params=(_layer_param(), *e.params, _sector_param())) if e.tag == "grids" else e
+                  for e in ENDPOINTS)
+BY_RULE = {e.path: e for e in ENDPOINTS}
+
+
+def _view(endpoint: Endpoint):
+    def view(**path_args):
+        if len(request.query_string) > 8192:
+            return bad_request(f"query string too long ({len(request.query_string)} bytes; at most 8192)")
+        try:
+            args = parse_args(endpoint, request.args, path_args)
+            res = endpoint.handler(args)
+        except ParamError as exc:
+            status, error = (404, "not found") if endpoint.path == "/sectors/{code}" and "unknown sector" in str(exc) \
+                else (400, "bad request")
+            return bad_request(str(exc), exc.allowed, status=status, error=error)
+        except Unavailable as exc:
+            return bad_request(str(exc), status=503, error="unavailable")
+        except ValueError as exc:  # the engine refused a combination (e.g. a layer's years)
+            return bad_request(str(exc))
+        if endpoint.data_kind == "netcdf":
+            stem = f"{args.get('layer', 'emissions')}_{args['query'].year}"
+            return Response(res.data, mimetype="application/x-netcdf", headers={
+                "Content-Disposition": f'attachment; filename="holocarbon_{stem}.nc"', "Cache-Control": "no-store",
+                "X-Holocarbon-Query": args["query"].to_query_string() or "defaults",
+                "X-Holocarbon-Method": res.method})
+        return _respond(endpoint, res, args.get("format", "json"))
+
+    view.__name__ = "api_" + endpoint.name
+    return view
+
+
+for _e in ENDPOINTS:
+    bp.add_url_rule(_e.flask_rule, view_func=_view(_e), methods=["GET"])
+
+
+@bp.get("/")
+@bp.get("")
+def index():
+    """The list of endpoints (with example links) and where the OpenAPI document is."""
+    if request.args:
+        return bad_request(f"unknown parameter {sorted(request.args)[0][:40]!r}; this route takes none", [])
+    return Response(json.dumps({
+        "name": "Holocarbon API", "version": API_VERSION, "openapi": PREFIX + "/openapi.json", "docs": "/api",
+        "endpoints": [{"path": PREFIX + e.path, "summary": e.summary, "example": PREFIX + e.path + e.example}
+                      for e in ENDPOINTS]}), mimetype="application/json")
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    from api.openapi import openapi_document
+
+    if request.args:
+        return bad_request(f"unknown parameter {sorted(request.args)[0][:40]!r}; this route takes none", [])
+    return Response(json.dumps(openapi_document(ENDPOINTS, API_VERSION, PREFIX)), mimetype="application/json",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
+@bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+def unknown(rest: str):
+    path = "/" + rest.rstrip("/")
+    if any(re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", re.escape(e.path).replace("\\{", "{").replace("\\}", "}")), path)
+           for e in ENDPOINTS) or path in ("/openapi.json", ""):
+        resp = bad_request(f"{request.method} is not allowed on {PREFIX}{path}; use GET", ["GET"], status=405,
+                           error="method not allowed")
+        resp.headers["Allow"] = "GET, HEAD, OPTIONS"
+        return resp
+    return bad_request(f"no API route {PREFIX}/{rest[:80]}", [PREFIX + e.path for e in ENDPOINTS], status=404,
+                       error="not found")
