@@ -67,7 +67,8 @@ class Param:
             if self.enum:
                 s["uniqueItems"] = True
         elif self.kind == "bbox":
-            s = {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4}
+            s = {"type": "array", "items": {"type": "number", "minimum": -180, "maximum": 180}, "minItems": 4,
+                 "maxItems": 4}
         else:
             s = {"type": "string", "minLength": 1, "maxLength": self.max_length}
             if self.pattern:
@@ -96,7 +97,7 @@ class Param:
         if self.kind == "bool":
             return "true or false"
         if self.kind == "list":
-            what = ", ".join(self.enum) if self.enum else "ISO3 codes"
+            what = ", ".join(self.enum) if self.enum else "ISO3 codes" if self.pattern == _ISO3 else "region codes"
             return f"comma-separated list (≤ {self.max_items}) of {what}"
         if self.kind == "bbox":
             return "west,south,east,north (degrees)"

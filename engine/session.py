@@ -23,6 +23,29 @@ from engine.grid import Grids
 from engine.query import Query
 
 
+#: The runnable example of the README's "Python API" section and the API page (tested: it must run as printed).
+PYTHON_EXAMPLE = """\
+from engine import Query, open_engine
+
+hc = open_engine()                                   # opens (or first builds) the processed pack
+q = Query(year=2019, gwp="AR6", grouping="EU27")
+
+ledger = hc.ledger(q)                                # pandas DataFrame, one row per region
+eu = ledger.set_index("region").loc["EU27"]
+print(f"EU27 2019: production {eu.production_mt_co2e:,.0f}, consumption {eu.consumption_mt_co2e:,.0f} Mt CO2e")
+
+grid = hc.grid("emissions", q)                       # xarray DataArray, 0.1 degree, t CO2e per cell per year
+alps = grid.sel(lat=slice(48, 45), lon=slice(6, 14))
+print(alps.dims, alps.shape, grid.attrs["units"])
+
+flows = hc.flows(q.replace(year=2011, grouping="mrio"))   # bilateral embodied emissions, DataFrame
+print(flows.head(3).to_string(index=False))
+
+stats = hc.zonal("emissions", region="FRA", q=q, top=3)  # France: total and the three largest cells
+print(f"France: {stats['total'] / 1e6:,.0f} Mt CO2e over {stats['n_cells']} cells")
+"""
+
+
 def _query(q: Query | None, fields: dict) -> Query:
     if q is not None and fields:
         return q.replace(**fields)
