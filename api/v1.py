@@ -94,7 +94,7 @@ def _records(df: pd.DataFrame, columns: tuple[Column, ...]) -> list[dict]:
         else:
             s = s.where(s.notna(), None).map(lambda v: v if v is None else str(v))
         out[c.name] = s
-    return json.loads(out.to_json(orient="records", double_precision=10))
+    return json.loads(out.to_json(orient="records", double_precision=15))
 
 
 def _csv(endpoint: Endpoint, res: Result, table: pd.DataFrame, columns) -> bytes:
