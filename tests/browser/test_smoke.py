@@ -11,6 +11,7 @@ PAGES = [
     # (path, expected HTTP status, text a person must see, screenshot name)
     ("/", 200, "Open holographic carbon maps", "home"),
     ("/data", 200, "Data & methods", "data"),
+    ("/api", 200, "Python API", "api"),
     ("/no-such-page", 404, "Page not found", "not-found"),
 ]
 
@@ -65,3 +66,19 @@ def test_data_page_lists_every_source_as_present(page, live_server):
         assert row.count() == 1, sid
         assert row.locator(".badge").inner_text() == "present", sid
     assert f"of {sum(len(s.files) for s in registry.values())} source files present" in page.inner_text("body")
+
+
+def test_api_page_example_link_answers_json(page, live_server):
+    """A person on the API page follows an endpoint's example link and gets the JSON answer with its Query."""
+    import json
+
+    page.goto(live_server + "/api", wait_until="networkidle")
+    link = page.locator("#endpoint-ledger a.api-example")
+    href = link.get_attribute("href")
+    assert href.startswith("/api/v1/ledger?")
+    resp = page.request.get(live_server + href)
+    assert resp.status == 200
+    body = json.loads(resp.text())
+    assert body["query"]["year"] == 2019 and body["query"]["gwp"] == "AR6"
+    assert {r["region"] for r in body["data"]} == {"CHN", "USA"}
+    assert page.get_by_text("from engine import Query, open_engine").first.is_visible()
