@@ -14,6 +14,7 @@ routes or codes, 503 when a source the answer needs is missing (the detail says 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -586,12 +587,33 @@ ENDPOINTS = tuple(replace(e, params=(_layer_param(), *e.params, _sector_param())
 BY_RULE = {e.path: e for e in ENDPOINTS}
 
 
+#: Endpoints whose answers are not cached: live file verification (memoised on its own for a minute) and NetCDF
+#: bodies (megabytes; their layer is cached by the grid engine).
+UNCACHED = ("sources", "grid")
+
+
+def _cache_key(endpoint: Endpoint, args: dict) -> str | None:
+    """Cache key of a finished answer (serialising a table costs more than computing it): the pack key, the
+    endpoint and the canonical typed arguments (the Query's repr and small scalars only)."""
+    acc = current_app.config.get("HOLOCARBON_ACCOUNTS")
+    if acc is None or endpoint.name in UNCACHED:
+        return None
+    canon = "&".join(f"{k}={v!r}" for k, v in sorted(args.items()))
+    return acc._key("api", API_VERSION, endpoint.name, hashlib.sha1(canon.encode()).hexdigest())
+
+
 def _view(endpoint: Endpoint):
     def view(**path_args):
         if len(request.query_string) > 8192:
             return bad_request(f"query string too long ({len(request.query_string)} bytes; at most 8192)")
         try:
             args = parse_args(endpoint, request.args, path_args)
+            key = _cache_key(endpoint, args)
+            if key is not None:  # a ready answer, from this worker's memory or the workers' shared cache
+                cached = current_app.config["HOLOCARBON_ACCOUNTS"].cache.get(key)
+                if cached is not None:
+                    body, mimetype, headers = cached
+                    return Response(body, mimetype=mimetype, headers=headers)
             res = endpoint.handler(args)
         except ParamError as exc:
             status, error = (404, "not found") if endpoint.path == "/sectors/{code}" and "unknown sector" in str(exc) \
@@ -607,7 +629,12 @@ def _view(endpoint: Endpoint):
                 "Content-Disposition": f'attachment; filename="holocarbon_{stem}.nc"', "Cache-Control": "no-store",
                 "X-Holocarbon-Query": args["query"].to_query_string() or "defaults",
                 "X-Holocarbon-Method": res.method})
-        return _respond(endpoint, res, args.get("format", "json"))
+        resp = _respond(endpoint, res, args.get("format", "json"))
+        if key is not None:
+            current_app.config["HOLOCARBON_ACCOUNTS"].cache.set(
+                key, (resp.get_data(), resp.mimetype,
+                      {k: v for k, v in resp.headers.items() if k not in ("Content-Type", "Content-Length")}))
+        return resp
 
     view.__name__ = "api_" + endpoint.name
     return view

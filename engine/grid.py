@@ -219,9 +219,10 @@ class Grids:
     """Layer computations over a pack and the ledger engine (:class:`engine.accounts.Accounts`).
 
     Layers, pyramids and the proxy context (tens of MB each) live in a small memory-only LRU (``self.big``);
-    rendered tiles (tens of kB) go to a per-process memory LRU (``self.cache``): a tile renders in ~1 ms once its
-    layer exists, cheaper than a round trip through the shared disk cache (measured: 0.4 ms memory hit vs a file
-    write per new tile), and browsers revalidate with ETags.
+    rendered tiles (tens of kB) go to a memory LRU in front of the workers' shared cache (``self.cache``): a tile
+    renders in ~1 ms once its layer exists, but another server worker may not have that layer yet (40 ms to
+    seconds to compute), so a tile rendered by one worker is read by the others from the shared backend (measured
+    with ``bench/load.py``); browsers revalidate with ETags.
     """
 
     def __init__(self, accounts, big_items: int = 12, tile_items: int = 4000):
@@ -230,7 +231,7 @@ class Grids:
         self.accounts = accounts
         self.pack = accounts.pack
         self.big = TieredCache(memory_items=big_items)
-        self.cache = TieredCache(memory_items=tile_items)
+        self.cache = TieredCache(memory_items=tile_items, shared=accounts.cache.shared)
 
     def _key(self, *parts) -> str:
         return self.accounts._key("grid", *parts)

@@ -302,3 +302,29 @@ def test_readme_python_example_is_the_tested_one_and_runs(settings, monkeypatch,
     assert re.search(r"EU27 2019: production [\d,]+, consumption [\d,]+ Mt CO2e", out)
     assert "('lat', 'lon') (30, 80) t CO2e cell-1 yr-1" in out
     assert re.search(r"France: \d{3} Mt CO2e over \d+ cells", out)
+
+
+def test_workers_share_answers_and_tiles_through_the_cache_backend(settings, tmp_path):
+    """Two app instances (two server workers) on one FileSystemCache: what one computes the other reads."""
+    from dataclasses import replace
+
+    from api.v1 import BY_RULE, _cache_key
+    from api.spec import parse_args
+    from werkzeug.datastructures import MultiDict
+
+    shared = replace(settings, cache_dir=tmp_path / "cache")
+    a, b = create_app(shared), create_app(shared)
+    url = f"{PREFIX}/ledger?year=2013&gwp=AR4&regions=BRA"
+    first = a.server.test_client().get(url)
+    assert first.status_code == 200
+    with b.server.test_request_context(url):
+        key = _cache_key(BY_RULE["/ledger"], parse_args(BY_RULE["/ledger"], MultiDict(
+            {"year": "2013", "gwp": "AR4", "regions": "BRA"})))
+        assert b.server.config["HOLOCARBON_ACCOUNTS"].cache.shared.get(key)[0] == first.data
+    second = b.server.test_client().get(url)
+    assert second.data == first.data and second.mimetype == "application/json"
+
+    tile = a.server.test_client().get("/tiles/emissions/3/4/2.png?year=2013")
+    assert tile.status_code == 200
+    etag = tile.headers["ETag"].strip('"')
+    assert b.server.config["HOLOCARBON_GRIDS"].cache.shared.get("tile:" + etag) == tile.data
