@@ -9,7 +9,7 @@ PORT   ?= 8050
 APT_PACKAGES := chromium chromium-driver fonts-dejavu-core
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test setup setup-dev data pack chromium bench clean-pack
+.PHONY: serve test setup setup-dev data pack chromium wrk bench clean-pack
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,12 +39,16 @@ chromium:
 	@if [ -x /usr/bin/chromium ] && dpkg -s fonts-dejavu-core >/dev/null 2>&1; then echo "chromium: $$(/usr/bin/chromium --version)"; \
 	else $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); fi
 
+wrk:
+	@if [ -x /usr/bin/wrk ]; then echo "wrk: $$(/usr/bin/wrk --version 2>&1 | head -n 1)"; \
+	else $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; fi
+
 test: setup-dev chromium
 	$(BIN)/python -m engine sources fetch -q
 	$(BIN)/python -m engine pack build
 	$(BIN)/python -m pytest
 
-bench: setup-dev chromium pack
+bench: setup-dev chromium wrk pack
 	$(BIN)/python bench/pack.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/ledger.py
@@ -52,6 +56,7 @@ bench: setup-dev chromium pack
 	$(BIN)/python bench/atlas.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/load.py
 
 clean-pack:
 	rm -rf "$${HOLOCARBON_DATA:-$${XDG_CACHE_HOME:-$$HOME/.cache}/holocarbon}/pack"
