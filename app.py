@@ -17,6 +17,7 @@ from pathlib import Path
 
 import dash
 from flask import jsonify, request
+from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
 from api import register_api
@@ -36,7 +37,7 @@ log = logging.getLogger("holocarbon")
 #: Paths served by Dash or Flask itself (never the 404 page).
 _INTERNAL = re.compile(r"^/(_dash-|_reload-hash|_favicon|assets/)")
 #: Machine routes: their errors (404, 405, 413, 500) are JSON ``{error, detail}``, never an HTML page.
-_MACHINE = re.compile(r"^/(api/|tiles/|export/|briefing/export|geo/|topojson/|health)")
+_MACHINE = re.compile(r"^/(api/|tiles/|export/|briefing/export|geo/|topojson/|health|_dash-update-component)")
 
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
     server = app.server
     server.config["HOLOCARBON_SETTINGS"] = settings
     server.config["MAX_CONTENT_LENGTH"] = 1 << 20
+    server.config["DEBUG"] = False  # FLASK_DEBUG in the environment must not turn the debugger on (main --debug can)
     try:
         server.config["HOLOCARBON_PACK"] = ensure_pack(settings, show_progress=True) if build_pack else None
     except (HolocarbonError, OSError) as exc:
@@ -157,6 +159,10 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
             resp.headers["Allow"] = ", ".join(exc.valid_methods)
         return resp
 
+    @server.errorhandler(DependencyException)
+    def _unknown_dependency(exc):  # Dash's answer to a component-suite path it does not serve
+        return ("not found", 404, {"Content-Type": "text/plain; charset=utf-8"})
+
     @server.errorhandler(Exception)
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
@@ -173,8 +179,12 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         path = request.path
-        if (response.status_code == 200 and response.mimetype == "text/html" and not _INTERNAL.match(path)
-                and not _known(path, patterns)):
+        if (response.status_code == 200 and response.mimetype == "text/html"
+                and (_INTERNAL.match(path) or not _known(path, patterns))):
+            if _MACHINE.match(path):  # a machine route that matched nothing: JSON, not the page shell
+                resp = jsonify(error="not found", detail=f"nothing at {path[:80]}")
+                resp.status_code = 404
+                return _headers(resp)
             response.status_code = 404  # the Dash shell renders the friendly not-found page
         return response
 

@@ -28,6 +28,14 @@ register_error_handlers(bp)
 BUILDERS = {"pdf": (pdf_bytes, "application/pdf"), "html": (html_bytes, "application/octet-stream")}
 
 
+@bp.get("/briefing/export.<fmt>")
+def export_briefing_get(fmt: str):
+    resp = bad_request("POST the briefing JSON (as saved by the briefing page) to this address", ["POST"],
+                       status=405, error="method not allowed")
+    resp.headers["Allow"] = "POST"
+    return resp
+
+
 @bp.post("/briefing/export.<fmt>")
 def export_briefing(fmt: str):
     if fmt not in BUILDERS:
@@ -36,6 +44,9 @@ def export_briefing(fmt: str):
         return bad_request(f"the briefing is too large (limit {MAX_BYTES // 1024} KB)", status=413,
                            error="too large")
     raw = request.get_data(cache=False)
+    if len(raw) > MAX_BYTES:  # a chunked body has no Content-Length
+        return bad_request(f"the briefing is too large (limit {MAX_BYTES // 1024} KB)", status=413,
+                           error="too large")
     try:
         briefing = parse_json(raw)
         build, mime = BUILDERS[fmt]

@@ -6,8 +6,10 @@ GeoDataFrames as GeoParquet, xarray grids as compressed NetCDF, numpy matrices a
 The key is the SHA-256 of :data:`PACK_VERSION` and the registry checksums of every source file, so a new pack
 version or a changed source file gives a new key and :func:`ensure_pack` rebuilds. A build writes to a temporary
 folder beside the target and renames it into place only when complete: an interrupted build never leaves a
-half-written pack, and the next start rebuilds. Items whose sources are missing or corrupt are recorded in the
-manifest (``failed``) so the pages that need them can say why; everything else is built.
+half-written pack, and the next start rebuilds. A module whose sources are missing or corrupt (or, for a derived
+module, whose input items were not built) is recorded in the manifest (``failed``, with the source, the file, the
+message and the items it would have produced) so the pages that need those items can say why; every other module is
+built.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from engine.config import Settings
-from engine.errors import PackError, SourceError
+from engine.errors import HolocarbonError, PackError, SourceError
 from engine.registry import all_files, load_registry
 
 #: Bump when the pack's content or layout changes; part of the key.
@@ -45,11 +47,62 @@ SOURCE_MODULES = (
 DERIVED_MODULES: tuple[str, ...] = ("proxies", "series")
 
 MANIFEST = "manifest.json"
+#: A build's temporary folder untouched for this long belongs to a killed process and is removed by the next build
+#: (a live build writes an item every few seconds) [s].
+STALE_TMP_S = 3600
 #: HDF5 (under netCDF4) is not thread-safe: every NetCDF read or write in the process takes this lock. A lock is
 #: a synchronisation primitive, not state: it holds no data.
 NETCDF_LOCK = threading.RLock()
 #: Everything a complete pack holds, in build order.
 PACK_MODULES = SOURCE_MODULES + DERIVED_MODULES
+
+#: WIOD 2013 release years (one MRIO item per year).
+_WIOD_YEARS = range(1995, 2012)
+
+#: The items each module of :data:`PACK_MODULES` produces (a test checks this against a full real build, so it
+#: cannot drift). A failed module's entry in the manifest lists them, and :meth:`Pack.failure_for` answers with the
+#: message of the module that owns an item.
+MODULE_ITEMS: dict[str, tuple[str, ...]] = {
+    "natural_earth": ("ne_countries_50m", "ne_countries_110m", "country_raster_0p1", "country_index"),
+    "edgar": ("edgar_ghg_by_sector", "edgar_ghg_totals", "edgar_ghg_per_capita", "edgar_ghg_per_gdp",
+              "edgar_lulucf_macroregions"),
+    "gcb": ("gcb_territorial", "gcb_consumption", "gcb_transfers", "gcb_luc_by_model", "gcb_global_budget",
+            "gcb_fossil_by_fuel"),
+    "owid": ("owid_co2_territorial", "owid_co2_consumption", "owid_co2_production_vs_consumption"),
+    "cait": ("cait_emissions",),
+    "wiod": (*(f"wiod_{y}" for y in _WIOD_YEARS), "wiod_labels", "wiod_fd_labels", "wiod_sectors"),
+    "jrc_co2": ("jrc_co2", "jrc_co2_industries"),
+    "cdiac": ("cdiac_fossil_co2",),
+    "takahashi": ("takahashi_flux_annual", "takahashi_flux_monthly", "takahashi_land_fraction"),
+    "gpw": ("gpw_population_1deg",),
+    "modis": ("modis_fractions_0p1",),
+    "wri_plants": ("wri_power_plants",),
+    "electricity": ("ember_owid_electricity_generation", "ember_owid_electricity_carbon_intensity"),
+    "industry": ("industry_production", "industry_production_cement_editions"),
+    "cbam": ("cbam_default_values", "cbam_annex_iv", "cbam_benchmarks", "cbam_goods"),
+    "solar_exports": ("ember_china_solar_exports_monthly", "ember_china_solar_exports_regions_monthly",
+                      "ember_china_solar_exports_annual"),
+    "proxies": ("proxy_population_0p1", "proxy_power_0p1", "proxy_land_0p1", "proxy_agriculture_0p1",
+                "proxy_forest_crop_0p1", "proxy_land_sink_0p1"),
+    "series": ("ledger_series",),
+}
+
+#: Pack item -> the module that produces it.
+ITEM_MODULE: dict[str, str] = {item: mod for mod, items in MODULE_ITEMS.items() for item in items}
+
+
+class MissingItemError(PackError):
+    """A derived module asked for a pack item that was not built (its source module failed or did not run).
+
+    Attributes
+    ----------
+    item : str
+        The missing item's name.
+    """
+
+    def __init__(self, message: str, item: str):
+        super().__init__(message)
+        self.item = item
 
 
 def _module_path(name: str) -> str:
@@ -63,6 +116,10 @@ def pack_key(registry=None) -> str:
     for sf in sorted(all_files(registry), key=lambda f: f.relpath):
         h.update(f"{sf.relpath}:{sf.sha256}\n".encode())
     return h.hexdigest()[:16]
+
+
+#: File suffixes of the item kinds :func:`_write_item` writes.
+_SUFFIXES = (".geoparquet", ".parquet", ".nc", ".npz")
 
 
 def _write_item(folder: Path, name: str, obj: Any) -> dict:
@@ -139,21 +196,23 @@ def build_pack(settings: Settings, force: bool = False, show_progress: bool = Tr
                     items = mod.pack_items(settings, built)  # derived items reuse what is already built
                 else:
                     items = mod.pack_items(settings)
-            except SourceError as exc:
-                manifest["failed"][mod_name] = {"source_id": exc.source_id, "file": exc.filename, "message": str(exc)}
+                entries = _write_module(tmp, mod_name, mod, items)
+            except (HolocarbonError, KeyError) as exc:
+                failure = _failure(mod_name, mod, exc, built, manifest["failed"])
+                if failure is None:
+                    raise  # a KeyError that is not a missing pack item is a bug: let it surface
+                manifest["failed"][mod_name] = failure
                 if show_progress:
-                    print(f"[{i:2d}/{len(modules)}] {mod_name:14s} FAILED: {exc}", file=sys.stderr, flush=True)
+                    print(f"[{i:2d}/{len(modules)}] {mod_name:14s} FAILED: {failure['message']}", file=sys.stderr,
+                          flush=True)
                 continue
-            names = []
             built.update(items)
-            for name, obj in items.items():
-                manifest["items"][name] = _write_item(tmp, name, obj) | {"module": mod_name,
-                                                                         "source_id": mod.SOURCE_ID}
-                names.append(name)
+            manifest["items"].update(entries)
             dt = time.perf_counter() - t0
-            manifest["modules"][mod_name] = {"source_id": mod.SOURCE_ID, "items": names, "seconds": round(dt, 2)}
+            manifest["modules"][mod_name] = {"source_id": mod.SOURCE_ID, "items": list(entries),
+                                             "seconds": round(dt, 2)}
             if show_progress:
-                print(f"[{i:2d}/{len(modules)}] {mod_name:14s} {len(names):2d} item(s) {dt:6.1f} s", flush=True)
+                print(f"[{i:2d}/{len(modules)}] {mod_name:14s} {len(entries):2d} item(s) {dt:6.1f} s", flush=True)
         manifest["seconds"] = round(time.perf_counter() - t_all, 2)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1))
         if target.exists():
@@ -163,7 +222,7 @@ def build_pack(settings: Settings, force: bool = False, show_progress: bool = Tr
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     for old in root.iterdir():  # keep only the current pack (and other builds in progress)
-        if old.is_dir() and old.name != key and not old.name.startswith(".tmp-"):
+        if old.is_dir() and old.name != key and (not old.name.startswith(".tmp-") or _stale_tmp(old)):
             shutil.rmtree(old, ignore_errors=True)
     if show_progress:
         print(f"pack {key} built in {manifest['seconds']:.1f} s"
@@ -171,8 +230,77 @@ def build_pack(settings: Settings, force: bool = False, show_progress: bool = Tr
     return target
 
 
+def _stale_tmp(folder: Path) -> bool:
+    """True for the temporary folder of a build that was killed (nothing written to it for :data:`STALE_TMP_S`)."""
+    try:
+        return time.time() - folder.stat().st_mtime > STALE_TMP_S
+    except OSError:  # removed meanwhile by the build that owns it
+        return False
+
+
+def _write_module(folder: Path, mod_name: str, mod, items: dict) -> dict[str, dict]:
+    """Write one module's items; all or nothing (a failure removes the files already written)."""
+    entries: dict[str, dict] = {}
+    try:
+        for name, obj in items.items():
+            entries[name] = _write_item(folder, name, obj) | {"module": mod_name, "source_id": mod.SOURCE_ID}
+    except BaseException:
+        for name in items:
+            for suffix in _SUFFIXES:
+                (folder / f"{name}{suffix}").unlink(missing_ok=True)
+        raise
+    return entries
+
+
+def _missing_item(exc: BaseException, built: dict) -> str | None:
+    """The pack item a derived module could not find, if that is what ``exc`` says."""
+    if isinstance(exc, MissingItemError):
+        return exc.item
+    if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
+        name = exc.args[0]
+        if name in ITEM_MODULE and name not in built:
+            return name
+    return None
+
+
+def _failure(mod_name: str, mod, exc: BaseException, built: dict, failed: dict) -> dict | None:
+    """The manifest's ``failed`` entry of a module that raised ``exc``, or None if ``exc`` is not a data failure.
+
+    A source error names its own source and file; a missing dependency of a derived module names the source of the
+    module that should have built it (and repeats its message when that module failed); anything else names the
+    module's own source.
+    """
+    entry = {"source_id": mod.SOURCE_ID, "file": None, "message": str(exc), "error": type(exc).__name__,
+             "items": list(MODULE_ITEMS.get(mod_name, ()))}
+    if isinstance(exc, SourceError):
+        return entry | {"source_id": exc.source_id, "file": exc.filename}
+    missing = _missing_item(exc, built)
+    if missing is not None:
+        owner = ITEM_MODULE.get(missing)
+        entry["needs"] = missing
+        if owner in failed:
+            dep = failed[owner]
+            return entry | {"source_id": dep["source_id"], "file": dep.get("file"),
+                            "message": f"{mod_name} needs {missing!r} from {owner}, which could not be built: "
+                                       f"{dep['message']}"}
+        if owner is not None:
+            try:
+                entry["source_id"] = importlib.import_module(_module_path(owner)).SOURCE_ID
+            except (ImportError, AttributeError):
+                pass
+        return entry | {"message": f"{mod_name} needs pack item {missing!r}"
+                                   + (f" from {owner}" if owner else "") + ", which was not built"}
+    if isinstance(exc, HolocarbonError):
+        return entry
+    return None
+
+
 def _pack_complete(folder: Path, settings: Settings) -> bool:
-    """A pack is complete if its manifest exists and no failed module's source has since become available."""
+    """A pack is complete if its manifest exists and no failed module's source file has since become available.
+
+    Failures that name no source file (a derived module's input that was never built, an item that cannot be
+    stored) are not retried: the same sources would give the same pack.
+    """
     mf = folder / MANIFEST
     if not mf.is_file():
         return False
@@ -185,6 +313,8 @@ def _pack_complete(folder: Path, settings: Settings) -> bool:
 
     registry = load_registry()
     for info in manifest["failed"].values():
+        if not info.get("file"):
+            continue
         src = registry.get(info["source_id"])
         if src and all(file_status(settings, f) == "ok" for f in src.files):
             return False
@@ -200,7 +330,7 @@ def pack_status(settings: Settings) -> tuple[str, Path]:
     return ("partial" if json.loads(mf.read_text())["failed"] else "ok"), folder
 
 
-def ensure_pack(settings: Settings, show_progress: bool = True) -> "Pack":
+def ensure_pack(settings: Settings, show_progress: bool = True) -> Pack:
     """Open the pack for the current key, building it first if it is missing, stale or incomplete."""
     folder = build_pack(settings, show_progress=show_progress)
     return Pack.open(folder)
@@ -220,7 +350,7 @@ class Pack:
     _lock: Any = field(default_factory=threading.RLock, compare=False, hash=False, repr=False)
 
     @classmethod
-    def open(cls, path: Path) -> "Pack":
+    def open(cls, path: Path) -> Pack:
         """Open a pack folder.
 
         Raises
@@ -241,11 +371,12 @@ class Pack:
         return name in self.manifest["items"]
 
     def failure_for(self, name: str) -> str | None:
-        """Why an item is absent: the failed module's message, or None if the item exists."""
+        """Why an item is absent: the message of the failed module that owns it, or None if the item exists."""
         if self.has(name):
             return None
-        for info in self.manifest["failed"].values():
-            return info["message"]
+        for mod_name, info in self.manifest.get("failed", {}).items():
+            if name in info.get("items", MODULE_ITEMS.get(mod_name, ())):
+                return info["message"]
         return f"pack item {name!r} does not exist in pack {self.key}"
 
     def _entry(self, name: str, kind: str) -> dict:
@@ -316,6 +447,7 @@ class MemoryPack:
         try:
             return self.items[name]
         except KeyError:
-            raise PackError(f"pack item {name!r} is not built yet (check the module order)") from None
+            raise MissingItemError(f"pack item {name!r} is not built (its module failed or runs later)",
+                                   name) from None
 
     table = geo = grid = arrays = _get

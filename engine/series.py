@@ -20,7 +20,7 @@ def pack_items(settings: Settings | None = None, built: dict | None = None) -> d
     from engine.accounts import Accounts
     from engine.pack import MemoryPack
 
-    if not built:
+    if built is None:  # called on its own (not from a build): read the items from the pack
         from engine.pack import ensure_pack
 
         built_pack = ensure_pack(settings or Settings.from_env(), show_progress=False)
