@@ -20,7 +20,8 @@ the figures as JSON, re-emitted here as one line per scenario:
     (``setup(thread)`` / ``thread:set("id", n)``); ``wrapped`` would say a thread ran out and repeated URLs.
     The layers and their tile pyramids are computed beforehand in every worker (one zoom-0 tile per layer-year
     until each worker has served it), so "cold" means tile rendering cold, not first-ever layer computation
-    (``layers_warm: true``). The set fits in a worker's layer LRU (``Grids.big``, 12 items); a larger one
+    (``layers_warm: true``). The set fits in a worker's layer LRU (``Grids.big``,
+    ``Grids.BIG_ITEMS`` = 20 items); a larger one
     (e.g. net_flux of several years, each pulling in four more layers) evicts pyramids mid-run and then
     measures layer recomputation (seconds per request), not tile rendering.
 ``tiles_cold_layers_cold``
@@ -83,7 +84,7 @@ CACHED_GROUPS = [
 ]
 CACHED_URLS = [u for g in CACHED_GROUPS for u in g]
 #: tiles_cold: (layer, year) combinations; every tile of zooms 3-6 of each (5440 per combination).
-#: Each set fits in a worker's layer LRU (``Grids.big``, 12 items: the grid context, the ocean pattern, raw layers
+#: Each set fits in a worker's layer LRU (``Grids.big``, 20 items: the grid context, the ocean pattern, raw layers
 #: and tile pyramids; net_flux of a year pulls in emissions, luc, land and ocean of that year): 10 and 11 items.
 COLD_WARM_LAYERS = [("emissions", 2021), ("emissions", 2022), ("land_sink", 2022), ("ocean_sink", 2022)]
 COLD_COLD_LAYERS = [("emissions", 2016), ("net_flux", 2016), ("land_sink", 2016), ("ocean_sink", 2016)]

@@ -225,7 +225,12 @@ class Grids:
     with ``bench/load.py``); browsers revalidate with ETags.
     """
 
-    def __init__(self, accounts, big_items: int = 12, tile_items: int = 4000):
+    #: Layers and pyramids kept per process (26 MB per layer, ~35 MB per pyramid): one net-flux year needs six
+    #: items (its four input layers, itself and its pyramid), so 20 keep a user stepping through net-flux years from
+    #: recomputing every input (bench/load.py saw 12 thrash under load); ~0.6 GB at most, inside the 2 GB budget.
+    BIG_ITEMS = 20
+
+    def __init__(self, accounts, big_items: int = BIG_ITEMS, tile_items: int = 4000):
         from engine.cache import TieredCache
 
         self.accounts = accounts
