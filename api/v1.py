@@ -408,6 +408,9 @@ def h_zonal(args) -> Result:
             raise ParamError(str(exc)) from None
         raise
     res = _grid_result(q, layer, stats, {"method": stats["method"], "units": stats["units"]})
+    basis = "CO2e" if "CO2e" in stats["units"] else "CO2"
+    res.units = {"total": f"t {basis} yr-1", "mean_per_cell": stats["units"], "mean_per_km2": f"t {basis} km-2 yr-1",
+                 "top.value": stats["units"], "area_km2": "km2"}
     res.csv_table = pd.DataFrame(stats["top"], columns=["lat", "lon", "value", "country", "country_name"])
     res.extra = {k: stats[k] for k in ("n_cells", "area_km2", "total", "mean_per_cell", "mean_per_km2")}
     return res

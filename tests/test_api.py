@@ -328,3 +328,9 @@ def test_workers_share_answers_and_tiles_through_the_cache_backend(settings, tmp
     assert tile.status_code == 200
     etag = tile.headers["ETag"].strip('"')
     assert b.server.config["HOLOCARBON_GRIDS"].cache.shared.get("tile:" + etag) == tile.data
+
+
+def test_zonal_units_name_each_figure(client):
+    units = get_json(client, f"{PREFIX}/zonal?region=BRA&layer=land_sink&year=2015&top=1")["units"]
+    assert units == {"total": "t CO2 yr-1", "mean_per_cell": "t CO2 cell-1 yr-1", "mean_per_km2": "t CO2 km-2 yr-1",
+                     "top.value": "t CO2 cell-1 yr-1", "area_km2": "km2"}
