@@ -224,7 +224,21 @@ clientside_callback(
             const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
             if(!sub || !sub.map || !window.Plotly){ if(tries++ < 100){ setTimeout(apply, 100); } return; }
             if(url && gd.layout.map.layers[0].source[0] !== url){
-                window.Plotly.relayout(gd, {'map.layers[0].source': [url]});
+                // swap the tiles of the live MapLibre source (no layer teardown, no fade-in), and keep plotly's
+                // layout in step so a later redraw uses the same URL; relayout when the source is not there yet
+                const m = sub.map;
+                const raster = (m.getStyle().layers || []).find(l => l.type === 'raster');
+                const src = raster && m.getSource(raster.source);
+                if(src && src.setTiles){
+                    gd.layout.map.layers[0].source = [url];
+                    if(gd._fullLayout.map.layers && gd._fullLayout.map.layers[0]){
+                        gd._fullLayout.map.layers[0].source = [url];
+                    }
+                    m.setPaintProperty(raster.id, 'raster-fade-duration', 0);
+                    src.setTiles([url]);
+                } else {
+                    window.Plotly.relayout(gd, {'map.layers[0].source': [url]});
+                }
             }
             if(gd.__holocarbonClick !== sub.map){
                 gd.__holocarbonClick = sub.map;
