@@ -90,6 +90,8 @@ class GridContext:
         proxy name -> float64 share of each cell in its entity's total (sums to 1 per entity with cells).
     used : dict
         proxy name -> array of the proxy actually used per entity (after fallbacks).
+    n_cells : ndarray of int64
+        Number of cells of each entity (precomputed: every layer needs it).
     """
 
     codes: np.ndarray
@@ -97,6 +99,7 @@ class GridContext:
     ent: np.ndarray
     norm: dict
     used: dict
+    n_cells: np.ndarray
 
     def entity_index(self) -> dict[str, int]:
         return {c: i for i, c in enumerate(self.codes)}
@@ -163,7 +166,8 @@ def build_context(raster: np.ndarray, index: pd.DataFrame, entity_map: dict[str,
         with np.errstate(divide="ignore", invalid="ignore"):
             norm[p] = np.where(denom[ent] > 0, v / denom[ent], 0.0)
         used[p] = choice
-    return GridContext(codes=codes, cells=cells, ent=ent, norm=norm, used=used)
+    return GridContext(codes=codes, cells=cells, ent=ent, norm=norm, used=used,
+                       n_cells=sums["uniform"].astype(np.int64))
 
 
 def scatter(ctx: GridContext, cell_values: np.ndarray, dtype=np.float64) -> np.ndarray:
@@ -181,7 +185,7 @@ def downscale_arrays(ctx: GridContext, codes: np.ndarray, totals: dict[str, np.n
     """
     pos = pd.Index(ctx.codes).get_indexer(pd.Index(codes))
     n = len(ctx.codes)
-    has_cells = np.bincount(ctx.ent, minlength=n) > 0
+    has_cells = ctx.n_cells > 0
     placed = (pos >= 0) & has_cells[np.where(pos >= 0, pos, 0)]
     vals = np.zeros(len(ctx.cells))
     unplaced: dict[str, float] = {}
