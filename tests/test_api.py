@@ -334,3 +334,10 @@ def test_zonal_units_name_each_figure(client):
     units = get_json(client, f"{PREFIX}/zonal?region=BRA&layer=land_sink&year=2015&top=1")["units"]
     assert units == {"total": "t CO2 yr-1", "mean_per_cell": "t CO2 cell-1 yr-1", "mean_per_km2": "t CO2 km-2 yr-1",
                      "top.value": "t CO2 cell-1 yr-1", "area_km2": "km2"}
+
+
+def test_openapi_document_is_valid_openapi_3(client):
+    """Checked by an independent validator (openapi-spec-validator), not only by our own consumer."""
+    from openapi_spec_validator import validate
+
+    validate(get_json(client, PREFIX + "/openapi.json"))
