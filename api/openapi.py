@@ -53,7 +53,9 @@ def _responses(endpoint: Endpoint) -> dict:
             content["text/csv"] = {"schema": {"type": "string"}}
         ok = {"description": "The answer, with the Query and the method flags", "content": content}
     out = {"200": ok, "400": {"description": "A bad parameter; `allowed` lists what is accepted", "content": err},
-           "503": {"description": "A source file the answer needs is missing or corrupt", "content": err}}
+           "503": {"description": "A source file the answer needs is missing or corrupt"
+                   + (", or the server is busy with other exports (`error: busy`, `Retry-After`)"
+                      if endpoint.data_kind == "netcdf" else ""), "content": err}}
     if "{" in endpoint.path:
         out["404"] = {"description": "Unknown code", "content": err}
     return out

@@ -29,6 +29,7 @@ import pandas as pd
 from flask import Blueprint, Response, current_app, request
 
 from api.errors import bad_request, register_error_handlers
+from api.limits import heavy
 from api.spec import Column, Endpoint, Param, ParamError, parse_args
 from engine.query import GWP_SETS, Query
 
@@ -640,7 +641,7 @@ def _view(endpoint: Endpoint):
         return resp
 
     view.__name__ = "api_" + endpoint.name
-    return view
+    return heavy(view) if endpoint.data_kind == "netcdf" else view
 
 
 for _e in ENDPOINTS:

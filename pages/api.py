@@ -93,7 +93,9 @@ def layout(**_query):
                 f"Parameters up to {MAX_PARAM_LENGTH} characters; lists up to the size shown per parameter; "
                 f"flows up to 10,000 rows; zonal statistics up to {MAX_TOP} top cells; grid subsets up to "
                 f"{MAX_SUBSET_SPAN[0]:g}° × {MAX_SUBSET_SPAN[1]:g}° (the whole grid: "
-                "python -m engine grid). Request bodies up to 1 MB.")], className="card"),
+                "python -m engine grid). Request bodies up to 1 MB. Heavy answers (NetCDF subsets, exports) run "
+                "two at a time per server process; when all are busy the answer is 503 busy with Retry-After.")],
+                className="card"),
             html.Div([html.Strong("Units"), html.P(
                 "Ledgers in Mt CO2e per year in the chosen GWP set (land-use change and sinks in Mt CO2); grids in "
                 "t per 0.1° cell per year. CSV files repeat the Query, method, units and notes in # lines.")],

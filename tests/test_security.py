@@ -460,3 +460,33 @@ def test_briefing_export_get_is_405_and_chunked_oversize_is_413(client):
 def test_flask_debug_environment_does_not_enable_the_debugger(settings, monkeypatch):
     monkeypatch.setenv("FLASK_DEBUG", "1")
     assert create_app(settings, build_pack=False).server.debug is False
+
+
+def test_heavy_renders_are_limited_per_process(the_app, client, monkeypatch):
+    """With every heavy slot taken, an export or a NetCDF subset answers 503 busy with Retry-After at once-ish,
+    and light answers (tiles, API tables) are not affected."""
+    import time
+
+    from api import limits
+
+    monkeypatch.setattr(limits, "WAIT_S", 0.2)
+    slots = the_app.server.config[limits.CONFIG_KEY]
+    taken = 0
+    while slots.acquire(blocking=False):
+        taken += 1
+    try:
+        assert taken == limits.HEAVY_SLOTS
+        for url in ("/export/ledger-table.csv?year=2019", "/export/map.nc?layer=emissions&year=2019",
+                    "/api/v1/grid.nc?bbox=5,45,15,55&year=2019"):
+            t0 = time.perf_counter()
+            r = client.get(url)
+            assert r.status_code == 503 and r.headers["Retry-After"] == str(limits.RETRY_AFTER_S), url
+            assert json.loads(r.data)["error"] == "busy" and time.perf_counter() - t0 < 2
+        r = client.post("/briefing/export.pdf", data=b"{}", content_type="application/json")
+        assert r.status_code == 503
+        assert client.get("/api/v1/ledger?year=2019&regions=FRA").status_code == 200
+        assert client.get("/tiles/emissions/2/1/1.png?year=2019").status_code == 200
+    finally:
+        for _ in range(taken):
+            slots.release()
+    assert client.get("/export/ledger-table.csv?year=2019").status_code == 200
