@@ -12,7 +12,8 @@ the figures as JSON, re-emitted here as one line per scenario:
     every worker has already served, requested in rotation. A rendered tile goes to the worker's memory LRU and
     to the shared cache (``Grids.cache``), so the other workers read it instead of rendering it; the warm-up
     (urllib, 8 threads, a new connection per request, one layer-year at a time) repeats each URL until
-    gunicorn's access log shows that every worker has served it (so every worker's memory tier holds it) (``warm_coverage`` = warmed (URL, worker) pairs / all pairs; a pair missed
+    gunicorn's access log shows that every worker has served it, so every worker's memory tier holds it
+    (``warm_coverage`` = warmed (URL, worker) pairs / all pairs; a pair missed
     before the warm-up deadline is rendered during the run, which shows in max_ms).
 ``tiles_cold``
     Every request a tile never requested before: zooms 3–6, every x/y, of four layer-years (emissions 2021 and
@@ -343,7 +344,8 @@ def _run_wrk(server: Server, lua: str, tmp: Path, name: str) -> dict:
 
 def _line(server: Server, scenario: str, figures: dict, **extra) -> dict:
     out = {"bench": "load", "scenario": scenario, "clients": CLIENTS, "workers": WORKERS,
-           "worker_class": server.worker_class, "threads": server.threads, "cache_backend": server.backend, **extra, **figures, "rss_mib": server.rss_mib()}
+           "worker_class": server.worker_class, "threads": server.threads, "cache_backend": server.backend,
+           **extra, **figures, "rss_mib": server.rss_mib()}
     out["ok"] = out["error_count"] == 0 and out["http_5xx"] == 0 and not out.get("wrapped")
     return out
 
