@@ -73,9 +73,10 @@ def countries_geojson():
     grids = _grids()
     if grids is None:
         return bad_request("the processed data pack is not available", status=503, error="unavailable")
-    text = grids.big.memo(grids._key("geojson110"), lambda: grids.pack.geo("ne_countries_110m")[
-                              ["iso3", "name", "geometry"]]
-                            .to_json(drop_id=True), shared=False)
+    def build():
+        return grids.pack.geo("ne_countries_110m")[["iso3", "name", "geometry"]].to_json(drop_id=True)
+
+    text = grids.big.memo(grids._key("geojson110"), build, shared=False)
     resp = Response(text, mimetype="application/geo+json")
     resp.headers["Cache-Control"] = "public, max-age=86400"
     return resp
