@@ -259,10 +259,6 @@ def h_production(args) -> Result:
     return res
 
 
-def h_consumption(args) -> Result:
-    return h_ledger(args)
-
-
 def h_flows(args) -> Result:
     q, acc = args["query"], _accounts()
     fl = acc.flows(q, by_sector=args.get("by_sector", False))
@@ -319,7 +315,7 @@ def h_regions(args) -> Result:
 
     acc = _accounts()
     names = acc.names()
-    codes = [str(c) for c in acc.year_frame(2019)["codes"]]
+    codes = [str(c) for c in acc.year_frame(Query().year)["codes"]]  # the ledger lines (the same every year)
     inside = set(acc.mrio_regions())
     cont = regions_mod.continents()
     groups = regions_mod.group_members()
@@ -343,8 +339,7 @@ def h_headline(args) -> Result:
     from engine.headline import HEADLINE_YEAR, headline
 
     gwp = args.get("gwp", "AR5")
-    acc = _accounts()
-    df = acc.cache.memo(acc._key("api-headline", gwp), lambda: headline(acc, gwp), shared=True)
+    df = headline(_accounts(), gwp)  # the finished answer is cached by the view
     q = Query(year=HEADLINE_YEAR, gwp=gwp)
     return Result(df, q, "nowcast", 2011, {"nowcast": True}, list(df.attrs.get("notes", [])), {"*_pct": "%"})
 
@@ -474,7 +469,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              example="?year=2022&by=sector&regions=IND"),
     Endpoint("/consumption", "consumption", "Consumption-based emissions",
              "Emissions embodied in each region's final demand (WIOD 2013 MRIO, 1995–2011; nowcast 2012–2023 with "
-             "the 2011 structure; null before 1995).", h_consumption, (REGIONS_PARAM,),
+             "the 2011 structure; null before 1995).", h_ledger, (REGIONS_PARAM,),
              columns=CONSUMPTION_COLUMNS, example="?year=2011&grouping=mrio"),
     Endpoint("/transfers", "transfers", "Net emissions embodied in trade",
              "Consumption minus production per region, and the adjustment in % of production.", h_ledger,

@@ -17,7 +17,7 @@ import numpy as np
 import xarray as xr
 
 from engine import regions as regions_mod
-from engine.grid import LAT, LON, NLAT, NLON, RES, cell_areas_km2
+from engine.grid import LAT, LON, NLON, RES, cell_areas_km2
 from engine.query import Query, closest
 
 #: Largest number of top cells a zonal request may ask for.
@@ -189,4 +189,4 @@ def subset(grids, layer: str, q: Query, bbox: BBox, sector: str = "all") -> xr.D
     return out
 
 
-__all__ = ["BBox", "MAX_SUBSET_SPAN", "MAX_TOP", "NLAT", "subset", "zonal_stats", "zone_cells", "zone_names"]
+__all__ = ["BBox", "MAX_SUBSET_SPAN", "MAX_TOP", "subset", "zonal_stats", "zone_cells", "zone_names"]
