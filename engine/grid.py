@@ -48,6 +48,18 @@ LAYER_TITLES = {
     "net_flux": "Net flux: emissions + land-use change − sinks",
 }
 CDIAC_YEARS = (1990, 2013)
+_CONTEXT_ITEMS = ("country_raster_0p1", "country_index", "proxy_population_0p1", "proxy_power_0p1",
+                  "proxy_agriculture_0p1", "proxy_land_0p1", "proxy_forest_crop_0p1")
+#: Pack items each layer is computed from (to say why a layer cannot be drawn before any tile is asked for).
+LAYER_ITEMS = {
+    "emissions": ("edgar_ghg_by_sector",) + _CONTEXT_ITEMS,
+    "cdiac": ("cdiac_fossil_co2",),
+    "ocean_sink": ("takahashi_flux_annual", "gcb_global_budget"),
+    "land_sink": ("proxy_land_sink_0p1", "gcb_global_budget"),
+    "luc": ("gcb_luc_by_model",) + _CONTEXT_ITEMS,
+}
+LAYER_ITEMS["net_flux"] = tuple(dict.fromkeys(i for k in ("emissions", "luc", "land_sink", "ocean_sink")
+                                              for i in LAYER_ITEMS[k]))
 SECTORS = ("Agriculture", "Buildings", "Fuel Exploitation", "Industrial Combustion", "Power Industry", "Processes",
            "Transport", "Waste")
 #: Overseas departments that Natural Earth folds into France but EDGAR reports separately (lat/lon boxes).
@@ -402,6 +414,13 @@ class Grids:
         key = self._key("pyramid", name, repr(q.replace(perspective="consumption", grouping="countries", members=())),
                         sector if name == "emissions" else "-")
         return self.big.memo(key, lambda: pyramid(self.layer(name, q, sector).values), shared=False)
+
+    def unavailable(self, name: str) -> str | None:
+        """Why a layer cannot be computed (the failed source's message, naming the file and the fix), or None."""
+        for item in LAYER_ITEMS[name]:
+            if not self.pack.has(item):
+                return self.pack.failure_for(item)
+        return None
 
     def national_sums(self, grid: xr.DataArray) -> pd.Series:
         """Sum of a layer over each entity's cells [the layer's unit × cells]."""

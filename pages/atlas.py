@@ -157,6 +157,8 @@ def update_map(layer, sector, gases, gwp, year):
     if not layer_available(layer, year):
         note = [notice(f"The {dict(LAYER_OPTIONS)[layer]} layer has no data for {year}; choose another layer or a "
                        "year in its range.", "warning")]
+    elif (why := runtime.grids().unavailable(tile_layer)) is not None:
+        note = [notice(why, "error", f"The {dict(LAYER_OPTIONS)[tile_layer]} layer cannot be drawn. ")]
     if "F-gases" in q.gases and layer in ("emissions", "net_flux"):
         note.append(" F-gases are kept in AR5 CO2e as published.")
     if layer in ("net_flux",) and "CO2" not in q.gases:

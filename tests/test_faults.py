@@ -381,3 +381,24 @@ def test_app_starts_with_no_sources_at_all(empty_settings):
         r = c.get(path)
         assert r.status_code == 503 and r.mimetype == "application/json", (path, r.status_code, r.data[:200])
         assert r.get_json()["error"] == "unavailable" and FIX_COMMAND in r.get_json()["detail"]
+
+
+@pytest.mark.parametrize("layer,year,named", [("cdiac", 2010, "cdiac_ndp058"), ("ocean_sink", 2010, "takahashi"),
+                                              ("net_flux", 2010, "takahashi")])
+def test_atlas_says_why_a_layer_cannot_be_drawn(fault_app, layer, year, named):
+    """Choosing a layer whose source is broken shows a notice naming the file and the fix (not a blank map)."""
+    from pages.atlas import update_map
+
+    with fault_app.server.test_request_context("/atlas"):
+        _legend, note, *_ = update_map(layer, "all", ["CO2", "CH4", "N2O", "F-gases"], "AR5", year)
+    text = _text(note)
+    assert "cannot be drawn" in text and named in text and "python -m engine sources fetch" in text, text
+
+
+def test_atlas_layers_that_work_have_no_error_notice(fault_app):
+    from pages.atlas import update_map
+
+    with fault_app.server.test_request_context("/atlas"):
+        for layer in ("emissions", "land_sink", "luc"):
+            _legend, note, *_ = update_map(layer, "all", ["CO2"], "AR5", 2010)
+            assert "cannot be drawn" not in _text(note)

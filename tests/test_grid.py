@@ -195,3 +195,13 @@ def test_grid_cli_writes_cf_netcdf(settings, tmp_path, monkeypatch, capsys):
     assert "CO2e per 0.1 degree cell" in var.attrs["long_name"]
     assert cli(["grid", "--layer", "emissions", "--sector", "Mining", "--out", str(out)]) == 2
     assert "sector must be 'all' or one of" in capsys.readouterr().err
+
+
+def test_layer_items_exist_in_the_full_pack(accounts_grids):
+    """Every item a layer declares it needs is a real pack item (so a broken source is reported, see test_faults)."""
+    from engine.grid import LAYER_ITEMS, LAYERS
+
+    assert set(LAYER_ITEMS) == set(LAYERS)
+    for layer, items in LAYER_ITEMS.items():
+        assert all(accounts_grids.pack.has(i) for i in items), layer
+        assert accounts_grids.unavailable(layer) is None
