@@ -58,3 +58,51 @@ def test_unwritable_cache_dir_falls_back_to_memory(settings, tmp_path, caplog):
     app = create_app(s)
     assert "serving with an in-memory cache only" in caplog.text
     assert app.server.test_client().get("/").status_code == 200
+
+
+@pytest.mark.slow
+def test_gunicorn_config_serves_on_loopback_with_several_workers(settings, tmp_path):
+    """``gunicorn app:server`` in the project folder reads gunicorn.conf.py: 127.0.0.1, threaded workers sharing
+    the disk cache, and the app answers pages and the API."""
+    import json
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, HOLOCARBON_DATA=str(settings.data_dir), HOLOCARBON_PORT=str(port),
+               HOLOCARBON_WORKERS="2", HOLOCARBON_CACHE_DIR=str(tmp_path / "cache"), HOLOCARBON_WARM="0")
+    env.pop("HOLOCARBON_HOST", None)
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "app:server"], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline, body = time.monotonic() + 120, None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/ledger?year=2011&regions=FRA",
+                                            timeout=30) as r:
+                    body = json.loads(r.read())
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert body is not None, proc.stdout.read().decode()[-2000:] if proc.poll() is not None else "no answer"
+        assert body["data"][0]["region"] == "FRA"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=30) as r:
+            assert r.status == 200
+        import psutil
+
+        assert len(psutil.Process(proc.pid).children()) == 2  # HOLOCARBON_WORKERS
+
+        listening = {c.laddr.ip for c in psutil.net_connections(kind="tcp")
+                     if c.status == psutil.CONN_LISTEN and c.laddr.port == port}
+        assert listening == {"127.0.0.1"}
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
