@@ -58,6 +58,10 @@ def _responses(endpoint: Endpoint) -> dict:
                       if endpoint.data_kind == "netcdf" else ""), "content": err}}
     if "{" in endpoint.path:
         out["404"] = {"description": "Unknown code", "content": err}
+    from api.v1 import UNCACHED
+
+    if endpoint.name not in UNCACHED:
+        out["304"] = {"description": "Not modified (the `ETag` given in `If-None-Match` still holds)"}
     return out
 
 

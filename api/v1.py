@@ -608,7 +608,12 @@ def _view(endpoint: Endpoint):
         try:
             args = parse_args(endpoint, request.args, path_args)
             key = _cache_key(endpoint, args)
-            if key is not None:  # a ready answer, from this worker's memory or the workers' shared cache
+            if key is not None:
+                # the answer depends only on the pack and the arguments: clients revalidate with the ETag
+                etag = hashlib.sha1(key.encode()).hexdigest()[:24]
+                if request.if_none_match and etag in request.if_none_match:
+                    return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
+                # a ready answer, from this worker's memory or the workers' shared cache
                 cached = current_app.config["HOLOCARBON_ACCOUNTS"].cache.get(key)
                 if cached is not None:
                     body, mimetype, headers = cached
@@ -630,6 +635,8 @@ def _view(endpoint: Endpoint):
                 "X-Holocarbon-Method": res.method})
         resp = _respond(endpoint, res, args.get("format", "json"))
         if key is not None:
+            resp.headers["Cache-Control"] = "no-cache"
+            resp.set_etag(etag)
             current_app.config["HOLOCARBON_ACCOUNTS"].cache.set(
                 key, (resp.get_data(), resp.mimetype,
                       {k: v for k, v in resp.headers.items() if k not in ("Content-Type", "Content-Length")}))

@@ -82,7 +82,7 @@ def test_openapi_document_describes_parameters_from_the_same_objects(client):
     assert params["gwp"]["schema"]["enum"] == list(GWP_SETS)
     assert params["year"]["schema"]["minimum"] == 1970 and params["year"]["schema"]["maximum"] == 2023
     assert params["gases"]["style"] == "form" and params["gases"]["explode"] is False
-    assert set(ledger["responses"]) == {"200", "400", "503"}
+    assert set(ledger["responses"]) == {"200", "304", "400", "503"}
     assert "text/csv" in ledger["responses"]["200"]["content"]
 
 
@@ -341,3 +341,15 @@ def test_openapi_document_is_valid_openapi_3(client):
     from openapi_spec_validator import validate
 
     validate(get_json(client, PREFIX + "/openapi.json"))
+
+
+def test_answers_revalidate_with_etag(client):
+    url = f"{PREFIX}/ledger?year=2016&regions=IND"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache"
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get(f"{PREFIX}/ledger?year=2017&regions=IND", headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["ETag"] != etag
+    assert client.get(f"{PREFIX}/sources").headers.get("ETag") is None  # live status: never a stale answer
