@@ -76,10 +76,7 @@ def export_map(fmt: str):
     Parameters: ``layer``, ``sector``, the Query's ``year/gwp/gases/luc_model``, and the window as
     ``bbox=west,south,east,north`` or the atlas ``view=lat,lon,zoom`` (default: the world).
     """
-    import tempfile
-    from pathlib import Path
-
-    from engine.grid import LAYER_TITLES, LAYERS, SECTORS, write_netcdf
+    from engine.grid import LAYER_TITLES, LAYERS, SECTORS, netcdf_bytes
     from engine.snapshot import bbox_from_view, geotiff_bytes, parse_bbox, picture_bytes, render_picture, window
 
     kinds = {"png": "image/png", "pdf": "application/pdf", "nc": "application/x-netcdf", "tif": "image/tiff"}
@@ -121,10 +118,7 @@ def export_map(fmt: str):
     elif fmt == "tif":
         data = geotiff_bytes(da)
     else:
-        with tempfile.TemporaryDirectory() as td:
-            path = Path(td) / "layer.nc"
-            write_netcdf(da, path)
-            data = path.read_bytes()
+        data = netcdf_bytes(da)
     resp = Response(data, mimetype=kinds[fmt])
     resp.headers["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     resp.headers["Cache-Control"] = "no-store"

@@ -21,11 +21,13 @@ _ISO3 = "^[A-Za-z]{3}$"
 
 
 class ParamError(ValueError):
-    """A bad parameter: ``str(exc)`` is the detail, ``allowed`` what would have been accepted."""
+    """A bad parameter: ``str(exc)`` is the detail, ``allowed`` what would have been accepted, ``status`` 400 (or 404
+    for an unknown code in the path)."""
 
-    def __init__(self, detail: str, allowed=None):
+    def __init__(self, detail: str, allowed=None, status: int = 400):
         super().__init__(detail)
         self.allowed = list(allowed) if allowed is not None else None
+        self.status = status
 
 
 @dataclass(frozen=True)

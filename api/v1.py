@@ -17,10 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import logging
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -33,7 +30,6 @@ from api.limits import heavy
 from api.spec import Column, Endpoint, Param, ParamError, parse_args
 from engine.query import GWP_SETS, Query
 
-log = logging.getLogger("holocarbon.api")
 bp = Blueprint("holocarbon_api_v1", __name__, url_prefix="/api/v1")
 register_error_handlers(bp)
 PREFIX = "/api/v1"
@@ -222,13 +218,9 @@ REGIONS_PARAM = Param("regions", "list", "Only these regions of the grouping (co
 def _filter_regions(df: pd.DataFrame, regions, column: str = "region") -> pd.DataFrame:
     if not regions:
         return df
-    known = set(df[column].astype(str))
     from engine.regions import check_codes
 
-    try:
-        check_codes(regions, known)
-    except ValueError as exc:
-        raise ParamError(str(exc)) from None
+    check_codes(regions, set(df[column].astype(str)))  # ValueError naming the closest codes -> 400
     return df[df[column].isin(regions)].reset_index(drop=True)
 
 
@@ -275,10 +267,7 @@ def h_flows(args) -> Result:
 
 def h_series(args) -> Result:
     q, acc = args["query"], _accounts()
-    try:
-        s = acc.series(q, args["region"])
-    except ValueError as exc:
-        raise ParamError(str(exc)) from None
+    s = acc.series(q, args["region"])
     res = _from_attrs(s, q)
     res.method = "mixed"
     res.flags = {"nowcast_years": [int(y) for y in s.loc[s["method"] == "nowcast", "year"]],
@@ -301,7 +290,7 @@ def h_sector(args) -> Result:
     try:
         sec = resolve_sector(args["code"])
     except ValueError as exc:
-        raise ParamError(str(exc), None) from None
+        raise ParamError(str(exc), status=404) from None
     df = sector_emissions_by_region(_accounts(), q, sec.code)
     res = _from_attrs(df, q)
     res.units = {"emissions_mt_co2e": MT, "share_pct": "%"}
@@ -397,12 +386,7 @@ def h_zonal(args) -> Result:
     if args.get("region") is None and args.get("bbox") is None:
         raise ParamError("give region (ISO3 code, group or continent) and/or bbox (west,south,east,north)",
                          ["region", "bbox"])
-    try:
-        stats = zonal_stats(_grids(), layer, q, args.get("region"), args.get("bbox"), sector, args.get("top", 10))
-    except ValueError as exc:
-        if "unknown region" in str(exc) or "bbox" in str(exc) or "top" in str(exc):
-            raise ParamError(str(exc)) from None
-        raise
+    stats = zonal_stats(_grids(), layer, q, args.get("region"), args.get("bbox"), sector, args.get("top", 10))
     res = _grid_result(q, layer, stats, {"method": stats["method"], "units": stats["units"]})
     basis = "CO2e" if "CO2e" in stats["units"] else "CO2"
     res.units = {"total": f"t {basis} yr-1", "mean_per_cell": stats["units"], "mean_per_km2": f"t {basis} km-2 yr-1",
@@ -413,25 +397,13 @@ def h_zonal(args) -> Result:
 
 
 def h_grid_nc(args) -> Result:
-    from engine.grid import write_netcdf
+    from engine.grid import netcdf_bytes
     from engine.zonal import subset
 
     q = args["query"]
     layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
-    try:
-        da = subset(_grids(), layer, q, args["bbox"], sector)
-    except ValueError as exc:
-        if "bbox" in str(exc):
-            raise ParamError(str(exc)) from None
-        raise
-    fd, path = tempfile.mkstemp(suffix=".nc")
-    os.close(fd)
-    try:
-        write_netcdf(da, path)
-        with open(path, "rb") as f:
-            data = f.read()
-    finally:
-        os.unlink(path)
+    da = subset(_grids(), layer, q, args["bbox"], sector)
+    data = netcdf_bytes(da)
     return _grid_result(q, layer, data, da.attrs)
 
 
@@ -620,9 +592,8 @@ def _view(endpoint: Endpoint):
                     return Response(body, mimetype=mimetype, headers=headers)
             res = endpoint.handler(args)
         except ParamError as exc:
-            status, error = (404, "not found") if endpoint.path == "/sectors/{code}" and "unknown sector" in str(exc) \
-                else (400, "bad request")
-            return bad_request(str(exc), exc.allowed, status=status, error=error)
+            return bad_request(str(exc), exc.allowed, status=exc.status,
+                               error="not found" if exc.status == 404 else "bad request")
         except Unavailable as exc:
             return bad_request(str(exc), status=503, error="unavailable")
         except ValueError as exc:  # the engine refused a combination (e.g. a layer's years)

@@ -30,17 +30,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("HOLOCARBON_CHROMIUM", "/usr/bin/chromium")
 TIMEOUT_MS = 120_000
-
-MAP_READY_JS = """(want) => {
-    const gd = document.querySelector('#atlas-map .js-plotly-plot');
-    const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-    const m = sub && sub.map;
-    if (!m || !m.isStyleLoaded()) return false;
-    const raster = Object.values(m.getStyle().sources).filter(s => s.type === 'raster');
-    if (!raster.some(s => (s.tiles || []).some(t => want.every(w => t.includes(w))))) return false;
-    return m.loaded() && m.areTilesLoaded();
-}"""
-TWO_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+sys.path.insert(0, str(ROOT))
+from tests.browser.map_ready import MAP_READY_JS, TWO_FRAMES_JS  # noqa: E402  (the same checks as the tests)
 
 #: The 20 changes, in order, from the default view (emissions, 2022).
 STEPS = [
@@ -53,7 +44,6 @@ STEPS = [
 
 
 def _layer_labels() -> dict[str, str]:
-    sys.path.insert(0, str(ROOT))
     from components.atlas import LAYER_OPTIONS
 
     return dict(LAYER_OPTIONS)

@@ -489,5 +489,15 @@ def write_netcdf(da: xr.DataArray, path) -> None:
         ds.to_netcdf(path, engine="netcdf4", encoding={v: {"zlib": True, "complevel": 4} for v in ds.data_vars})
 
 
+def netcdf_bytes(da: xr.DataArray) -> bytes:
+    """One layer (or a window of it) as CF NetCDF file bytes (:func:`write_netcdf` through a temporary file)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as td:
+        path = Path(td) / "layer.nc"
+        write_netcdf(da, path)
+        return path.read_bytes()
+
+
 # GASES and reweight_factors are re-exported for callers that build layer keys
-__all__ = ["Grids", "LAYERS", "SECTORS", "GASES", "reweight_factors", "write_netcdf"]
+__all__ = ["Grids", "LAYERS", "SECTORS", "GASES", "netcdf_bytes", "reweight_factors", "write_netcdf"]

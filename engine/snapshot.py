@@ -16,6 +16,7 @@ import xarray as xr
 from PIL import Image, ImageDraw, ImageFont
 
 from engine.tiles import COLORMAPS, _lut
+from engine.zonal import BBox, cut
 
 RES = 0.1
 
@@ -33,29 +34,19 @@ def bbox_from_view(lat: float, lon: float, zoom: float, width_px: int = 900, hei
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """``west,south,east,north`` in degrees.
+    """``west,south,east,north`` in degrees (:meth:`engine.zonal.BBox.parse`).
 
     Raises
     ------
     ValueError
-        Malformed, out of range, empty, or larger than the globe.
+        Malformed, out of range or empty.
     """
-    try:
-        w, s, e, n = (float(v) for v in str(text).split(","))
-    except ValueError:
-        raise ValueError("bbox must be four numbers: west,south,east,north (degrees)") from None
-    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-        raise ValueError(f"bbox must satisfy -180 <= west < east <= 180 and -90 <= south < north <= 90; got {text}")
-    return w, s, e, n
+    return tuple(BBox.parse(text).as_list())
 
 
 def window(da: xr.DataArray, bbox: tuple[float, float, float, float]) -> xr.DataArray:
-    """The cells of a (lat desc, lon asc) layer whose centres fall inside the bbox."""
-    w, s, e, n = bbox
-    out = da.sel(lat=slice(n, s), lon=slice(w, e))
-    if out.size == 0:
-        raise ValueError(f"the bbox {bbox} contains no 0.1° cell centre")
-    return out
+    """The cells of a (lat desc, lon asc) layer whose centres fall inside the bbox (:func:`engine.zonal.cut`)."""
+    return cut(da, BBox(*bbox))
 
 
 def _font(size: int):

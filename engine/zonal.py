@@ -101,10 +101,11 @@ def zone_cells(grids, region: str | None = None, bbox: BBox | None = None) -> np
         ctx = grids.context()
         emap = grids.accounts.entity_map()
         pos = ctx.entity_index()
+        continent_of = regions_mod.continents()
         if region in regions_mod.NAMED_GROUPS:
             members = regions_mod.group_members()[region]
-        elif region in set(regions_mod.continents().values()):
-            members = tuple(c for c, k in regions_mod.continents().items() if k == region)
+        elif region in set(continent_of.values()):
+            members = tuple(c for c, k in continent_of.items() if k == region)
         else:
             code = str(region).upper()
             code = emap.get(code, code)
@@ -180,13 +181,24 @@ def subset(grids, layer: str, q: Query, bbox: BBox, sector: str = "all") -> xr.D
     if bbox.east - bbox.west > MAX_SUBSET_SPAN[0] or bbox.north - bbox.south > MAX_SUBSET_SPAN[1]:
         raise ValueError(f"bbox may span at most {MAX_SUBSET_SPAN[0]:g}° of longitude and {MAX_SUBSET_SPAN[1]:g}° "
                          f"of latitude; for the whole grid use `python -m engine grid --out file.nc`")
-    rows, cols = bbox.rows_cols()
-    if rows.size == 0 or cols.size == 0:
-        raise ValueError(f"bbox contains no 0.1° cell centre (cells are centred on odd multiples of {RES / 2:g}°)")
     grid = grids.layer(layer, q, sector)
-    out = grid.isel(lat=slice(int(rows[0]), int(rows[-1]) + 1), lon=slice(int(cols[0]), int(cols[-1]) + 1)).copy()
+    out = cut(grid, bbox).copy()
     out.attrs = dict(grid.attrs, bbox=",".join(f"{v:g}" for v in bbox.as_list()))
     return out
 
 
-__all__ = ["BBox", "MAX_SUBSET_SPAN", "MAX_TOP", "subset", "zonal_stats", "zone_cells", "zone_names"]
+def cut(da: xr.DataArray, bbox: BBox) -> xr.DataArray:
+    """The cells of a (lat descending, lon ascending) layer whose centres are inside the box (a view).
+
+    Raises
+    ------
+    ValueError
+        When the box contains no cell centre.
+    """
+    out = da.sel(lat=slice(bbox.north, bbox.south), lon=slice(bbox.west, bbox.east))
+    if out.size == 0:
+        raise ValueError(f"bbox contains no 0.1° cell centre (cells are centred on odd multiples of {RES / 2:g}°)")
+    return out
+
+
+__all__ = ["BBox", "MAX_SUBSET_SPAN", "MAX_TOP", "cut", "subset", "zonal_stats", "zone_cells", "zone_names"]

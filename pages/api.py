@@ -50,7 +50,6 @@ def _endpoint_card(e: Endpoint) -> html.Section:
     url = PREFIX + e.path
     example = url.replace("{code}", "power-industry") + e.example if "{" in e.path else url + e.example
     formats = {"json": "JSON", "csv": "CSV (format=csv)", "nc": "NetCDF"}
-    own = [p for p in e.params]
     body = [
         html.H3([html.Span("GET", className="api-method"), html.Code(url)], className="api-path"),
         html.P([html.Strong(e.summary + ". "), *_rich(e.description)]),
@@ -59,8 +58,8 @@ def _endpoint_card(e: Endpoint) -> html.Section:
         html.P([html.Span("Formats: ", className="muted"), ", ".join(formats[f] for f in e.formats)
                 + (". Takes the Query parameters." if e.query else ".")]),
     ]
-    if own:
-        body.append(_params_table(own))
+    if e.params:
+        body.append(_params_table(e.params))
     if e.columns:
         body.append(_columns_table(e))
     return html.Section(body, className="card api-endpoint", id=f"endpoint-{e.name}")

@@ -18,22 +18,12 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.browser.map_ready import MAP_READY_JS, TWO_FRAMES_JS
+
 pytestmark = pytest.mark.browser
 
 MAP_TIMEOUT_MS = 60_000  # the first tiles of a cold layer include building the layer and its pyramid
 
-# The map is ready when the raster source points at tiles containing `want`, the style is loaded and every tile of
-# the view has arrived (MapLibre's own bookkeeping, reached through Plotly's map subplot).
-MAP_READY_JS = """(want) => {
-    const gd = document.querySelector('#atlas-map .js-plotly-plot');
-    const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-    const m = sub && sub.map;
-    if (!m || !m.isStyleLoaded()) return false;
-    const raster = Object.values(m.getStyle().sources).filter(s => s.type === 'raster');
-    if (!raster.some(s => (s.tiles || []).some(t => want.every(w => t.includes(w))))) return false;
-    return m.loaded() && m.areTilesLoaded();
-}"""
-TWO_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 PROJECT_JS = """([lon, lat]) => {
     const m = document.querySelector('#atlas-map .js-plotly-plot')._fullLayout.map._subplot.map;
     const p = m.project([lon, lat]);
