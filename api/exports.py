@@ -40,7 +40,7 @@ def render(name: str, fmt: str, args) -> tuple[bytes, str, str]:
         raise RuntimeError("the processed data pack is not available")
     out = spec.build(acc, q, params)
     if fmt in ("png", "svg", "pdf"):
-        data = figure_bytes(out, fmt, q, params, current_app.config["HOLOCARBON_KALEIDO"])
+        data = figure_bytes(out, fmt, q, params, current_app.config["HOLOCARBON_RENDERER"])
     elif fmt == "csv":
         data = csv_bytes(out, q, params)
     else:

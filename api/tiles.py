@@ -49,7 +49,7 @@ def tile(layer: str, z: int, x: int, y: int):
         q, sector = _parse(request.args)
     except ValueError as exc:
         return bad_request(str(exc))
-    canon = f"{grids.pack.key}|{layer}|{q.to_query_string()}|{sector if layer == 'emissions' else ''}|{z}/{x}/{y}"
+    canon = f"{grids.accounts.namespace}|{layer}|{q.to_query_string()}|{sector if layer == 'emissions' else ''}|{z}/{x}/{y}"
     etag = hashlib.sha1(canon.encode()).hexdigest()[:20]
     if request.if_none_match and etag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "public, max-age=86400"})

@@ -17,7 +17,6 @@ figures as PNG ``data:`` images because their TopoJSON/tiles would otherwise be 
 
 from __future__ import annotations
 
-import warnings
 
 import base64
 import dataclasses
@@ -342,15 +341,7 @@ def sources_figure(briefing: dict, resolved: list[Resolved]) -> go.Figure:
 
 # ---------------------------------------------------------------------------------------------------------- PDF
 
-def _pdf(fig: go.Figure) -> bytes:
-    import plotly.io as pio
-
-    with warnings.catch_warnings():  # plotly: "kopts ignored when a kaleido server runs" (expected here)
-        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-        return pio.to_image(fig, format="pdf", width=PAGE_W, height=PAGE_H)
-
-
-def pdf_bytes(accounts, runtime, briefing: dict) -> bytes:
+def pdf_bytes(accounts, renderer, briefing: dict) -> bytes:
     """The briefing as one PDF: cover, one page per chart (with its note), sources.
 
     Raises
@@ -362,12 +353,11 @@ def pdf_bytes(accounts, runtime, briefing: dict) -> bytes:
 
     briefing = validate(briefing)
     resolved = resolve(accounts, briefing)
-    runtime.ensure()
     figures = [cover_figure(briefing, resolved), *(chart_figure(r) for r in resolved),
                sources_figure(briefing, resolved)]
     writer = PdfWriter()
     for fig in figures:
-        writer.append(io.BytesIO(_pdf(fig)))
+        writer.append(io.BytesIO(renderer.render(fig, "pdf", PAGE_W, PAGE_H)))
     writer.add_metadata({"/Title": briefing["title"] or DEFAULT_TITLE, "/Creator": "Holocarbon",
                          "/Producer": "Holocarbon (plotly, kaleido, pypdf)"})
     buf = io.BytesIO()
@@ -402,7 +392,7 @@ def _is_geo(fig: go.Figure) -> bool:
     return any(t.type in _GEO_TYPES for t in fig.data)
 
 
-def html_bytes(accounts, runtime, briefing: dict) -> bytes:
+def html_bytes(accounts, renderer, briefing: dict) -> bytes:
     """The briefing as one self-contained HTML file (works offline; nothing is loaded from the internet).
 
     Figures are interactive plotly charts; plotly.js is inlined once, before the first one. Geo and tile-map
@@ -427,10 +417,7 @@ def html_bytes(accounts, runtime, briefing: dict) -> bytes:
         fig = decorate(r.output, r.query, r.params)
         parts.append(f"<section class=\"chart\" id=\"chart-{i}\">")
         if _is_geo(fig):
-            runtime.ensure()
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-                png = pio.to_image(fig, format="png", width=WIDTH, height=fig.layout.height or 720, scale=2)
+            png = renderer.render(fig, "png", WIDTH, fig.layout.height or 720, scale=2)
             alt = _html.escape(r.output.title, quote=True)
             parts.append(f"<img alt=\"{alt}\" src=\"data:image/png;base64,{base64.b64encode(png).decode()}\">")
         else:

@@ -1,58 +1,27 @@
-"""Rendering charts for reports: decorated figures as PNG/SVG/PDF (kaleido + Debian chromium), data as CSV/XLSX.
+"""Rendering charts for reports: decorated figures as PNG/SVG/PDF, data as CSV/XLSX.
 
 Every exported figure carries its title, the Query in words, the method and sources footnote and a small
 Holocarbon credit. The XLSX has the data sheet and an ``about`` sheet (sources, licenses, method, notes, Query).
-Kaleido renders with the system chromium through one server per process, started on first use
-(:func:`ensure_kaleido`); geo charts use the local TopoJSON (``plotly.io.defaults.topojson``), never the CDN.
+Figures are drawn by the process's :class:`components.render.figures.FigureRenderer` (kaleido with Debian's
+chromium; each render's answer goes to its own caller, geo charts use the local TopoJSON, never the CDN).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import SOURCES, ChartOutput
+from components.render.figures import FIGURE_FORMATS
 from engine.query import Query
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-FIGURE_FORMATS = ("png", "svg", "pdf")
 WIDTH, HEIGHT = 1200, 720
 CREDIT = "Made with Holocarbon — open greenhouse-gas accounting from public data"
-
-
-class KaleidoRuntime:
-    """The process's kaleido server: started once, on the first export (never per export)."""
-
-    def __init__(self, topojson_dir: str | None):
-        self.topojson_dir = topojson_dir
-        self._lock = threading.Lock()
-        self._started = False
-
-    def ensure(self) -> None:
-        if self._started:
-            return
-        with self._lock:
-            if self._started:
-                return
-            import logging
-            import os
-
-            import kaleido
-
-            for noisy in ("kaleido", "choreographer"):  # their INFO lines flood the server log per export
-                logging.getLogger(noisy).setLevel(logging.WARNING)
-            import plotly.io as pio
-
-            os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
-            if self.topojson_dir:
-                pio.defaults.topojson = "file://" + self.topojson_dir.rstrip("/") + "/"
-            kaleido.start_sync_server(silence_warnings=True)
-            self._started = True
 
 
 def source_lines(out: ChartOutput) -> list[str]:
@@ -81,7 +50,7 @@ def decorate(out: ChartOutput, q: Query, params: dict | None = None) -> go.Figur
     return fig
 
 
-def figure_bytes(out: ChartOutput, fmt: str, q: Query, params: dict, runtime: KaleidoRuntime) -> bytes:
+def figure_bytes(out: ChartOutput, fmt: str, q: Query, params: dict, renderer) -> bytes:
     """PNG (2× scale), SVG or PDF of the decorated figure.
 
     Raises
@@ -93,15 +62,7 @@ def figure_bytes(out: ChartOutput, fmt: str, q: Query, params: dict, runtime: Ka
         raise ValueError(f"figure formats are {', '.join(FIGURE_FORMATS)}; got {fmt!r}")
     if out.figure is None:
         raise ValueError("this chart is a table: export it as csv or xlsx")
-    import plotly.io as pio
-
-    runtime.ensure()
-    import warnings
-
-    with warnings.catch_warnings():  # plotly warns that kaleido options are ignored when a server is running
-        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-        return pio.to_image(decorate(out, q, params), format=fmt, width=WIDTH, height=HEIGHT,
-                            scale=2 if fmt == "png" else 1)
+    return renderer.render(decorate(out, q, params), fmt, WIDTH, HEIGHT, scale=2 if fmt == "png" else 1)
 
 
 def about_rows(out: ChartOutput, q: Query, params: dict) -> list[tuple[str, str]]:

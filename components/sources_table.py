@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from dash import html
@@ -36,11 +37,22 @@ def source_statuses(registry: dict[str, Source], settings) -> list[SourceStatus]
     return out
 
 
-@runtime.cache.memoize(timeout=60)
+#: How long a verification of the source files is reused [s].
+STATUS_TTL_S = 60
+
+
 def cached_statuses(data_dir: str) -> list[tuple[str, int, int, int]]:
     """(source id, ok, missing, corrupt) per source; verified (sha256) at most once a minute per data directory,
-    shared by the Data & methods page and ``/api/v1/sources``."""
-    return [(s.source.id, s.ok, s.missing, s.corrupt) for s in source_statuses(load_registry(), runtime.settings())]
+    shared by the Data & methods page and ``/api/v1/sources`` (the key carries the minute, so an entry is never used
+    after its minute has passed)."""
+    def build():
+        return [(s.source.id, s.ok, s.missing, s.corrupt) for s in source_statuses(load_registry(),
+                                                                                   runtime.settings())]
+
+    acc = runtime.accounts()
+    if acc is None:
+        return build()
+    return acc.cache.memo(acc._key("source-status", data_dir, int(time.time() // STATUS_TTL_S)), build)
 
 
 def status_badge(status: str) -> html.Span:

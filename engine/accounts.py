@@ -98,11 +98,16 @@ class Accounts:
     """
 
     def __init__(self, pack, cache: TieredCache | None = None):
+        from engine.fingerprint import code_namespace
+
         self.pack = pack
         self.cache = cache or TieredCache()
+        #: Every cache key starts with the pack key and the fingerprint of the code and authored tables, so answers
+        #: cached in the shared backend by another version of the code are never read.
+        self.namespace = f"{pack.key}-{code_namespace()}"
 
     def _key(self, *parts) -> str:
-        return ":".join(["hc", self.pack.key, *map(str, parts)])
+        return ":".join(["hc", self.namespace, *map(str, parts)])
 
     # ---- static tables ------------------------------------------------------------------------------------
     def mrio_regions(self) -> tuple[str, ...]:

@@ -3,10 +3,16 @@
 Layout: ``<data_dir>/pack/<key>/`` with ``manifest.json`` and one file per item — pandas tables as parquet,
 GeoDataFrames as GeoParquet, xarray grids as compressed NetCDF, numpy matrices as compressed ``.npz``.
 
-The key is the SHA-256 of :data:`PACK_VERSION` and the registry checksums of every source file, so a new pack
-version or a changed source file gives a new key and :func:`ensure_pack` rebuilds. A build writes to a temporary
-folder beside the target and renames it into place only when complete: an interrupted build never leaves a
-half-written pack, and the next start rebuilds. A module whose sources are missing or corrupt (or, for a derived
+Every module of the pack has its own key (:func:`module_keys`): the SHA-256 of :data:`PACK_VERSION`, the registry
+checksums of its source's files, the syntax trees of every engine module its code reaches (imports followed
+transitively, docstrings ignored), the authored tables of ``data/`` that code names, the versions of packages that
+ship data (GeoNames cities, GWP tables), and the keys of the modules whose items it reads (:data:`DERIVED_NEEDS`).
+The pack key covers every module key and every authored table. A changed source file, concordance or reader gives a
+new key; :func:`ensure_pack` then builds the new pack, reusing (hard-linking) the items of modules whose key did not
+change and rebuilding the others, so editing ``data/edgar_to_wiod.csv`` rebuilds ``ledger_series`` and nothing
+else (issue 11: before, the key hashed the source files only and an edited concordance left stale numbers with no
+warning). A build writes to a temporary folder beside the target and renames it into place only when complete: an
+interrupted build never leaves a half-written pack, and the next start rebuilds. A module whose sources are missing or corrupt (or, for a derived
 module, whose input items were not built) is recorded in the manifest (``failed``, with the source, the file, the
 message and the items it would have produced) so the pages that need those items can say why; every other module is
 built.
@@ -14,7 +20,6 @@ built.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import inspect
 import json
@@ -23,6 +28,7 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,10 +38,12 @@ import pandas as pd
 
 from engine.config import Settings
 from engine.errors import HolocarbonError, PackError, SourceError
-from engine.registry import all_files, load_registry
+from engine.fingerprint import AUTHORED_DIR, CodeGraph, authored_files, digest, file_sha256
+from engine.registry import load_registry
 
-#: Bump when the pack's content or layout changes; part of the key.
-PACK_VERSION = "4"
+#: Bump when the pack's layout changes (item formats, manifest); part of every key. Content changes need no bump:
+#: module keys follow the code and the authored tables themselves.
+PACK_VERSION = "5"
 
 #: Reader modules (``engine.sources.<name>``) whose ``pack_items`` make up the pack, in build order.
 SOURCE_MODULES = (
@@ -90,6 +98,13 @@ MODULE_ITEMS: dict[str, tuple[str, ...]] = {
 #: Pack item -> the module that produces it.
 ITEM_MODULE: dict[str, str] = {item: mod for mod, items in MODULE_ITEMS.items() for item in items}
 
+#: The modules whose items each derived module reads (part of its key; a test checks the items a real build read,
+#: recorded in the manifest as ``items_read``, against this table).
+DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
+    "proxies": ("natural_earth", "gpw", "modis", "wri_plants"),
+    "series": ("wiod", "edgar", "jrc_co2"),
+}
+
 
 class MissingItemError(PackError):
     """A derived module asked for a pack item that was not built (its source module failed or did not run).
@@ -109,13 +124,48 @@ def _module_path(name: str) -> str:
     return f"engine.{name}" if name in DERIVED_MODULES else f"engine.sources.{name}"
 
 
-def pack_key(registry=None) -> str:
-    """SHA-256 (first 16 hex digits) of the pack version and every registry checksum."""
+def module_inputs(name: str, registry=None, graph: CodeGraph | None = None, _keys: dict | None = None) -> dict:
+    """Everything the items of one pack module are made from (the material of its key).
+
+    Returns
+    -------
+    dict
+        ``version``, ``module``, ``sources`` (registry file -> sha256 of the module's source), ``code`` (engine
+        module -> syntax-tree digest), ``authored`` (data/ file -> sha256), ``packages`` (data package -> version),
+        ``needs`` (module -> key of the modules whose items it reads).
+    """
     registry = registry or load_registry()
-    h = hashlib.sha256(f"holocarbon-pack-{PACK_VERSION}\n".encode())
-    for sf in sorted(all_files(registry), key=lambda f: f.relpath):
-        h.update(f"{sf.relpath}:{sf.sha256}\n".encode())
-    return h.hexdigest()[:16]
+    graph = graph or CodeGraph()
+    keys = {} if _keys is None else _keys
+    path = _module_path(name)
+    fp = graph.fingerprint([path])
+    src = getattr(sys.modules.get(path) or importlib.import_module(path), "SOURCE_ID", None)
+    sources = {f.relpath: f.sha256 for f in registry[src].files} if src in registry else {}
+    needs = {}
+    for n in DERIVED_NEEDS.get(name, ()):
+        if n not in keys:
+            keys[n] = digest(module_inputs(n, registry, graph, keys))
+        needs[n] = keys[n]
+    return {"version": PACK_VERSION, "module": name, "sources": sources, **fp, "needs": needs}
+
+
+def module_keys(modules: tuple[str, ...] | None = None, registry=None) -> dict[str, str]:
+    """Key of each pack module (16 hex digits of the SHA-256 of :func:`module_inputs`)."""
+    registry = registry or load_registry()
+    graph, keys = CodeGraph(), {}
+    for m in (PACK_MODULES if modules is None else modules):
+        if m not in keys:
+            keys[m] = digest(module_inputs(m, registry, graph, keys))
+    return {m: keys[m] for m in (PACK_MODULES if modules is None else modules)}
+
+
+def pack_key(registry=None, keys: dict | None = None) -> str:
+    """The pack's key: 16 hex digits of the SHA-256 of the pack version, every module key (:func:`module_keys`) and
+    every authored table (tables the engine reads at request time included, so answers cached under a pack key
+    never outlive a change of ``data/``)."""
+    keys = keys if keys is not None else module_keys(registry=registry)
+    return digest({"version": PACK_VERSION, "modules": keys,
+                   "authored": {f: file_sha256(AUTHORED_DIR / f) for f in authored_files()}})
 
 
 #: File suffixes of the item kinds :func:`_write_item` writes.
@@ -161,10 +211,13 @@ def build_pack(settings: Settings, force: bool = False, show_progress: bool = Tr
                modules: tuple[str, ...] | None = None) -> Path:
     """Build the pack for the current key (atomically) and return its folder.
 
+    Modules whose key (:func:`module_keys`) equals that of a module in an earlier complete pack are not rebuilt:
+    their item files are hard-linked (or copied) from that pack and the manifest says ``reused_from``.
+
     Parameters
     ----------
     force : bool
-        Rebuild even when a complete pack with this key exists.
+        Rebuild every module, even when a complete pack with this key exists.
     modules : tuple of str, optional
         Modules to include (default :data:`PACK_MODULES`; tests build small packs).
 
@@ -174,23 +227,37 @@ def build_pack(settings: Settings, force: bool = False, show_progress: bool = Tr
         ``<data_dir>/pack/<key>``.
     """
     modules = tuple(PACK_MODULES if modules is None else modules)
-    key = pack_key()
+    registry = load_registry()
+    mkeys = module_keys(modules, registry)
+    key = pack_key(registry, mkeys if modules == PACK_MODULES else None)
     root = settings.pack_root
     target = root / key
     if target.is_dir() and not force and _pack_complete(target, settings):
         return target
     root.mkdir(parents=True, exist_ok=True)
+    reusable = {} if force else _reusable(root, mkeys)
     tmp = root / f".tmp-{key}-{os.getpid()}-{time.time_ns()}"
     tmp.mkdir()
     manifest: dict[str, Any] = {"key": key, "pack_version": PACK_VERSION, "items": {}, "failed": {},
-                                "module_list": list(modules),
+                                "module_list": list(modules), "module_keys": mkeys,
                                 "modules": {}, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     t_all = time.perf_counter()
-    built: dict[str, Any] = {}
+    built = BuiltItems(tmp, manifest)
     try:
         for i, mod_name in enumerate(modules, 1):
             t0 = time.perf_counter()
+            if mod_name in reusable:
+                old_path, old_manifest = reusable[mod_name]
+                entries = _link_module(old_path, old_manifest, mod_name, tmp)
+                manifest["items"].update(entries)
+                manifest["modules"][mod_name] = dict(old_manifest["modules"][mod_name], items=list(entries),
+                                                     reused_from=old_manifest["key"])
+                if show_progress:
+                    print(f"[{i:2d}/{len(modules)}] {mod_name:14s} {len(entries):2d} item(s) reused "
+                          f"(key {mkeys[mod_name]} unchanged)", flush=True)
+                continue
             mod = importlib.import_module(_module_path(mod_name))
+            built.reads = set()
             try:
                 if len(inspect.signature(mod.pack_items).parameters) >= 2:
                     items = mod.pack_items(settings, built)  # derived items reuse what is already built
@@ -206,11 +273,11 @@ def build_pack(settings: Settings, force: bool = False, show_progress: bool = Tr
                     print(f"[{i:2d}/{len(modules)}] {mod_name:14s} FAILED: {failure['message']}", file=sys.stderr,
                           flush=True)
                 continue
-            built.update(items)
+            built.memory.update(items)
             manifest["items"].update(entries)
             dt = time.perf_counter() - t0
             manifest["modules"][mod_name] = {"source_id": mod.SOURCE_ID, "items": list(entries),
-                                             "seconds": round(dt, 2)}
+                                             "seconds": round(dt, 2), "items_read": sorted(built.reads)}
             if show_progress:
                 print(f"[{i:2d}/{len(modules)}] {mod_name:14s} {len(entries):2d} item(s) {dt:6.1f} s", flush=True)
         manifest["seconds"] = round(time.perf_counter() - t_all, 2)
@@ -225,9 +292,75 @@ def build_pack(settings: Settings, force: bool = False, show_progress: bool = Tr
         if old.is_dir() and old.name != key and (not old.name.startswith(".tmp-") or _stale_tmp(old)):
             shutil.rmtree(old, ignore_errors=True)
     if show_progress:
+        reused = sum("reused_from" in m for m in manifest["modules"].values())
         print(f"pack {key} built in {manifest['seconds']:.1f} s"
+              + (f" ({reused} module(s) reused)" if reused else "")
               + (f"; {len(manifest['failed'])} module(s) failed" if manifest["failed"] else ""), flush=True)
     return target
+
+
+class BuiltItems(Mapping):
+    """The items available to a derived module during a build: those built in this run (in memory) and those reused
+    from an earlier pack (read from the build folder on first use). Records the names a module reads (``reads``)."""
+
+    def __init__(self, folder: Path, manifest: dict):
+        self.memory: dict[str, Any] = {}
+        self.reads: set[str] = set()
+        self._view = Pack(folder, manifest)
+
+    def __getitem__(self, name: str):
+        if name in self.memory:
+            self.reads.add(name)
+            return self.memory[name]
+        entry = self._view.manifest["items"].get(name)
+        if entry is None:
+            raise KeyError(name)
+        self.reads.add(name)
+        loader = {"table": self._view.table, "geo": self._view.geo, "grid": self._view.grid,
+                  "arrays": self._view.arrays}[entry["kind"]]
+        return loader(name)
+
+    def __contains__(self, name) -> bool:
+        return name in self.memory or name in self._view.manifest["items"]
+
+    def __iter__(self):
+        return iter(dict.fromkeys([*self.memory, *self._view.manifest["items"]]))
+
+    def __len__(self) -> int:
+        return len(set(self.memory) | set(self._view.manifest["items"]))
+
+
+def _reusable(root: Path, mkeys: dict[str, str]) -> dict[str, tuple[Path, dict]]:
+    """Modules of earlier complete packs under ``root`` whose key equals the current one: module -> (folder,
+    manifest)."""
+    out: dict[str, tuple[Path, dict]] = {}
+    for folder in sorted(root.iterdir()):
+        mf = folder / MANIFEST
+        if folder.name.startswith(".tmp-") or not mf.is_file():
+            continue
+        try:
+            old = json.loads(mf.read_text())
+        except (OSError, ValueError):
+            continue
+        for m, k in old.get("module_keys", {}).items():
+            if mkeys.get(m) == k and m in old.get("modules", {}) and m not in old.get("failed", {}) \
+                    and all((folder / old["items"][i]["file"]).is_file() for i in old["modules"][m]["items"]):
+                out.setdefault(m, (folder, old))
+    return out
+
+
+def _link_module(old_path: Path, old_manifest: dict, mod_name: str, folder: Path) -> dict[str, dict]:
+    """Hard-link (or copy) one module's item files from an earlier pack into the build folder."""
+    entries = {}
+    for name in old_manifest["modules"][mod_name]["items"]:
+        entry = old_manifest["items"][name]
+        src, dst = old_path / entry["file"], folder / entry["file"]
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+        entries[name] = entry
+    return entries
 
 
 def _stale_tmp(folder: Path) -> bool:

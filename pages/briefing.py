@@ -297,7 +297,7 @@ def download(_pdf, _html, _save, data):
             return (dcc.send_bytes(json_bytes(briefing), filename(briefing, "json")),
                     notice("Briefing saved as a .json file: open it here later with “Open briefing (.json)”.",
                            "info"))
-        acc, kal = runtime.accounts(), current_app.config["HOLOCARBON_KALEIDO"]
+        acc, kal = runtime.accounts(), current_app.config["HOLOCARBON_RENDERER"]
         if which == "briefing-pdf":
             pdf = pdf_bytes(acc, kal, briefing)
             pages = len(PdfReader(io.BytesIO(pdf)).pages)

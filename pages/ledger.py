@@ -137,15 +137,15 @@ def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, s
     return fig, note, rows, adj, foot, search, q.to_query_string()
 
 
-@runtime.cache.memoize(timeout=24 * 3600)
-def _headline(pack_key: str, gwp: str) -> tuple[list[dict], list[str]]:
-    """Headline rows and notes for a GWP set (independent of every other control; cached per pack)."""
-    head = headline(runtime.accounts(), gwp)
-    return head.to_dict("records"), list(head.attrs.get("notes", []))
-
-
 def headline_frame(gwp: str) -> pd.DataFrame:
-    records, notes = _headline(runtime.accounts().pack.key, gwp)
+    """Headline rows and notes for a GWP set (independent of every other control), through the one cache layer."""
+    acc = runtime.accounts()
+
+    def build():
+        head = headline(acc, gwp)
+        return head.to_dict("records"), list(head.attrs.get("notes", []))
+
+    records, notes = acc.cache.memo(acc._key("headline", gwp), build)
     head = pd.DataFrame(records)
     head.attrs["notes"] = notes
     return head

