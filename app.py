@@ -16,20 +16,20 @@ import threading
 from pathlib import Path
 
 import dash
-from flask import jsonify, request
 from dash.exceptions import DependencyException
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from api import limits, register_api
 from components.render.figures import FigureRenderer
 from components.runtime import cache
 from components.shell import shell
-from engine.accounts import Accounts
-from engine.cache import TieredCache
-from engine.config import Settings
-from engine.errors import HolocarbonError
-from engine.grid import Grids
-from engine.pack import ensure_pack
+from engine.accounts.ledger import Accounts
+from engine.core.cache import TieredCache
+from engine.core.config import Settings
+from engine.core.errors import HolocarbonError
+from engine.data.pack import ensure_pack
+from engine.maps.grids import Grids
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("holocarbon")

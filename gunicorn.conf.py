@@ -26,7 +26,7 @@ limit_request_fields = 100
 
 def on_starting(server):
     """Build (or verify) the processed pack once, in the master, before the workers fork."""
-    from engine.config import Settings
-    from engine.pack import build_pack
+    from engine.core.config import Settings
+    from engine.data.pack import build_pack
 
     build_pack(Settings.from_env(), show_progress=True)

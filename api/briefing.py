@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from api.errors import bad_request, register_error_handlers
+from api.errors import ServiceUnavailable, bad_request, error_response, register_error_handlers
 from api.limits import heavy
 from components.briefing import (
     MAX_BYTES,
@@ -54,10 +54,8 @@ def export_briefing(fmt: str):
         build, mime = BUILDERS[fmt]
         data = build(current_app.config.get("HOLOCARBON_ACCOUNTS"), current_app.config["HOLOCARBON_RENDERER"],
                      briefing)
-    except BriefingError as exc:
-        return bad_request(str(exc))
-    except RuntimeError as exc:
-        return bad_request(str(exc), status=503, error="unavailable")
+    except (BriefingError, RuntimeError) as exc:  # a bad briefing (400), no pack or a renderer failure (503)
+        return error_response(exc)
     resp = Response(data, mimetype=mime)
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename(briefing, fmt)}"'
     resp.headers["Cache-Control"] = "no-store"

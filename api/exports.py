@@ -11,11 +11,11 @@ import re
 
 from flask import Blueprint, Response, current_app, request
 
-from api.errors import bad_request, register_error_handlers
+from api.errors import ServiceUnavailable, bad_request, error_response, register_error_handlers
 from api.limits import heavy
 from components.charts import CHARTS
 from components.export import FORMATS, csv_bytes, figure_bytes, xlsx_bytes
-from engine.query import Query
+from engine.core.query import Query
 
 bp = Blueprint("holocarbon_exports", __name__)
 register_error_handlers(bp)
@@ -37,7 +37,7 @@ def render(name: str, fmt: str, args) -> tuple[bytes, str, str]:
     q = Query.from_params(query_args)
     acc = current_app.config.get("HOLOCARBON_ACCOUNTS")
     if acc is None:
-        raise RuntimeError("the processed data pack is not available")
+        raise ServiceUnavailable("the processed data pack is not available")
     out = spec.build(acc, q, params)
     if fmt in ("png", "svg", "pdf"):
         data = figure_bytes(out, fmt, q, params, current_app.config["HOLOCARBON_RENDERER"])
@@ -58,10 +58,8 @@ def export(name: str, fmt: str):
         return bad_request(f"unknown format {fmt!r}", list(FORMATS), status=404, error="not found")
     try:
         data, mime, filename = render(name, fmt, request.args)
-    except ValueError as exc:
-        return bad_request(str(exc))
-    except RuntimeError as exc:
-        return bad_request(str(exc), status=503, error="unavailable")
+    except (ValueError, ServiceUnavailable, RuntimeError) as exc:  # bad input, no pack, renderer failure
+        return error_response(exc)
     resp = Response(data, mimetype=mime)
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     resp.headers["Cache-Control"] = "no-store"
@@ -76,8 +74,11 @@ def export_map(fmt: str):
     Parameters: ``layer``, ``sector``, the Query's ``year/gwp/gases/luc_model``, and the window as
     ``bbox=west,south,east,north`` or the atlas ``view=lat,lon,zoom`` (default: the world).
     """
-    from engine.grid import LAYER_TITLES, LAYERS, SECTORS, netcdf_bytes
-    from engine.snapshot import bbox_from_view, geotiff_bytes, parse_bbox, picture_bytes, render_picture, window
+    from components.render.snapshot import bbox_from_view, picture_bytes, render_picture
+    from engine.maps import layers
+    from engine.maps.files import geotiff_bytes, netcdf_bytes
+    from engine.maps.grid import SECTORS
+    from engine.maps.zonal import BBox, cut
 
     kinds = {"png": "image/png", "pdf": "application/pdf", "nc": "application/x-netcdf", "tif": "image/tiff"}
     if fmt not in kinds:
@@ -87,15 +88,15 @@ def export_map(fmt: str):
         return bad_request("the processed data pack is not available", status=503, error="unavailable")
     args = request.args
     layer = args.get("layer", "emissions")
-    if layer not in LAYERS:
-        return bad_request(f"unknown layer {layer!r}", LAYERS)
+    if layer not in layers.BY_ID:
+        return bad_request(f"unknown layer {layer!r}", layers.LAYER_IDS)
     sector = args.get("sector", "all")
     try:
         if sector != "all" and sector not in SECTORS:
             raise ValueError(f"sector must be 'all' or one of {', '.join(SECTORS)}; got {sector!r}")
         q = Query.from_params({k: args[k] for k in ("year", "gwp", "gases", "luc_model") if k in args})
         if "bbox" in args:
-            bbox = parse_bbox(args["bbox"])
+            bbox = tuple(BBox.parse(args["bbox"]).as_list())
         elif "view" in args:
             try:
                 lat, lon, zoom = (float(v) for v in args["view"].split(","))
@@ -104,15 +105,15 @@ def export_map(fmt: str):
             bbox = bbox_from_view(lat, lon, zoom)
         else:
             bbox = (-180.0, -60.0, 180.0, 85.0)
-        da = window(grids.layer(layer, q, sector), bbox)
+        da = cut(grids.layer(layer, q, sector), BBox(*bbox))
     except ValueError as exc:
-        return bad_request(str(exc))
+        return error_response(exc)
     stem = f"holocarbon_{layer}_{q.year}"
     if fmt in ("png", "pdf"):
-        title = LAYER_TITLES[layer] + (f" — {sector}" if layer == "emissions" and sector != "all" else "")
+        title = layers.get(layer).title + (f" — {sector}" if layer == "emissions" and sector != "all" else "")
         sources = ["Source: " + str(grids.layer(layer, q, sector).attrs.get("method", "")),
                    "Boundaries: Natural Earth 1:50m (public domain)"]
-        img = render_picture(da, layer, title, q.describe() + f" · window {', '.join(f'{v:.1f}' for v in bbox)}",
+        img = render_picture(da, layers.get(layer).colormap, title, q.describe() + f" · window {', '.join(f'{v:.1f}' for v in bbox)}",
                              sources, outlines=grids.pack.geo("ne_countries_50m"))
         data = picture_bytes(img, fmt)
     elif fmt == "tif":

@@ -13,7 +13,7 @@ import threading
 
 from flask import current_app
 
-from api.errors import bad_request
+from api.errors import Busy, error_response
 
 #: Heavy renders at once per server process (kaleido/chromium, map pictures, NetCDF encoding).
 HEAVY_SLOTS = 2
@@ -37,8 +37,7 @@ def heavy(view):
         if slots is None:  # an app built without the limiter (never the case with create_app)
             return view(*args, **kwargs)
         if not slots.acquire(timeout=WAIT_S):
-            resp = bad_request(f"the server is busy with other exports; retry in {RETRY_AFTER_S} seconds",
-                               status=503, error="busy")
+            resp = error_response(Busy(f"the server is busy with other exports; retry in {RETRY_AFTER_S} seconds"))
             resp.headers["Retry-After"] = str(RETRY_AFTER_S)
             return resp
         try:

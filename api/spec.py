@@ -12,7 +12,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from engine.query import GASES, GROUPINGS, GWP_SETS, LUC_MODELS, MAX_MEMBERS, MAX_NAME, PERSPECTIVES, YEAR_RANGE
+from engine.core.query import (
+    GASES,
+    GROUPINGS,
+    GWP_SETS,
+    LUC_MODELS,
+    MAX_MEMBERS,
+    MAX_NAME,
+    PERSPECTIVES,
+    YEAR_RANGE,
+)
 
 #: Longest accepted value of any string parameter (characters) and longest query string.
 MAX_PARAM_LENGTH = 2000
@@ -157,7 +166,7 @@ class Param:
                 raise ParamError(f"{self.name} lists an item twice; got {got!r}", self.enum)
             return tuple(items)
         if self.kind == "bbox":
-            from engine.zonal import BBox
+            from engine.maps.zonal import BBox
 
             try:
                 return BBox.parse(raw)
@@ -170,7 +179,7 @@ class Param:
         return raw
 
 
-#: The Query's parameters (same names, values and defaults as page URLs; see engine.query.Query).
+#: The Query's parameters (same names, values and defaults as page URLs; see engine.core.query.Query).
 QUERY_PARAMS = (
     Param("year", "int", "Accounting year (consumption views: MRIO 1995–2011, nowcast 2012–2023; production only "
           "before 1995).", default=2022, minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1], example=2019),
@@ -252,7 +261,7 @@ def parse_args(endpoint: Endpoint, args, path_args: dict | None = None) -> dict:
     ParamError
         Unknown or repeated parameter, bad value, missing required parameter, or a Query the engine refuses.
     """
-    from engine.query import Query
+    from engine.core.query import Query
 
     params = {p.name: p for p in endpoint.all_params if p.location == "query"}
     unknown = sorted(set(args) - set(params))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, send_file
 
-from engine.errors import SourceError
-from engine.fetch import resolve
+from engine.core.errors import SourceError
+from engine.data.fetch import resolve
 
 bp = Blueprint("holocarbon_static", __name__)
 

@@ -1,4 +1,4 @@
-"""XYZ map tiles and cell values over the engine's grids (thin wrappers; the science is in engine.grid/tiles).
+"""XYZ map tiles and cell values over the engine's grids (thin wrappers over engine.maps; colours in components.render).
 
 - ``GET /tiles/<layer>/<z>/<x>/<y>.png?<query>`` — 256 px Web-Mercator PNG; Query parameters as in page URLs
   plus ``sector`` for the emissions layer. ``Cache-Control`` and ``ETag`` (304 on ``If-None-Match``).
@@ -13,10 +13,13 @@ import hashlib
 
 from flask import Blueprint, Response, current_app, request
 
-from api.errors import bad_request, register_error_handlers
-from engine.grid import LAYERS, SECTORS
-from engine.query import Query
-from engine.tiles import COLORMAPS, render_png, sample_tile
+from api.errors import bad_request, error_response, register_error_handlers
+from engine.core.query import Query
+from components.render.colormaps import COLORMAPS
+from components.render.tiles import render_png
+from engine.maps import layers
+from engine.maps.grid import SECTORS
+from engine.maps.pyramid import sample_tile
 
 bp = Blueprint("holocarbon_tiles", __name__)
 register_error_handlers(bp)
@@ -40,15 +43,15 @@ def _parse(args) -> tuple[Query, str]:
 
 @bp.get("/tiles/<layer>/<int:z>/<int:x>/<int:y>.png")
 def tile(layer: str, z: int, x: int, y: int):
-    if layer not in LAYERS:
-        return bad_request(f"unknown layer {layer!r}", LAYERS, status=404, error="not found")
+    if layer not in layers.BY_ID:
+        return bad_request(f"unknown layer {layer!r}", layers.LAYER_IDS, status=404, error="not found")
     grids = _grids()
     if grids is None:
         return bad_request("the processed data pack is not available", status=503, error="unavailable")
     try:
         q, sector = _parse(request.args)
     except ValueError as exc:
-        return bad_request(str(exc))
+        return error_response(exc)
     canon = f"{grids.accounts.namespace}|{layer}|{q.to_query_string()}|{sector if layer == 'emissions' else ''}|{z}/{x}/{y}"
     etag = hashlib.sha1(canon.encode()).hexdigest()[:20]
     if request.if_none_match and etag in request.if_none_match:
@@ -58,9 +61,9 @@ def tile(layer: str, z: int, x: int, y: int):
     if png is None:
         try:
             levels = grids.levels(layer, q, sector)
-            png = render_png(sample_tile(levels, z, x, y), COLORMAPS[layer])
+            png = render_png(sample_tile(levels, z, x, y), COLORMAPS[layers.get(layer).colormap])
         except ValueError as exc:
-            return bad_request(str(exc))
+            return error_response(exc)
         cache.set("tile:" + etag, png)
     resp = Response(png, mimetype="image/png")
     resp.headers["Cache-Control"] = "public, max-age=86400"

@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, current_app, request
 
-from api.errors import bad_request, register_error_handlers
+from api.errors import ServiceUnavailable, bad_request, error_response, register_error_handlers
 from api.limits import heavy
 from api.spec import Column, Endpoint, Param, ParamError, parse_args
-from engine.query import GWP_SETS, Query
+from engine.core.query import GWP_SETS, Query
 
 bp = Blueprint("holocarbon_api_v1", __name__, url_prefix="/api/v1")
 register_error_handlers(bp)
@@ -149,21 +149,19 @@ def _json_default(o):
 # context
 # ---------------------------------------------------------------------------------------------------------------
 
-class Unavailable(RuntimeError):
-    """The processed pack is not available (answered 503)."""
-
-
 def _accounts():
     acc = current_app.config.get("HOLOCARBON_ACCOUNTS")
     if acc is None:
-        raise Unavailable(current_app.config.get("HOLOCARBON_PACK_ERROR") or "the processed data pack is not available")
+        raise ServiceUnavailable(current_app.config.get("HOLOCARBON_PACK_ERROR")
+                                 or "the processed data pack is not available")
     return acc
 
 
 def _grids():
     grids = current_app.config.get("HOLOCARBON_GRIDS")
     if grids is None:
-        raise Unavailable(current_app.config.get("HOLOCARBON_PACK_ERROR") or "the processed data pack is not available")
+        raise ServiceUnavailable(current_app.config.get("HOLOCARBON_PACK_ERROR")
+                                 or "the processed data pack is not available")
     return grids
 
 
@@ -218,7 +216,7 @@ REGIONS_PARAM = Param("regions", "list", "Only these regions of the grouping (co
 def _filter_regions(df: pd.DataFrame, regions, column: str = "region") -> pd.DataFrame:
     if not regions:
         return df
-    from engine.regions import check_codes
+    from engine.accounts.regions import check_codes
 
     check_codes(regions, set(df[column].astype(str)))  # ValueError naming the closest codes -> 400
     return df[df[column].isin(regions)].reset_index(drop=True)
@@ -232,7 +230,7 @@ def h_ledger(args) -> Result:
 
 
 def h_production(args) -> Result:
-    from engine.regions import partition
+    from engine.accounts.regions import partition
 
     q, acc = args["query"], _accounts()
     prod = acc.production(q)
@@ -276,7 +274,7 @@ def h_series(args) -> Result:
 
 
 def h_sectors(args) -> Result:
-    from engine.sectors import sector_catalogue
+    from engine.accounts.sectors import sector_catalogue
 
     cat = sector_catalogue()
     return Result(cat, None, "catalogue", notes=["EDGAR 2024 sectors (production accounts, maps) and the 35 WIOD "
@@ -284,7 +282,7 @@ def h_sectors(args) -> Result:
 
 
 def h_sector(args) -> Result:
-    from engine.sectors import resolve_sector, sector_emissions_by_region
+    from engine.accounts.sectors import resolve_sector, sector_emissions_by_region
 
     q = args["query"]
     try:
@@ -300,7 +298,7 @@ def h_sector(args) -> Result:
 
 
 def h_regions(args) -> Result:
-    from engine import regions as regions_mod
+    from engine.accounts import regions as regions_mod
 
     acc = _accounts()
     names = acc.names()
@@ -325,7 +323,7 @@ def h_regions(args) -> Result:
 
 
 def h_headline(args) -> Result:
-    from engine.headline import HEADLINE_YEAR, headline
+    from engine.accounts.headline import HEADLINE_YEAR, headline
 
     gwp = args.get("gwp", "AR5")
     df = headline(_accounts(), gwp)  # the finished answer is cached by the view
@@ -334,8 +332,8 @@ def h_headline(args) -> Result:
 
 
 def h_sources(args) -> Result:
-    from components.sources_table import cached_statuses
-    from engine.registry import load_registry
+    from components.runtime import cached_statuses
+    from engine.data.registry import load_registry
 
     settings = current_app.config["HOLOCARBON_SETTINGS"]
     pack = current_app.config.get("HOLOCARBON_PACK")
@@ -357,10 +355,11 @@ def h_sources(args) -> Result:
 
 
 def _grid_result(q: Query, layer: str, data, attrs: dict, **extra) -> Result:
-    return Result(data, q, "downscaled" if layer in ("emissions", "luc", "net_flux") else
-                  "modelled" if layer in ("ocean_sink", "land_sink") else "gridded source",
-                  None, {"downscaled": layer in ("emissions", "luc", "net_flux"),
-                         "modelled_sink": layer in ("ocean_sink", "land_sink", "net_flux")},
+    """A grid answer whose method name and flags come from the layer registry."""
+    from engine.maps import layers
+
+    lay = layers.get(layer)
+    return Result(data, q, lay.kind, None, {"downscaled": lay.downscaled, "modelled_sink": lay.modelled_sink},
                   [attrs.get("method", "")] if attrs.get("method") else [], {"value": attrs.get("units", "")},
                   extra)
 
@@ -379,7 +378,7 @@ def h_cell(args) -> Result:
 
 
 def h_zonal(args) -> Result:
-    from engine.zonal import zonal_stats
+    from engine.maps.zonal import zonal_stats
 
     q = args["query"]
     layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
@@ -397,8 +396,8 @@ def h_zonal(args) -> Result:
 
 
 def h_grid_nc(args) -> Result:
-    from engine.grid import netcdf_bytes
-    from engine.zonal import subset
+    from engine.maps.files import netcdf_bytes
+    from engine.maps.zonal import subset
 
     q = args["query"]
     layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
@@ -412,13 +411,13 @@ def h_grid_nc(args) -> Result:
 # ---------------------------------------------------------------------------------------------------------------
 
 def _layer_param():
-    from engine.grid import LAYERS
+    from engine.maps.layers import LAYER_IDS
 
-    return Param("layer", "enum", "Map layer.", default="emissions", enum=LAYERS)
+    return Param("layer", "enum", "Map layer.", default="emissions", enum=LAYER_IDS)
 
 
 def _sector_param():
-    from engine.grid import SECTORS
+    from engine.maps.grid import SECTORS
 
     return Param("sector", "enum", "EDGAR sector of the emissions layer (other layers ignore it).", default="all",
                  enum=("all",) + SECTORS)
@@ -591,13 +590,8 @@ def _view(endpoint: Endpoint):
                     body, mimetype, headers = cached
                     return Response(body, mimetype=mimetype, headers=headers)
             res = endpoint.handler(args)
-        except ParamError as exc:
-            return bad_request(str(exc), exc.allowed, status=exc.status,
-                               error="not found" if exc.status == 404 else "bad request")
-        except Unavailable as exc:
-            return bad_request(str(exc), status=503, error="unavailable")
-        except ValueError as exc:  # the engine refused a combination (e.g. a layer's years)
-            return bad_request(str(exc))
+        except (ValueError, ServiceUnavailable) as exc:  # bad parameters, refused combinations, no pack
+            return error_response(exc)
         if endpoint.data_kind == "netcdf":
             stem = f"{args.get('layer', 'emissions')}_{args['query'].year}"
             return Response(res.data, mimetype="application/x-netcdf", headers={

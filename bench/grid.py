@@ -11,7 +11,7 @@ Engine objects are built as ``app.py`` builds them (``Accounts(ensure_pack(Setti
 - ``grid_layer_other``: ocean sink, land sink, land-use change and net flux, each computed once [info];
 - ``grid_pyramid``: the tile pyramid of a layer (block means at 0.2°, 0.4°, 0.8°, 1.5°) [info];
 - ``tile_render_cold``: a 256 px tile at a new address at zoom 2–6 with the layer's pyramid cached
-  (``engine.tiles.sample_tile`` + ``render_png``; budget 15 ms), also by zoom;
+  (``engine.maps.pyramid.sample_tile`` + ``render_png``; budget 15 ms), also by zoom;
 - ``tile_cached``: the same ``/tiles/…`` URL requested twice through the Flask test client of
   ``app.create_app(…)``; the second request's wall time (budget 1 ms), the ETag revalidation (304) and the
   cache lookup alone. The app gets a fresh temporary FileSystemCache directory, so the first request is honest
@@ -38,12 +38,14 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.accounts import Accounts  # noqa: E402
-from engine.config import Settings  # noqa: E402
-from engine.grid import Grids  # noqa: E402
-from engine.pack import ensure_pack  # noqa: E402
-from engine.query import Query  # noqa: E402
-from engine.tiles import COLORMAPS, pyramid, render_png, sample_tile  # noqa: E402
+from engine.accounts.ledger import Accounts  # noqa: E402
+from engine.core.config import Settings  # noqa: E402
+from engine.core.query import Query  # noqa: E402
+from engine.data.pack import ensure_pack  # noqa: E402
+from engine.maps.grids import Grids  # noqa: E402
+from components.render.colormaps import COLORMAPS  # noqa: E402
+from components.render.tiles import render_png  # noqa: E402
+from engine.maps.pyramid import pyramid, sample_tile  # noqa: E402
 
 ALL = ("CO2", "CH4", "N2O", "F-gases")
 #: 15 emissions layers: (year, gwp, gases, sector); every one a distinct cache key

@@ -16,13 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.accounts import Accounts  # noqa: E402
-from engine.config import Settings  # noqa: E402
-from engine.pack import ensure_pack  # noqa: E402
-from engine.query import GWP_SETS, Query  # noqa: E402
+from engine.accounts.ledger import Accounts  # noqa: E402
+from engine.core.config import Settings  # noqa: E402
+from engine.core.query import GWP_SETS, Query  # noqa: E402
+from engine.data.pack import ensure_pack  # noqa: E402
 
 
 def _ms(fn) -> float:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.config import Settings  # noqa: E402
-from engine.pack import Pack, build_pack  # noqa: E402
+from engine.core.config import Settings  # noqa: E402
+from engine.data.pack import Pack, build_pack  # noqa: E402
 
 
 def main() -> None:

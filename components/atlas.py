@@ -5,33 +5,17 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from engine.grid import LAYER_TITLES
-from engine.tiles import COLORMAPS
+from components.render.colormaps import COLORMAPS
+from engine.maps import layers
 
-LAYER_OPTIONS = [
-    ("emissions", "Emissions (downscaled EDGAR)"),
-    ("cdiac", "Fossil CO2 — CDIAC reference (1990–2013)"),
-    ("ocean_sink", "Ocean sink"),
-    ("land_sink", "Land sink"),
-    ("luc", "Land-use change"),
-    ("net_flux", "Net flux (emissions + LUC − sinks)"),
-]
-LAYER_YEARS = {"cdiac": (1990, 2013)}
-LAYER_SOURCES = {
-    "emissions": "EDGAR 2024 national totals downscaled with WRI power plants, GPWv4 population refined by "
-                 "GeoNames cities, and MODIS cropland/grassland (modelled).",
-    "cdiac": "CDIAC NDP-058 (Andres et al. 2016), 1° grid shown as 1° blocks; observed-based reference.",
-    "ocean_sink": "Takahashi et al. (2009) flux climatology scaled to the GCB 2024 ocean sink (modelled).",
-    "land_sink": "MODIS 2019 forest/savanna × Pan et al. (2011) biome densities, scaled to the GCB 2024 land sink "
-                 "(modelled).",
-    "luc": "GCB 2024 national land-use change (bookkeeping models) spread over forest and cropland (modelled).",
-    "net_flux": "Downscaled emissions + land-use change − modelled land and ocean sinks.",
-}
+#: (id, menu label) of every layer, generated from the layer registry.
+LAYER_OPTIONS = [(lay.id, lay.label) for lay in layers.LAYERS]
+#: The source line of each layer.
+LAYER_SOURCES = {lay.id: lay.source_text for lay in layers.LAYERS}
 
 
 def layer_available(layer: str, year: int) -> bool:
-    lo, hi = LAYER_YEARS.get(layer, (1970, 2023))
-    return lo <= year <= hi
+    return layers.get(layer).covers(year)
 
 
 def build_atlas_figure(tile_url: str, outline_url: str, center: dict | None = None, zoom: float = 1.3,
@@ -68,11 +52,11 @@ def build_atlas_figure(tile_url: str, outline_url: str, center: dict | None = No
 
 def legend(layer: str, units_note: str = "") -> html.Div:
     """A colour bar with ticks and the unit (HTML, so it stays crisp at any size)."""
-    cmap = COLORMAPS[layer]
+    cmap = COLORMAPS[layers.get(layer).colormap]
     ticks = [html.Span(label, className="legend-tick", style={"left": f"{100 * pos:.1f}%"})
              for pos, label in cmap.ticks()]
     return html.Div([
-        html.Div(LAYER_TITLES[layer], className="legend-title"),
+        html.Div(layers.get(layer).title, className="legend-title"),
         html.Div(className="legend-bar", style={"background": cmap.css_gradient()}),
         html.Div(ticks, className="legend-ticks"),
         html.Div(cmap.units + units_note, className="legend-units"),

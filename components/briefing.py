@@ -17,7 +17,6 @@ figures as PNG ``data:`` images because their TopoJSON/tiles would otherwise be 
 
 from __future__ import annotations
 
-
 import base64
 import dataclasses
 import datetime as dt
@@ -34,7 +33,8 @@ import plotly.graph_objects as go
 from components.charts import CHARTS, SOURCES, ChartOutput, ChartSpec
 from components.export import CREDIT, WIDTH, decorate
 from components.figures import FONT
-from engine.query import Query
+from engine.core.errors import PackError
+from engine.core.query import Query
 
 #: Limits (checked by :func:`validate`; the upload and the API refuse larger files before parsing).
 MAX_ITEMS = 30
@@ -188,7 +188,7 @@ def split_query(spec: ChartSpec, qs: str) -> tuple[Query, dict]:
 def resolve(accounts, briefing: dict) -> list[Resolved]:
     """Rebuild every chart of a validated briefing; :class:`BriefingError` names the first item that fails."""
     if accounts is None:
-        raise RuntimeError("the processed data pack is not available")
+        raise PackError("the processed data pack is not available")
     if not briefing["items"]:
         raise BriefingError("the briefing has no charts yet: add charts with “+ Add to briefing” under any chart")
     done = []

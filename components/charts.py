@@ -13,7 +13,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from engine.query import Query
+from engine.core.query import Query
 
 #: Sources quoted in export footers, by key.
 SOURCES = {
@@ -70,7 +70,7 @@ class ChartSpec:
 
 def _home_world(acc, q: Query, params: dict) -> ChartOutput:
     from components.figures import build_world_ghg_figure
-    from engine import overview
+    from engine.accounts import overview
 
     data = overview.world_ghg_by_gas(acc.pack.table("edgar_ghg_by_sector"))
     return ChartOutput(build_world_ghg_figure(data), data, "World greenhouse-gas emissions by gas, 1970–2023",
@@ -80,7 +80,7 @@ def _home_world(acc, q: Query, params: dict) -> ChartOutput:
 
 def _home_budget(acc, q: Query, params: dict) -> ChartOutput:
     from components.figures import build_budget_figure
-    from engine import overview
+    from engine.accounts import overview
 
     year = 2023  # the home page shows the latest budget year whatever the Query
     data = overview.global_budget(acc.pack.table("gcb_global_budget"), year)
@@ -90,8 +90,8 @@ def _home_budget(acc, q: Query, params: dict) -> ChartOutput:
 
 
 def _country_code(acc, params: dict) -> str:
-    from engine.query import closest
-    from engine.regions import NAMED_GROUPS
+    from engine.accounts.regions import NAMED_GROUPS
+    from engine.core.query import closest
 
     code = str(params.get("code", "")).upper()
     known = set(acc.country_year(2020).index) - {"BUNKERS"} | set(NAMED_GROUPS)
@@ -102,7 +102,7 @@ def _country_code(acc, params: dict) -> str:
 
 
 def _country_query(q: Query, code: str) -> Query:
-    from engine.regions import NAMED_GROUPS
+    from engine.accounts.regions import NAMED_GROUPS
 
     return q.replace(grouping=code if code in NAMED_GROUPS else "countries", members=())
 
@@ -122,7 +122,7 @@ def _country_series(acc, q: Query, params: dict) -> ChartOutput:
 
 def _country_sectors(acc, q: Query, params: dict) -> ChartOutput:
     from components.country_view import build_sector_gas_figure
-    from engine.regions import NAMED_GROUPS, group_members
+    from engine.accounts.regions import NAMED_GROUPS, group_members
 
     code = _country_code(acc, params)
     name = acc.names().get(code, code)
@@ -148,8 +148,8 @@ def _country_bridge(acc, q: Query, params: dict) -> ChartOutput:
 
 def _country_partners(acc, q: Query, params: dict) -> ChartOutput:
     from components.country_view import build_partners_figure, partners
-    from engine.accounts import method_for
-    from engine.regions import NAMED_GROUPS, ROW
+    from engine.accounts.ledger import method_for
+    from engine.accounts.regions import NAMED_GROUPS, ROW
 
     code = _country_code(acc, params)
     qq = _country_query(q, code)
@@ -202,7 +202,7 @@ def _ledger_map(acc, q: Query, params: dict) -> ChartOutput:
         map_frame,
         needs_io_table,
     )
-    from engine import regions
+    from engine.accounts import regions
 
     per_capita = _ledger_scale(params)
     led = acc.ledger(q)
@@ -239,7 +239,7 @@ def _ledger_adjustment(acc, q: Query, params: dict) -> ChartOutput:
 
 def _ledger_headline(acc, q: Query, params: dict) -> ChartOutput:
     from components.ledger_view import build_headline_figure
-    from engine.headline import HEADLINE_YEAR, headline
+    from engine.accounts.headline import HEADLINE_YEAR, headline
 
     head = headline(acc, q.gwp)  # fixed year and regions; only the GWP set follows the Query (as on the page)
     return ChartOutput(build_headline_figure(head, HEADLINE_YEAR), head.reset_index(drop=True),
@@ -265,7 +265,7 @@ def _ledger_table(acc, q: Query, params: dict) -> ChartOutput:
 
 # ---- sector ---------------------------------------------------------------------------------------------------
 def _sector(params: dict, mrio_only: bool = False):
-    from engine.sectors import resolve_sector
+    from engine.accounts.sectors import resolve_sector
 
     sec = resolve_sector(params.get("code", ""))
     if mrio_only and sec.kind != "mrio":
@@ -279,7 +279,7 @@ def _sector_sources(sec) -> tuple[str, ...]:
 
 
 def _sector_ranks(acc, q: Query, sec):
-    from engine import sectors
+    from engine.accounts import sectors
 
     ranks = sectors.sector_emissions_by_region(acc, q, sec.code)
     meta = dict(ranks.attrs)
@@ -325,7 +325,7 @@ def _sector_map(acc, q: Query, params: dict) -> ChartOutput:
 
 def _sector_intensity(acc, q: Query, params: dict) -> ChartOutput:
     from components.sector_view import build_intensity_figure, method_text
-    from engine import sectors
+    from engine.accounts import sectors
 
     sec = _sector(params, mrio_only=True)
     _sector_ranks(acc, q, sec)
@@ -340,7 +340,7 @@ def _sector_intensity(acc, q: Query, params: dict) -> ChartOutput:
 
 def _sector_foreign(acc, q: Query, params: dict) -> ChartOutput:
     from components.sector_view import build_foreign_share_figure, method_text
-    from engine import sectors
+    from engine.accounts import sectors
 
     sec = _sector(params)
     _sector_ranks(acc, q, sec)

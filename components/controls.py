@@ -13,7 +13,16 @@ from urllib.parse import urlencode
 
 from dash import ALL, Input, Output, clientside_callback, dcc, html
 
-from engine.query import GASES, GROUPINGS, GWP_LABELS, GWP_SETS, LUC_MODELS, PERSPECTIVES, YEAR_RANGE, Query
+from engine.core.query import (
+    GASES,
+    GROUPINGS,
+    GWP_LABELS,
+    GWP_SETS,
+    LUC_MODELS,
+    PERSPECTIVES,
+    YEAR_RANGE,
+    Query,
+)
 
 FIELDS = ("year", "gwp", "gases", "luc_model", "grouping", "members", "perspective")
 GROUPING_LABELS = {"countries": "Countries", "mrio": "MRIO regions (WIOD)", "EU27": "EU27 as one region",

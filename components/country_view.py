@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.figures import GAS_COLORS, SINK_COLOR, SOURCE_COLOR, base_layout
-from engine.query import GASES
+from engine.core.query import GASES
 
 SOURCES_NOTE = ("Sources: EDGAR 2024 (production), WIOD 2013 + JRC CO2 shares (consumption), GCB 2024 (land-use "
                 "change, land sink; sink attribution modelled).")

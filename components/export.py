@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from components.charts import SOURCES, ChartOutput
 from components.render.figures import FIGURE_FORMATS
-from engine.query import Query
+from engine.core.query import Query
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc
 
-from engine import overview
+from engine.accounts import overview
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 GAS_COLORS = {"CO2": "#3b4a6b", "CH4": "#d98c2b", "N2O": "#5a9e6f", "F-gases": "#9a6fb0"}
@@ -64,7 +64,7 @@ def build_world_ghg_figure(world: pd.DataFrame) -> go.Figure:
     Parameters
     ----------
     world : DataFrame
-        Output of :func:`engine.overview.world_ghg_by_gas` [Mt CO2e yr⁻¹].
+        Output of :func:`engine.accounts.overview.world_ghg_by_gas` [Mt CO2e yr⁻¹].
     """
     fig = go.Figure()
     for gas in overview.GAS_ORDER:
@@ -97,7 +97,7 @@ def build_budget_figure(budget: pd.DataFrame, year: int) -> go.Figure:
     Parameters
     ----------
     budget : DataFrame
-        Output of :func:`engine.overview.global_budget` [Gt CO2 yr⁻¹].
+        Output of :func:`engine.accounts.overview.global_budget` [Gt CO2 yr⁻¹].
     year : int
         Budget year, for the title.
     """

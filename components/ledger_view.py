@@ -106,11 +106,11 @@ def map_frame(ledger: pd.DataFrame, membership: pd.Series, names: dict[str, str]
     Parameters
     ----------
     ledger : DataFrame
-        :meth:`engine.accounts.Accounts.ledger` for the Query.
+        :meth:`engine.accounts.ledger.Accounts.ledger` for the Query.
     membership : Series
-        Country ISO3 -> region label of the Query's grouping (:func:`engine.regions.partition`).
+        Country ISO3 -> region label of the Query's grouping (:func:`engine.accounts.regions.partition`).
     names : dict
-        Code -> display name (:meth:`engine.accounts.Accounts.names`).
+        Code -> display name (:meth:`engine.accounts.ledger.Accounts.names`).
 
     Returns
     -------

@@ -1,4 +1,9 @@
-"""The one place that turns engine errors into messages a person can act on (never a stack trace)."""
+"""The one place that turns errors into messages a person can act on (never a stack trace).
+
+Which errors are the user's to fix (a bad choice, an unknown code) and which are the server's (a missing source file,
+no processed pack, the chart renderer) is decided by the same table as the API's HTTP statuses
+(:data:`api.errors.ERROR_STATUS`): a page says the same thing a script would read.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,24 @@ import logging
 
 from dash import html
 
-from engine.errors import HolocarbonError, PackError, SourceError
+from api.errors import detail_for, status_for
 
 log = logging.getLogger("holocarbon")
 
 
 def user_message(exc: BaseException) -> str:
     """A short message for an exception; unexpected errors are logged and get a generic sentence."""
-    if isinstance(exc, SourceError):
-        return f"A source file this view needs is not available. {exc}"
-    if isinstance(exc, PackError):
-        return f"The processed data pack is not available: {exc}"
-    if isinstance(exc, KeyError):  # str(KeyError('x')) is "'x'": show the key without the quotes
-        return str(exc.args[0]) if exc.args else "missing value"
-    if isinstance(exc, (HolocarbonError, ValueError)):
-        return str(exc)
-    log.exception("unexpected error", exc_info=exc)
-    return "Something went wrong while computing this view; the error has been logged."
+    known = status_for(exc)
+    if known is None and not isinstance(exc, KeyError):
+        log.exception("unexpected error", exc_info=exc)
+        return "Something went wrong while computing this view; the error has been logged."
+    return detail_for(exc)
+
+
+def notice_kind(exc: BaseException) -> str:
+    """``warning`` for what the user can change (4xx), ``error`` for what the server lacks (5xx)."""
+    known = status_for(exc)
+    return "warning" if known is not None and known[0] < 500 else "error"
 
 
 def notice(text: str, kind: str = "info", title: str | None = None) -> html.Div:
@@ -35,4 +41,4 @@ def notice(text: str, kind: str = "info", title: str | None = None) -> html.Div:
 
 
 def error_notice(exc: BaseException) -> html.Div:
-    return notice(user_message(exc), "error", "Cannot show this view. ")
+    return notice(user_message(exc), notice_kind(exc), "Cannot show this view. ")

@@ -6,10 +6,14 @@ The app factory stores them on the Flask config; pages reach them through these 
 
 from __future__ import annotations
 
+import time
+
 from flask import current_app
 from flask_caching import Cache
 
-from engine.config import Settings
+from engine.core.config import Settings
+from engine.data.fetch import source_statuses
+from engine.data.registry import load_registry
 
 #: The one cache layer (flask-caching). Configured by ``app.create_app``; the engine receives its backend.
 cache = Cache()
@@ -20,19 +24,37 @@ def settings() -> Settings:
 
 
 def pack():
-    """The open :class:`engine.pack.Pack`, or None when it could not be built (the message is in pack_error)."""
+    """The open :class:`engine.data.pack.Pack`, or None when it could not be built (the message is in pack_error)."""
     return current_app.config.get("HOLOCARBON_PACK")
 
 
 def accounts():
-    """The per-process :class:`engine.accounts.Accounts` (None when the pack is unavailable)."""
+    """The per-process :class:`engine.accounts.ledger.Accounts` (None when the pack is unavailable)."""
     return current_app.config.get("HOLOCARBON_ACCOUNTS")
 
 
 def grids():
-    """The per-process :class:`engine.grid.Grids` (None when the pack is unavailable)."""
+    """The per-process :class:`engine.maps.grids.Grids` (None when the pack is unavailable)."""
     return current_app.config.get("HOLOCARBON_GRIDS")
 
 
 def pack_error() -> str | None:
     return current_app.config.get("HOLOCARBON_PACK_ERROR")
+
+
+#: How long a verification of the source files is reused [s].
+STATUS_TTL_S = 60
+
+
+def cached_statuses(data_dir: str) -> list[tuple[str, int, int, int]]:
+    """(source id, ok, missing, corrupt) per source; verified (sha256) at most once a minute per data directory,
+    shared by the Data & methods page and ``/api/v1/sources`` (the key carries the minute, so an entry is never used
+    after its minute has passed)."""
+    def build():
+        return [(s.source.id, s.ok, s.missing, s.corrupt) for s in source_statuses(load_registry(),
+                                                                                   settings())]
+
+    acc = accounts()
+    if acc is None:
+        return build()
+    return acc.cache.memo(acc._key("source-status", data_dir, int(time.time() // STATUS_TTL_S)), build)

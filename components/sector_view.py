@@ -1,6 +1,6 @@
 """Pure builders of the sector page: ranked emissions, the world map, MRIO intensities and foreign demand shares.
 
-Data in (the frames of :mod:`engine.sectors`), plotly figures or small Dash components out; unit-tested on the
+Data in (the frames of :mod:`engine.accounts.sectors`), plotly figures or small Dash components out; unit-tested on the
 figure dict.
 """
 
@@ -72,7 +72,7 @@ def build_sector_ranking_figure(df: pd.DataFrame, sector_name: str, year: int, g
     Parameters
     ----------
     df : DataFrame
-        ``code, name, emissions_mt_co2e, share_pct`` ranked (:func:`engine.sectors.sector_emissions_by_region`)
+        ``code, name, emissions_mt_co2e, share_pct`` ranked (:func:`engine.accounts.sectors.sector_emissions_by_region`)
         [—, text, Mt CO2e yr⁻¹, %].
     sector_name, year :
         For the title [text, year].
@@ -156,7 +156,7 @@ def build_intensity_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",), m
     ----------
     df : DataFrame
         ``region, name, intensity_kg_per_usd, emissions_mt_co2e, output_musd``
-        (:func:`engine.sectors.mrio_sector_intensity`) [—, text, kg CO2e USD⁻¹, Mt CO2e yr⁻¹, M USD].
+        (:func:`engine.accounts.sectors.mrio_sector_intensity`) [—, text, kg CO2e USD⁻¹, Mt CO2e yr⁻¹, M USD].
     """
     meta = meta or {}
     year = meta.get("year", "")
@@ -191,7 +191,7 @@ def build_foreign_share_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",
     Parameters
     ----------
     df : DataFrame
-        ``region, name, emissions_mt_co2e, foreign_mt_co2e, foreign_share`` (:func:`engine.sectors.
+        ``region, name, emissions_mt_co2e, foreign_mt_co2e, foreign_share`` (:func:`engine.accounts.sectors.
         foreign_demand_share`) [—, text, Mt CO2e yr⁻¹, Mt CO2e yr⁻¹, 1]; ``attrs['world_share']`` draws the
         world line.
     """

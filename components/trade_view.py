@@ -1,6 +1,6 @@
 """Pure builders of the trade page: Sankey of the largest embodied flows, producer × consumer matrix, net trade.
 
-Input is the frame of :meth:`engine.accounts.Accounts.flows` (``producer, consumer, emissions_mt_co2e``
+Input is the frame of :meth:`engine.accounts.ledger.Accounts.flows` (``producer, consumer, emissions_mt_co2e``
 [Mt CO2e yr⁻¹], regions of the Query's grouping) with its ``attrs`` (method, structure year). Figures out,
 unit-tested on the figure dict.
 """

@@ -11,12 +11,12 @@ Python API (see the README)::
 
 Building blocks
 ---------------
-- :class:`engine.config.Settings` -- where data lives (``HOLOCARBON_DATA``, ``HOLOCARBON_MIRROR``).
-- :func:`engine.registry.load_registry` -- the source registry (``data/sources.toml``).
-- :func:`engine.fetch.fetch_all`, :func:`engine.fetch.check_all` -- fill and verify the data directory.
+- :class:`engine.core.config.Settings` -- where data lives (``HOLOCARBON_DATA``, ``HOLOCARBON_MIRROR``).
+- :func:`engine.data.registry.load_registry` -- the source registry (``data/sources.toml``).
+- :func:`engine.data.fetch.fetch_all`, :func:`engine.data.fetch.check_all` -- fill and verify the data directory.
 - :mod:`engine.sources` -- one reader per public source, returning tidy tables or xarray grids with units.
-- :func:`engine.pack.ensure_pack`, :class:`engine.pack.Pack` -- the processed pack the app reads.
-- :class:`engine.accounts.Accounts`, :class:`engine.grid.Grids` -- national accounts and 0.1 degree layers.
+- :func:`engine.data.pack.ensure_pack`, :class:`engine.data.pack.Pack` -- the processed pack the app reads.
+- :class:`engine.accounts.ledger.Accounts`, :class:`engine.maps.grid.Grids` -- national accounts and 0.1 degree layers.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ __all__ = ["Engine", "Query", "Settings", "open_engine"]
 def __getattr__(name: str):
     """Lazy imports, so ``python -m engine`` and the readers do not load the whole stack."""
     if name == "Query":
-        from engine.query import Query
+        from engine.core.query import Query
         return Query
     if name == "Settings":
-        from engine.config import Settings
+        from engine.core.config import Settings
         return Settings
     if name in ("Engine", "open_engine"):
         from engine import session

@@ -6,7 +6,7 @@ sources fetch | check | list     fill / verify / describe the data directory
 pack build | status              build the processed pack (atomic) / show its key and state
 ledger [--year ...]              the panoramic ledger for a Query, CSV or JSON on stdout
 headline                         2022 adjustments beside the published panoramic claim and GCB
-validate [--out FILE]            regenerate the validation report (docs/validation.md)
+validate [--out FILE]            the validation figures as JSON (Markdown: python -m components.render.report)
 grid --layer L --year Y --out F  write one 0.1° layer as CF-convention NetCDF
 """
 
@@ -16,12 +16,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.config import Settings
+from engine.core.config import Settings
 
 
 def _cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
-    from engine.fetch import check_all, fetch_all
-    from engine.registry import load_registry
+    from engine.data.fetch import check_all, fetch_all
+    from engine.data.registry import load_registry
 
     if args.command == "list":
         for src in load_registry().values():
@@ -42,7 +42,7 @@ def _cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
-    from engine.pack import build_pack, pack_key, pack_status
+    from engine.data.pack import build_pack, pack_key, pack_status
 
     if args.command == "build":
         path = build_pack(settings, force=args.force, show_progress=not args.quiet)
@@ -54,8 +54,8 @@ def _cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _accounts(settings: Settings):
-    from engine.accounts import Accounts
-    from engine.pack import ensure_pack
+    from engine.accounts.ledger import Accounts
+    from engine.data.pack import ensure_pack
 
     return Accounts(ensure_pack(settings, show_progress=False))
 
@@ -74,7 +74,7 @@ def _emit(df, fmt: str, attrs: dict) -> None:
 
 
 def _cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
-    from engine.query import Query
+    from engine.core.query import Query
 
     params = {"year": args.year, "gwp": args.gwp, "luc_model": args.luc_model, "perspective": "consumption"}
     if args.gases:
@@ -90,7 +90,7 @@ def _cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_headline(args: argparse.Namespace, settings: Settings) -> int:
-    from engine.headline import headline
+    from engine.accounts.headline import headline
 
     df = headline(_accounts(settings), gwp=args.gwp)
     _emit(df, args.format, df.attrs)
@@ -98,20 +98,37 @@ def _cmd_headline(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from pathlib import Path
+    """The validation figures as JSON (the Markdown report: ``python -m components.render.report``)."""
+    import json
 
-    from engine.validation import render_report
+    from engine.validation import results
 
-    text = render_report(_accounts(settings))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(text)
-    print(f"validation report written to {args.out}")
+    r = results(_accounts(settings))
+    s = r["summary"]
+    cd = r["cdiac"]
+    out = {"pack": r["pack"],
+           "world_balance_max_relative_difference": float(r["world_balance"]["relative_difference"].max()),
+           "gcb_median_abs_pp": s["all"]["median"], "gcb_by_method": s["by_method"],
+           "nowcast_vs_hold2011": s["nowcast_vs_hold2011"], "gcb_large_economies": s["large"],
+           "reference_2011": r["reference_2011"].to_dict("records"),
+           "headline": r["headline"].drop(columns=["reason"]).to_dict("records"),
+           "cdiac_pearson_r_log10": {"min": float(cd["pearson_r_log10"].min()),
+                                     "median": float(cd["pearson_r_log10"].median()),
+                                     "max": float(cd["pearson_r_log10"].max())}}
+    text = json.dumps(out, indent=1, default=float)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+        print(f"validation figures written to {args.out}")
+    else:
+        print(text)
     return 0
 
 
 def _cmd_grid(args: argparse.Namespace, settings: Settings) -> int:
-    from engine.grid import Grids, write_netcdf
-    from engine.query import Query
+    from engine.core.units import T_PER_MT
+    from engine.core.query import Query
+    from engine.maps.files import write_netcdf
+    from engine.maps.grids import Grids
 
     params = {"year": args.year, "gwp": args.gwp, "luc_model": args.luc_model}
     if args.gas:
@@ -121,7 +138,7 @@ def _cmd_grid(args: argparse.Namespace, settings: Settings) -> int:
     da = grids.layer(args.layer, q, args.sector)
     write_netcdf(da, args.out)
     total = float(da.values.sum(dtype="float64"))
-    print(f"wrote {args.out}: {args.layer} {q.describe()} sector={args.sector}; sum {total / 1e6:,.1f} Mt "
+    print(f"wrote {args.out}: {args.layer} {q.describe()} sector={args.sector}; sum {total / T_PER_MT:,.1f} Mt "
           f"({da.attrs['units']})")
     return 0
 
@@ -136,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     p_pack.add_argument("command", choices=("build", "status"))
     p_pack.add_argument("--force", action="store_true", help="rebuild even if an up-to-date pack exists")
     p_pack.add_argument("-q", "--quiet", action="store_true", help="no progress output")
-    from engine.query import GROUPINGS, GWP_SETS, LUC_MODELS
+    from engine.core.query import GROUPINGS, GWP_SETS, LUC_MODELS
 
     p_led = sub.add_parser("ledger", help="the panoramic ledger for a Query (csv or json on stdout)")
     p_led.add_argument("--year", type=int, default=2022, help="1970-2023 (consumption from 1995)")
@@ -150,12 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     p_head = sub.add_parser("headline", help="2022 adjustments vs the panoramic claim and GCB")
     p_head.add_argument("--gwp", default="AR5")
     p_head.add_argument("--format", choices=("csv", "json"), default="csv")
-    p_val = sub.add_parser("validate", help="regenerate the validation report")
-    p_val.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "validation.md"))
-    from engine.grid import LAYERS
+    p_val = sub.add_parser("validate", help="the validation figures as JSON (report: python -m components.render.report)")
+    p_val.add_argument("--out", default=None, help="write the JSON to this file")
+    from engine.maps.layers import LAYER_IDS
 
     p_grid = sub.add_parser("grid", help="write one 0.1 degree layer as CF NetCDF")
-    p_grid.add_argument("--layer", default="emissions", choices=LAYERS)
+    p_grid.add_argument("--layer", default="emissions", choices=LAYER_IDS)
     p_grid.add_argument("--year", type=int, default=2022)
     p_grid.add_argument("--gas", default=None, help="comma-separated subset of CO2,CH4,N2O,F-gases (default all)")
     p_grid.add_argument("--sector", default="all", help="'all' or one EDGAR sector (emissions layer)")
@@ -164,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     p_grid.add_argument("--out", required=True, help="output .nc path")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    from engine.errors import HolocarbonError
+    from engine.core.errors import HolocarbonError
 
     try:
         if args.cmd_group == "sources":

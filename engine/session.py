@@ -6,7 +6,7 @@
 >>> grid = hc.grid("emissions", year=2019)    # xarray DataArray, 0.1°, t CO2e cell-1 yr-1
 >>> flows = hc.flows(year=2011, grouping="mrio")  # bilateral embodied emissions, DataFrame
 
-Every method takes a :class:`~engine.query.Query` or its fields as keywords (``year=2019, gwp="AR6"``); results
+Every method takes a :class:`~engine.core.query.Query` or its fields as keywords (``year=2019, gwp="AR6"``); results
 carry the Query, units, method and notes in ``.attrs``. Memory cache only (the web app adds its shared cache).
 """
 
@@ -17,11 +17,10 @@ from dataclasses import dataclass
 import pandas as pd
 import xarray as xr
 
-from engine.accounts import Accounts
-from engine.config import Settings
-from engine.grid import Grids
-from engine.query import Query
-
+from engine.accounts.ledger import Accounts
+from engine.core.config import Settings
+from engine.core.query import Query
+from engine.maps.grids import Grids
 
 #: The runnable example of the README's "Python API" section and the API page (tested: it must run as printed).
 PYTHON_EXAMPLE = """\
@@ -66,36 +65,36 @@ class Engine:
 
     # ---- national accounts ---------------------------------------------------------------------------------
     def ledger(self, q: Query | None = None, **fields) -> pd.DataFrame:
-        """The panoramic ledger per region (:meth:`engine.accounts.Accounts.ledger`)."""
+        """The panoramic ledger per region (:meth:`engine.accounts.ledger.Accounts.ledger`)."""
         return self.accounts.ledger(_query(q, fields))
 
     def production(self, q: Query | None = None, **fields) -> pd.DataFrame:
-        """Production emissions by country, EDGAR sector and gas (:meth:`engine.accounts.Accounts.production`)."""
+        """Production emissions by country, EDGAR sector and gas (:meth:`engine.accounts.ledger.Accounts.production`)."""
         return self.accounts.production(_query(q, fields))
 
     def flows(self, q: Query | None = None, by_sector: bool = False, **fields) -> pd.DataFrame:
-        """Bilateral embodied emissions producer → consumer (:meth:`engine.accounts.Accounts.flows`)."""
+        """Bilateral embodied emissions producer → consumer (:meth:`engine.accounts.ledger.Accounts.flows`)."""
         return self.accounts.flows(_query(q, fields), by_sector=by_sector)
 
     def series(self, region: str, q: Query | None = None, **fields) -> pd.DataFrame:
-        """1970–2023 time series of one region (:meth:`engine.accounts.Accounts.series`)."""
+        """1970–2023 time series of one region (:meth:`engine.accounts.ledger.Accounts.series`)."""
         return self.accounts.series(_query(q, fields), region)
 
     def headline(self, gwp: str = "AR5") -> pd.DataFrame:
-        """The 2022 headline comparison with the published claim and GCB (:func:`engine.headline.headline`)."""
-        from engine.headline import headline
+        """The 2022 headline comparison with the published claim and GCB (:func:`engine.accounts.headline.headline`)."""
+        from engine.accounts.headline import headline
 
         return headline(self.accounts, Query(gwp=gwp).gwp)
 
     # ---- grids ---------------------------------------------------------------------------------------------
     def grid(self, layer: str = "emissions", q: Query | None = None, sector: str = "all", **fields) -> xr.DataArray:
-        """A 0.1° layer (:data:`engine.grid.LAYERS`) as an xarray DataArray [t cell⁻¹ yr⁻¹]."""
+        """A 0.1° layer (:data:`engine.maps.layers.LAYER_IDS`) as an xarray DataArray [t cell⁻¹ yr⁻¹]."""
         return self.grids.layer(layer, _query(q, fields), sector)
 
     def zonal(self, layer: str = "emissions", region: str | None = None, bbox=None, q: Query | None = None,
               sector: str = "all", top: int = 10, **fields) -> dict:
-        """Total, mean and top cells of a layer over a region or box (:func:`engine.zonal.zonal_stats`)."""
-        from engine.zonal import BBox, zonal_stats
+        """Total, mean and top cells of a layer over a region or box (:func:`engine.maps.zonal.zonal_stats`)."""
+        from engine.maps.zonal import BBox, zonal_stats
 
         if bbox is not None and not isinstance(bbox, BBox):
             bbox = BBox(*bbox)
@@ -107,10 +106,10 @@ def open_engine(settings: Settings | None = None, build: bool = True) -> Engine:
 
     Raises
     ------
-    engine.errors.PackError
+    engine.core.errors.PackError
         When the pack is missing and ``build`` is False, or cannot be built (the message says why).
     """
-    from engine.pack import Pack, ensure_pack, pack_key
+    from engine.data.pack import Pack, ensure_pack, pack_key
 
     settings = settings or Settings.from_env()
     pack = ensure_pack(settings, show_progress=False) if build else Pack.open(settings.pack_root / pack_key())

@@ -5,8 +5,8 @@ from dash import html
 
 from api.spec import FORMAT_PARAM, MAX_PARAM_LENGTH, QUERY_PARAMS, Endpoint, Param
 from api.v1 import ENDPOINTS, PREFIX
+from engine.maps.zonal import MAX_SUBSET_SPAN, MAX_TOP
 from engine.session import PYTHON_EXAMPLE
-from engine.zonal import MAX_SUBSET_SPAN, MAX_TOP
 
 dash.register_page(__name__, path="/api", name="API", order=95, title="Holocarbon — API",
                    description="REST and Python API: ledgers, flows, sectors, grids and sources as JSON, CSV or "

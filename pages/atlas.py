@@ -5,15 +5,31 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import (
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    dcc,
+    html,
+    no_update,
+)
 from flask import request
 
 from components import runtime
-from components.atlas import LAYER_OPTIONS, LAYER_SOURCES, build_atlas_figure, cell_panel, layer_available, legend
+from components.atlas import (
+    LAYER_OPTIONS,
+    LAYER_SOURCES,
+    build_atlas_figure,
+    cell_panel,
+    layer_available,
+    legend,
+)
 from components.export_menu import map_export_menu
 from components.messages import notice, user_message
-from engine.grid import SECTORS
-from engine.query import GASES, GWP_LABELS, GWP_SETS, YEAR_RANGE, Query
+from engine.core.query import GASES, GWP_LABELS, GWP_SETS, YEAR_RANGE, Query
+from engine.maps.grid import SECTORS
 
 dash.register_page(__name__, path="/atlas", name="Atlas", order=10,
                    description="Zoomable 0.1° maps of emissions by sector and gas, the CDIAC reference grid, ocean "

@@ -10,14 +10,26 @@ from flask import request
 
 from components import runtime
 from components.atlas import build_atlas_figure
-from components.controls import controls, query_from_url, query_from_values, query_inputs
-from components.country_view import (build_bridge_figure, build_partners_figure, build_sector_gas_figure,
-                                     build_series_figure, key_figures, map_view, partners)
+from components.controls import (
+    controls,
+    query_from_url,
+    query_from_values,
+    query_inputs,
+)
+from components.country_view import (
+    build_bridge_figure,
+    build_partners_figure,
+    build_sector_gas_figure,
+    build_series_figure,
+    key_figures,
+    map_view,
+    partners,
+)
 from components.export_menu import export_menu
 from components.figures import LIGHT_TEMPLATE, graph
 from components.messages import notice, user_message
-from engine.query import closest
-from engine.regions import NAMED_GROUPS, ROW
+from engine.accounts.regions import NAMED_GROUPS, ROW
+from engine.core.query import closest
 
 SHOW = ("year", "gwp", "gases", "luc_model")
 
@@ -119,7 +131,7 @@ def update_country(year, gwp, gases, luc_model, grouping, members, perspective, 
         series = acc.series(q, code)
         prod = acc.production(q)
         if code in NAMED_GROUPS:
-            from engine.regions import group_members
+            from engine.accounts.regions import group_members
 
             sel = set(group_members()[code])
             prod = prod[prod["code"].isin(sel)]
@@ -157,7 +169,7 @@ def update_country(year, gwp, gases, luc_model, grouping, members, perspective, 
 def _country_map(acc, q, code):
     geo = acc.pack.geo("ne_countries_50m")
     if code in NAMED_GROUPS:
-        from engine.regions import group_members
+        from engine.accounts.regions import group_members
 
         g = geo[geo["iso3"].isin(group_members()[code])]
     else:

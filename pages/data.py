@@ -6,8 +6,8 @@ from dash import html
 from components import runtime
 from components.messages import notice
 from components.sources_table import SourceStatus, cached_statuses, sources_table
-from engine.pack import PACK_VERSION
-from engine.registry import load_registry
+from engine.data.pack import PACK_VERSION
+from engine.data.registry import load_registry
 
 dash.register_page(__name__, path="/data", name="Data & methods", order=90,
                    description="Every public source Holocarbon reads: citation, license, years and status.")

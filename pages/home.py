@@ -4,11 +4,11 @@ import dash
 from dash import dcc, html
 
 from components import runtime
-from components.figures import build_budget_figure, build_world_ghg_figure, graph
 from components.export_menu import export_menu
+from components.figures import build_budget_figure, build_world_ghg_figure, graph
 from components.messages import error_notice
-from engine import overview
-from engine.errors import PackError
+from engine.accounts import overview
+from engine.core.errors import PackError
 
 BUDGET_YEAR = 2023
 TITLES = {"world-ghg": "World greenhouse-gas emissions by gas", "budget": "Global carbon budget"}

@@ -6,18 +6,44 @@ from __future__ import annotations
 import dash
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, clientside_callback, dash_table, dcc, html, no_update
+from dash import (
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    dash_table,
+    dcc,
+    html,
+    no_update,
+)
 
 from components import runtime
-from components.controls import controls, page_search, query_from_url, query_from_values, query_inputs
+from components.controls import (
+    controls,
+    page_search,
+    query_from_url,
+    query_from_values,
+    query_inputs,
+)
 from components.export_menu import export_menu
 from components.figures import FONT, graph
-from components.ledger_view import (NO_IO_TABLE, TABLE_COLUMNS, build_adjustment_figure, build_headline_figure,
-                                    build_ledger_map, footnotes, has_consumption, headline_panel, map_frame,
-                                    needs_io_table, table_records)
+from components.ledger_view import (
+    NO_IO_TABLE,
+    TABLE_COLUMNS,
+    build_adjustment_figure,
+    build_headline_figure,
+    build_ledger_map,
+    footnotes,
+    has_consumption,
+    headline_panel,
+    map_frame,
+    needs_io_table,
+    table_records,
+)
 from components.messages import notice, user_message
-from engine import regions
-from engine.headline import HEADLINE_YEAR, headline
+from engine.accounts import regions
+from engine.accounts.headline import HEADLINE_YEAR, headline
 
 dash.register_page(__name__, path="/ledger", name="Ledger", order=20,
                    description="Production, consumption, transfers and the panoramic account of every country and "

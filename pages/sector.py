@@ -30,9 +30,9 @@ from components.sector_view import (
     kpi,
     sector_index,
 )
-from engine import sectors
-from engine.errors import PackError
-from engine.gwp import FGAS_NOTE
+from engine.accounts import sectors
+from engine.core.errors import PackError
+from engine.core.gwp import FGAS_NOTE
 
 PREFIX = "sector"
 SHOW = ("year", "gwp", "gases")
@@ -179,7 +179,7 @@ def body(sec, q, acc) -> list:
     prevent_initial_call="initial_duplicate",
 )
 def update(*values):
-    """Thin: controls → Query → engine.sectors (cached MRIO bundle) → pure builders."""
+    """Thin: controls → Query → engine.accounts.sectors (cached MRIO bundle) → pure builders."""
     *values, code = values
     try:
         q = query_from_values(*values)

@@ -23,8 +23,8 @@ from components.trade_view import (
     net_trade_list,
     net_trade_table,
 )
-from engine.errors import PackError
-from engine.gwp import FGAS_NOTE
+from engine.core.errors import PackError
+from engine.core.gwp import FGAS_NOTE
 
 PREFIX = "trade"
 SHOW = ("year", "gwp", "gases", "grouping", "members")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import Settings
+from engine.core.config import Settings
 
 OUT_DIR = Path(os.environ.get("HOLOCARBON_TEST_OUT", Path(__file__).resolve().parent.parent / "test-output"))
 # Apps created inside the test process skip the background warm-up: tests read NetCDF files themselves, outside
@@ -22,7 +22,7 @@ os.environ["HOLOCARBON_WARM"] = "0"
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    from engine.fetch import fetch_all
+    from engine.data.fetch import fetch_all
 
     s = Settings.from_env()
     reports = fetch_all(s, show_progress=False)
@@ -45,16 +45,16 @@ def out_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def accounts(settings):
-    """One :class:`~engine.accounts.Accounts` over the real pack for the whole session (memory cache only, large
+    """One :class:`~engine.accounts.ledger.Accounts` over the real pack for the whole session (memory cache only, large
     enough to keep the 29 year bundles and the property tests' ledgers without eviction)."""
-    from engine.accounts import Accounts
-    from engine.cache import TieredCache
-    from engine.pack import ensure_pack
+    from engine.accounts.ledger import Accounts
+    from engine.core.cache import TieredCache
+    from engine.data.pack import ensure_pack
 
     return Accounts(ensure_pack(settings, show_progress=False), cache=TieredCache(memory_items=4096))
 
 
 @pytest.fixture(scope="session")
 def pack(accounts):
-    """The real processed pack (:class:`engine.pack.Pack`)."""
+    """The real processed pack (:class:`engine.data.pack.Pack`)."""
     return accounts.pack

@@ -15,7 +15,7 @@ import xarray as xr
 
 from api.v1 import ENDPOINTS, PREFIX
 from app import create_app
-from engine.query import GWP_SETS, Query
+from engine.core.query import GWP_SETS, Query
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -205,7 +205,7 @@ def test_regions_lists_groups_with_members(client):
 
 
 def test_sources_lists_every_registry_source(client):
-    from engine.registry import load_registry
+    from engine.data.registry import load_registry
 
     data = table(get_json(client, f"{PREFIX}/sources"))
     assert set(data["id"]) == set(load_registry())
@@ -308,9 +308,10 @@ def test_workers_share_answers_and_tiles_through_the_cache_backend(settings, tmp
     """Two app instances (two server workers) on one FileSystemCache: what one computes the other reads."""
     from dataclasses import replace
 
-    from api.v1 import BY_RULE, _cache_key
-    from api.spec import parse_args
     from werkzeug.datastructures import MultiDict
+
+    from api.spec import parse_args
+    from api.v1 import BY_RULE, _cache_key
 
     shared = replace(settings, cache_dir=tmp_path / "cache")
     a, b = create_app(shared), create_app(shared)

@@ -13,8 +13,13 @@ from __future__ import annotations
 import hypothesis
 import pytest
 import schemathesis
-from schemathesis.checks import (content_type_conformance, negative_data_rejection, not_a_server_error,
-                                 response_schema_conformance, status_code_conformance)
+from schemathesis.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.generation import GenerationMode
 
 from api.v1 import ENDPOINTS, PREFIX

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from engine.config import Settings
-from engine.query import Query
+from engine.core.config import Settings
+from engine.core.query import Query
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components.country_view import (build_bridge_figure, build_partners_figure, build_sector_gas_figure,
-                                     build_series_figure, map_view, partners)
-from engine.query import Query
+from components.country_view import (
+    build_bridge_figure,
+    build_partners_figure,
+    build_sector_gas_figure,
+    build_series_figure,
+    map_view,
+    partners,
+)
+from engine.core.query import Query
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from PIL import Image
 
 from components.charts import CHARTS, SOURCES
 from components.export import HEIGHT, WIDTH
-from engine.query import Query
+from engine.core.query import Query
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2015
@@ -219,7 +219,7 @@ def test_ledger_map_scale_parameter(app):
 
 
 def test_sector_and_trade_exports_match_the_engine(app, client):
-    from engine import sectors
+    from engine.accounts import sectors
 
     acc = app.server.config["HOLOCARBON_ACCOUNTS"]
     q = Query(year=2008, gases=("CO2",))

@@ -24,12 +24,19 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from engine import pack as pack_mod
-from engine.config import PROJECT_ROOT, Settings
-from engine.fetch import FIX_COMMAND, fetch_all, file_status, local_path
-from engine.pack import MANIFEST, Pack, build_pack, ensure_pack, pack_key, pack_status
-from engine.query import Query
-from engine.registry import all_files, load_registry
+from engine.core.config import PROJECT_ROOT, Settings
+from engine.core.query import Query
+from engine.data import pack as pack_mod
+from engine.data.fetch import FIX_COMMAND, fetch_all, file_status, local_path
+from engine.data.pack import (
+    MANIFEST,
+    Pack,
+    build_pack,
+    ensure_pack,
+    pack_key,
+    pack_status,
+)
+from engine.data.registry import all_files, load_registry
 from engine.sources import takahashi
 
 MISSING_SOURCE = "cdiac_ndp058"
@@ -283,8 +290,8 @@ def test_crash_mid_build_leaves_no_pack_and_next_start_rebuilds(small_settings, 
 KILLED_BUILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from engine import pack as pack_mod
-    from engine.config import Settings
+    from engine.data import pack as pack_mod
+    from engine.core.config import Settings
     from engine.sources import owid
 
     def hang(*a, **k):

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from engine.__main__ import main as cli
-from engine.config import Settings
-from engine.errors import DownloadError, SourceCorruptError, SourceMissingError
-from engine.fetch import check_all, download_file, fetch_file, file_status, resolve
-from engine.registry import ORIGIN_KINDS, load_registry
+from engine.core.config import Settings
+from engine.core.errors import DownloadError, SourceCorruptError, SourceMissingError
+from engine.data.fetch import check_all, download_file, fetch_file, file_status, resolve
+from engine.data.registry import ORIGIN_KINDS, load_registry
 
 REGISTRY = load_registry()
 SMALL = REGISTRY["owid_gcb2024"].file("consumption-co2-emissions.csv")  # 138,960 bytes

@@ -1,14 +1,16 @@
-"""Downscaling (engine.grid): mass conservation, fallbacks, entity mapping — synthetic fixtures, then real data."""
+"""Downscaling (engine.maps.grid): mass conservation, fallbacks, entity mapping — synthetic fixtures, then real data."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from engine import grid
-from engine.grid import NLAT, NLON, build_context, downscale, entity_raster
+from engine.maps import grid
+from engine.maps.grid import NLAT, NLON, build_context, downscale, entity_raster
 
 SECTOR_PROXY = {"Power Industry": "power", "Transport": "population", "Agriculture": "agriculture"}
 
@@ -81,7 +83,7 @@ def test_entity_map_and_french_overseas_split():
 
 
 def test_unknown_layer_and_sector(accounts_grids):
-    from engine.query import Query
+    from engine.core.query import Query
 
     with pytest.raises(ValueError, match="layer must be one of emissions, cdiac"):
         accounts_grids.layer("co2_magic", Query(year=2010))
@@ -119,7 +121,7 @@ def _country_check(g, q, sector="all"):
                                                (1975, ("CO2",), "Power Industry"), (2023, ("N2O",), "Agriculture")])
 def test_each_country_sums_to_its_national_total(accounts_grids, year, gases, sector):
     """Mass conservation on the real data: every placed country's cells sum to its EDGAR total (float32 grid)."""
-    from engine.query import Query
+    from engine.core.query import Query
 
     _country_check(accounts_grids, Query(year=year, gases=gases), sector)
 
@@ -142,7 +144,7 @@ def test_sinks_scale_to_gcb(accounts_grids):
 
 
 def test_net_flux_is_emissions_plus_luc_minus_sinks(accounts_grids):
-    from engine.query import Query
+    from engine.core.query import Query
 
     q = Query(year=2015)
     g = accounts_grids
@@ -155,7 +157,7 @@ def test_net_flux_is_emissions_plus_luc_minus_sinks(accounts_grids):
 
 def test_cell_info_finds_a_power_plant(accounts_grids):
     """Bełchatów (51.27N, 19.33E), Europe's largest coal plant: Poland, power-dominated cell of several Mt."""
-    from engine.query import Query
+    from engine.core.query import Query
 
     info = accounts_grids.cell_info("emissions", Query(year=2020), 51.27, 19.33)
     assert info["country"] == "POL" and info["units"] == "t CO2e cell-1 yr-1"
@@ -199,7 +201,7 @@ def test_grid_cli_writes_cf_netcdf(settings, tmp_path, monkeypatch, capsys):
 
 def test_layer_items_exist_in_the_full_pack(accounts_grids):
     """Every item a layer declares it needs is a real pack item (so a broken source is reported, see test_faults)."""
-    from engine.grid import LAYER_ITEMS, LAYERS
+    from engine.maps.grid import LAYER_ITEMS, LAYERS
 
     assert set(LAYER_ITEMS) == set(LAYERS)
     for layer, items in LAYER_ITEMS.items():

@@ -1,4 +1,4 @@
-"""The panoramic ledger (:class:`engine.accounts.Accounts`) on the real pack, and the Query it is keyed by.
+"""The panoramic ledger (:class:`engine.accounts.ledger.Accounts`) on the real pack, and the Query it is keyed by.
 
 Invariants (DESIGN.md, "The science"): world consumption = world production; a group's line is the sum of its
 members' lines; the GWP switch re-weights CH4 and N2O by the ratio of factors and leaves CO2 and the F-gases as
@@ -11,11 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from engine import mrio, satellite
-from engine.query import GASES, GROUPINGS, GWP_SETS, LUC_MODELS, Query
-from engine.regions import BUNKERS, continents, group_members
+from engine.accounts.regions import BUNKERS, continents, group_members
+from engine.core.query import GASES, GROUPINGS, GWP_SETS, LUC_MODELS, Query
+from engine.io import iomath as mrio
+from engine.io import satellite
 
 ADDITIVE = ["production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e", "luc_mt_co2", "land_sink_mt_co2",
             "population", "panoramic_mt_co2e"]

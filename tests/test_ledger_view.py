@@ -16,9 +16,9 @@ import plotly.graph_objects as go
 import pytest
 
 from components import ledger_view as lv
-from engine import regions
-from engine.headline import headline
-from engine.query import Query
+from engine.accounts import regions
+from engine.accounts.headline import headline
+from engine.core.query import Query
 
 ALL_GASES = ["CO2", "CH4", "N2O", "F-gases"]
 

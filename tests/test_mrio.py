@@ -1,4 +1,4 @@
-"""The input–output maths of :mod:`engine.mrio`: hand-checkable factory fixtures and a pymrio oracle on WIOD 2011.
+"""The input–output maths of :mod:`engine.io.iomath`: hand-checkable factory fixtures and a pymrio oracle on WIOD 2011.
 
 The small system (two regions R1, R2 with two sectors a, b each; sector R2-a has zero output) is built so that
 every coefficient can be checked by hand (Miller and Blair 2009, ch. 2–3, doi:10.1017/CBO9780511626982):
@@ -22,11 +22,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from engine import mrio
-from engine.query import GASES, Query
+from engine.core.query import GASES, Query
+from engine.io import iomath as mrio
 
 N_REG = 2
 
@@ -197,6 +199,7 @@ def _pymrio_system(pack, bundle):
     """A pymrio IOSystem of WIOD 2011 with the Holocarbon satellite as one extension (F by gas; F_Y = household
     direct emissions on each region's household consumption column)."""
     import pymrio
+
     from engine.sources import wiod
 
     arrays = pack.arrays("wiod_2011")
@@ -204,7 +207,7 @@ def _pymrio_system(pack, bundle):
     cols = pd.MultiIndex.from_product([wiod.REGIONS, list(wiod.FD_CATEGORIES)], names=["region", "category"])
     Z = pd.DataFrame(np.array(arrays["Z"]), index=rows, columns=rows)
     Y = pd.DataFrame(np.array(arrays["Y"]), index=rows, columns=cols)
-    # Holocarbon rebuilds x = Z·1 + Y·1 (engine.mrio.calc_x); give pymrio the same output
+    # Holocarbon rebuilds x = Z·1 + Y·1 (engine.io.iomath.calc_x); give pymrio the same output
     x = pd.DataFrame(Z.to_numpy().sum(axis=1) + Y.to_numpy().sum(axis=1), index=rows, columns=["indout"])
     np.testing.assert_allclose(x["indout"].to_numpy(), bundle.x, rtol=0, atol=0)
     gases = pd.Index(list(GASES), name="stressor")

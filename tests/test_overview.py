@@ -1,11 +1,11 @@
-"""Home-page summaries (engine.overview) and their figure builders, on the real EDGAR and GCB files."""
+"""Home-page summaries (engine.accounts.overview) and their figure builders, on the real EDGAR and GCB files."""
 
 from __future__ import annotations
 
 import pytest
 
 from components.figures import build_budget_figure, build_world_ghg_figure
-from engine import overview
+from engine.accounts import overview
 from engine.sources import edgar, gcb
 
 

@@ -8,12 +8,19 @@ import types
 
 import pytest
 
-from engine import pack as pack_mod
-from engine.config import Settings
-from engine.errors import PackError
-from engine.fetch import fetch_all
-from engine.pack import MANIFEST, Pack, build_pack, ensure_pack, pack_key, pack_status
-from engine.registry import load_registry
+from engine.core.config import Settings
+from engine.core.errors import PackError
+from engine.data import pack as pack_mod
+from engine.data.fetch import fetch_all
+from engine.data.pack import (
+    MANIFEST,
+    Pack,
+    build_pack,
+    ensure_pack,
+    pack_key,
+    pack_status,
+)
+from engine.data.registry import load_registry
 
 SMALL = ("owid", "gpw")  # two quick readers: a table and a grid
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from engine import proxies
-from engine.errors import SourceMissingError
-from engine.gridmath import grid_centres
+from engine.core.errors import SourceMissingError
+from engine.maps import proxies
+from engine.maps.gridmath import grid_centres
 
 ITEMS = ("proxy_population_0p1", "proxy_power_0p1", "proxy_land_0p1", "proxy_agriculture_0p1",
          "proxy_forest_crop_0p1", "proxy_land_sink_0p1")
@@ -292,9 +292,9 @@ def test_pack_items_missing_sources(empty_settings):
 
 
 def test_land_sink_shares_sum_to_one_and_sit_in_forests(items):
-    """The stored land-sink shares are the engine.natural proxy normalised to 1; the Congo basin (0N 20E, evergreen
+    """The stored land-sink shares are the engine.accounts.natural proxy normalised to 1; the Congo basin (0N 20E, evergreen
     broadleaf) carries far more than the Sahara (23N 10E, barren)."""
-    from engine.proxies import cell_index
+    from engine.maps.proxies import cell_index
 
     s = items["proxy_land_sink_0p1"].values.astype(np.float64)
     assert s.sum() == pytest.approx(1.0, rel=1e-5) and s.min() >= 0

@@ -1,7 +1,7 @@
-"""The MRIO satellite (:mod:`engine.satellite`): EDGAR sector emissions allocated to WIOD region-sectors.
+"""The MRIO satellite (:mod:`engine.io.satellite`): EDGAR sector emissions allocated to WIOD region-sectors.
 
 Hand-checkable factory cases (two regions, a handful of sectors) for each rule of the method in the module
-docstring of :mod:`engine.satellite` and ``data/README.md`` (JRC shares, zero-output exclusion, output-share
+docstring of :mod:`engine.io.satellite` and ``data/README.md`` (JRC shares, zero-output exclusion, output-share
 fallback, bunkers to c24/c25, household split between Buildings and Transport), then the conservation
 invariants on the real data for every accounting year with an MRIO bundle (1995–2023), and the coverage of the
 two authored concordance tables.
@@ -16,11 +16,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from engine import satellite as sat
-from engine.query import GASES
+from engine.core.query import GASES
+from engine.io import satellite as sat
 
 S = {name: i for i, name in enumerate(sat.EDGAR_SECTORS)}
 T = {name: i for i, name in enumerate(sat.TARGETS)}

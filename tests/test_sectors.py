@@ -1,4 +1,4 @@
-"""engine.sectors on the real pack: sector codes, ranks that add up to the world, MRIO intensities, foreign shares.
+"""engine.accounts.sectors on the real pack: sector codes, ranks that add up to the world, MRIO intensities, foreign shares.
 
 Reference pattern (electricity intensity): coal-based power in China and India emits several times more per
 dollar of output than the hydro/nuclear systems of France and Sweden (WIOD Environmental Accounts, Corsatea et al.
@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine import sectors
-from engine.query import Query
-from engine.satellite import EDGAR_SECTORS
+from engine.accounts import sectors
+from engine.core.query import Query
+from engine.io.satellite import EDGAR_SECTORS
 
 Q11 = Query(year=2011)
 

@@ -21,7 +21,7 @@ import pytest
 
 import app as app_module
 from app import create_app
-from engine.config import PROJECT_ROOT, REGISTRY_PATH
+from engine.core.config import PROJECT_ROOT, REGISTRY_PATH
 
 MB2 = b"x" * (2 << 20)
 

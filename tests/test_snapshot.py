@@ -1,4 +1,4 @@
-"""Map snapshots (engine.snapshot) and the /export/map.<fmt> contract."""
+"""Map snapshots (engine.maps.snapshot) and the /export/map.<fmt> contract."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import xarray as xr
 from PIL import Image
 
-from engine.snapshot import bbox_from_view, parse_bbox
+from engine.maps.snapshot import bbox_from_view, parse_bbox
 
 
 def test_bbox_from_view_matches_the_map_window():

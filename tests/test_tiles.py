@@ -1,4 +1,4 @@
-"""Tiles and colormaps (engine.tiles) on small synthetic grids."""
+"""Tiles and colormaps (engine.maps.tiles) on small synthetic grids."""
 
 from __future__ import annotations
 
@@ -8,8 +8,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine import tiles
-from engine.tiles import COLORMAPS, check_tile, pyramid, render_png, sample_tile, tile_lonlat
+from engine.maps import tiles
+from engine.maps.tiles import (
+    COLORMAPS,
+    check_tile,
+    pyramid,
+    render_png,
+    sample_tile,
+    tile_lonlat,
+)
 
 
 def test_tile_address_checks():
@@ -77,7 +84,7 @@ def test_diverging_colormap_is_symmetric():
 
 
 def test_every_layer_has_a_colormap_with_units():
-    from engine.grid import LAYERS
+    from engine.maps.grid import LAYERS
 
     for layer in LAYERS:
         assert "per 0.1° cell per year" in COLORMAPS[layer].units

@@ -12,8 +12,8 @@ import pytest
 
 from components import sector_view as sv
 from components import trade_view as tv
-from engine import sectors
-from engine.query import GASES, Query
+from engine.accounts import sectors
+from engine.core.query import GASES, Query
 
 ALL = list(GASES)
 NAMES = {"CHN": "China", "USA": "United States", "DEU": "Germany", "ROW": "Rest of the world (WIOD RoW)"}

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine.validation import WIOD_JRC_2011_PCT, gcb_comparison, summarise, world_balance
+from engine.validation import (
+    WIOD_JRC_2011_PCT,
+    gcb_comparison,
+    summarise,
+    world_balance,
+)
 
 #: Worst absolute difference to GCB 2024 (CO2, 1995–2021, GCB boundary) measured per large economy [pp] + margin.
 LARGE_BOUNDS_PP = {"CHN": 6.0, "USA": 12.5, "JPN": 8.0, "DEU": 10.0, "GBR": 11.0, "IND": 12.5, "FRA": 30.0}
@@ -47,7 +52,7 @@ def test_median_difference_and_nowcast_beats_naive_baseline(summary):
 def test_2011_matches_published_wiod_jrc_context(accounts):
     """REFERENCES.md: a WIOD-2013 MRIO with the JRC sector CO2 account gives for 2011 about China −17 %, USA +16 %,
     Japan +19 %. Holocarbon (EDGAR CO2 split by JRC shares, bunker fuel included) measured −16.4, +18.5, +24.6."""
-    from engine.query import Query
+    from engine.core.query import Query
 
     led = accounts.ledger(Query(year=2011, gases=("CO2",))).set_index("region")
     bounds = {"CHN": 3.0, "USA": 4.0, "JPN": 7.0}

@@ -42,9 +42,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from engine.config import Settings
-from engine.errors import SourceFormatError
-from engine.fetch import resolve
+from engine.core.config import Settings
+from engine.core.errors import SourceFormatError
+from engine.data.fetch import resolve
 from engine.sources._iso import names_to_iso3
 
 SOURCE_ID = "cbam_2025_2621"

@@ -48,9 +48,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from engine.config import Settings
-from engine.errors import SourceFormatError
-from engine.fetch import resolve
+from engine.core.config import Settings
+from engine.core.errors import SourceFormatError
+from engine.data.fetch import resolve
 
 SOURCE_ID = "edgar2024"
 FILENAME = "EDGAR_2024_GHG_booklet_2024.xlsx"

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from engine.config import Settings
-from engine.errors import SourceFormatError
-from engine.fetch import resolve
+from engine.core.config import Settings
+from engine.core.errors import SourceFormatError
+from engine.data.fetch import resolve
 
 SOURCE_ID = "ember_owid_electricity"
 GENERATION_FILE = "electricity-prod-source-stacked.csv"

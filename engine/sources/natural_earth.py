@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from engine.config import Settings
-from engine.errors import SourceFormatError
-from engine.fetch import resolve
-from engine.gridmath import grid_centres
+from engine.core.config import Settings
+from engine.core.errors import SourceFormatError
+from engine.data.fetch import resolve
+from engine.maps.gridmath import grid_centres
 
 SOURCE_ID = "natural_earth"
 FILE_50M = "ne_50m_admin_0_countries.zip"

@@ -39,9 +39,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from engine.config import Settings
-from engine.errors import SourceFormatError
-from engine.fetch import resolve
+from engine.core.config import Settings
+from engine.core.errors import SourceFormatError
+from engine.data.fetch import resolve
 
 SOURCE_ID = "owid_gcb2024"
 TERRITORIAL_FILE = "annual-co2-emissions-per-country.csv"

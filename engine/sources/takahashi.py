@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from engine.config import Settings
-from engine.errors import SourceFormatError
-from engine.fetch import resolve
-from engine.gridmath import EARTH_RADIUS_M, cell_area_m2, grid_centres
+from engine.core.config import Settings
+from engine.core.errors import SourceFormatError
+from engine.data.fetch import resolve
+from engine.maps.gridmath import EARTH_RADIUS_M, cell_area_m2, grid_centres
 
 SOURCE_ID = "takahashi2009"
 

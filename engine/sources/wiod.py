@@ -33,9 +33,9 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from engine.config import Settings
-from engine.errors import SourceFormatError
-from engine.fetch import resolve
+from engine.core.config import Settings
+from engine.core.errors import SourceFormatError
+from engine.data.fetch import resolve
 
 SOURCE_ID = "wiod2013"
 CLASS_FILE = "WIOD_IndClass.rda"

@@ -56,7 +56,7 @@ def test_home_charts_render_real_data(page, live_server):
 
 
 def test_data_page_lists_every_source_as_present(page, live_server):
-    from engine.registry import load_registry
+    from engine.data.registry import load_registry
 
     page.goto(live_server + "/data", wait_until="networkidle")
     page.locator(".sources-table").wait_for()

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import pack as pack_mod
+from engine.data import pack as pack_mod
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +33,7 @@ def test_items_a_derived_module_read_are_declared_as_its_needs(pack):
 def test_module_keys_cover_authored_tables_and_code():
     inputs = pack_mod.module_inputs("series")
     assert {"edgar_to_wiod.csv", "jrc56_to_wiod35.csv"} <= set(inputs["authored"])
-    assert {"engine.accounts", "engine.satellite", "engine.mrio"} <= set(inputs["code"])
+    assert {"engine.accounts.ledger", "engine.io.satellite", "engine.io.iomath"} <= set(inputs["code"])
     assert set(inputs["needs"]) == set(pack_mod.DERIVED_NEEDS["series"])
     edgar = pack_mod.module_inputs("edgar")
     assert edgar["sources"] and all(k.startswith("edgar2024/") for k in edgar["sources"])

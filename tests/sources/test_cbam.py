@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import SourceFormatError, SourceMissingError
+from engine.core.errors import SourceFormatError, SourceMissingError
 from engine.sources import cbam
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.errors import SourceFormatError, SourceMissingError
+from engine.core.errors import SourceFormatError, SourceMissingError
 from engine.sources import cdiac
 
 

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from engine.errors import SourceFormatError, SourceMissingError
+from engine.core.errors import SourceFormatError, SourceMissingError
 from engine.sources import gcb
 
 

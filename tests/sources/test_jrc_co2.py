@@ -9,8 +9,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from engine.errors import SourceFormatError, SourceMissingError
-from engine.fetch import resolve
+from engine.core.errors import SourceFormatError, SourceMissingError
+from engine.data.fetch import resolve
 from engine.sources import jrc_co2
 
 

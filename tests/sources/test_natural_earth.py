@@ -8,8 +8,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from engine.errors import SourceFormatError, SourceMissingError
-from engine.gridmath import cell_area_m2
+from engine.core.errors import SourceFormatError, SourceMissingError
+from engine.maps.gridmath import cell_area_m2
 from engine.sources import natural_earth as ne
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from engine.errors import SourceFormatError, SourceMissingError
+from engine.core.errors import SourceFormatError, SourceMissingError
 from engine.sources import owid
 
 

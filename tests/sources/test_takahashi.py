@@ -1,12 +1,12 @@
-"""Takahashi et al. (2009) sea-air CO2 flux climatology (engine.sources.takahashi) and engine.gridmath."""
+"""Takahashi et al. (2009) sea-air CO2 flux climatology (engine.sources.takahashi) and engine.maps.gridmath."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from engine.errors import SourceFormatError, SourceMissingError
-from engine.gridmath import EARTH_RADIUS_M, cell_area_m2, grid_centres
+from engine.core.errors import SourceFormatError, SourceMissingError
+from engine.maps.gridmath import EARTH_RADIUS_M, cell_area_m2, grid_centres
 from engine.sources import takahashi
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.errors import SourceFormatError, SourceMissingError
-from engine.fetch import resolve
+from engine.core.errors import SourceFormatError, SourceMissingError
+from engine.data.fetch import resolve
 from engine.sources import wiod
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from engine.fingerprint import CodeGraph
+from engine.data.fingerprint import CodeGraph
 
 
 def _pkg(tmp_path, files: dict[str, str]):
@@ -44,6 +44,6 @@ def test_a_package_facade_is_not_followed(tmp_path):
 
 
 def test_authored_tables_named_in_the_code_are_inputs():
-    fp = CodeGraph().fingerprint(["engine.satellite"])
+    fp = CodeGraph().fingerprint(["engine.io.satellite"])
     assert {"edgar_to_wiod.csv", "jrc56_to_wiod35.csv"} <= set(fp["authored"])
     assert all(len(v) == 64 for v in fp["authored"].values())

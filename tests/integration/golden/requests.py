@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     from app import create_app
-    from engine.config import Settings
+    from engine.core.config import Settings
 
     settings = Settings.from_env()
     settings = type(settings)(**{**settings.__dict__, "cache_dir": None})

@@ -6,11 +6,12 @@ The registry is authored by the project in ``data/sources.toml``. Each top-level
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.config import REGISTRY_PATH
+import tomllib
+
+from engine.core.config import REGISTRY_PATH
 
 ORIGIN_KINDS = ("url", "pypi", "npm", "mirror")
 

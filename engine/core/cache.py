@@ -2,7 +2,7 @@
 
 The web app configures flask-caching and hands its backend (a ``cachelib`` cache: ``get``/``set``) to the engine;
 the command line and notebooks use memory only. Keys are short strings built from the pack key and the small
-hashable values they depend on (a :class:`~engine.query.Query` repr, a year). Values are our own numpy / pandas
+hashable values they depend on (a :class:`~engine.core.query.Query` repr, a year). Values are our own numpy / pandas
 objects; nothing user-supplied is ever unpickled.
 """
 

@@ -1,74 +1,70 @@
-"""The panoramic ledger: production, consumption (MRIO), transfers, land-use change and natural sinks for any Query.
+"""The panoramic ledger: production, consumption (input–output model), transfers, land-use change and natural sinks
+for any Query.
 
-:class:`Accounts` is the thin orchestrator over the pure functions of :mod:`engine.mrio`, :mod:`engine.satellite`,
-:mod:`engine.natural` and :mod:`engine.regions`. Per accounting year it caches one :class:`YearBundle` — the
-embodied-emission flows *per gas* (producing region-sector × consuming region) — so a change of GWP set, gases or
-region boundaries is a weighted sum over four gases and a group-by over ~220 lines (milliseconds), and only a new
-year costs an MRIO solve (one LU factorisation of I − A and 41 solves).
+:class:`Accounts` is the thin orchestrator: it reads the pack (through :mod:`engine.accounts.inputs`), builds one
+labelled input–output system per year (:mod:`engine.io.tables`, :mod:`engine.io.system`) with the EDGAR satellite
+(:mod:`engine.io.satellite`), applies the ledger equations (:mod:`engine.accounts.equations`) and caches through
+the one cache layer. Per accounting year it caches one :class:`YearBundle` — the embodied-emission flows *per gas*
+(producing region-sector × consuming region) — so a change of GWP set, gases or region boundaries is a weighted sum
+over four gases and a group-by over ~220 lines (milliseconds), and only a new year costs a solve (one LU
+factorisation of I − A and one solve per region).
 
-Methods per year (the ``method`` column):
+Methods per year (the ``method`` column, :func:`engine.io.nowcast.method_for`):
 
 - ``mrio`` (1995–2011): WIOD 2013 table of that year, EDGAR emissions of that year.
 - ``nowcast`` (2012–2023): the 2011 table's structure (A, L and final-demand shares) with that year's EDGAR
   emissions — labelled "structure of 2011" wherever shown.
-- ``production-only`` (1970–1994): no MRIO table; consumption, transfers and panoramic are left empty.
+- ``production-only`` (1970–1994): no table; consumption, transfers and panoramic are left empty.
 
-Countries inside the WIOD "rest of the world" region get a consumption account by sharing RoW's consumption in
+Countries inside the model's "rest of the world" get a consumption account by sharing RoW's consumption in
 proportion to their production (flag ``row_share``); sums over any grouping remain exact.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from engine import mrio, natural, regions as regions_mod, satellite
-from engine.cache import TieredCache
-from engine.gwp import FGAS_NOTE, reweight_factors
-from engine.query import GASES, Query
+from engine.accounts import equations as eq
+from engine.accounts import inputs, natural
+from engine.accounts import regions as regions_mod
+from engine.core.cache import TieredCache
+from engine.core.gwp import FGAS_NOTE, reweight_factors
+from engine.core.query import GASES, LUC_MODELS, YEAR_RANGE, Query
+from engine.io import iomath
+from engine.io import satellite
+from engine.io.nowcast import METHOD_NOTES, MRIO_YEARS, demand_growth, method_for
+from engine.io.system import Extension, IOSystem
+from engine.io.tables import MRIOTables
 
-MRIO_YEARS = (1995, 2011)
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-METHOD_NOTES = {
-    "mrio": "consumption from the WIOD 2013 table of the same year",
-    "nowcast": "consumption from the structure of {structure_year} (WIOD 2013) with this year's emissions",
-    "production-only": "no input–output table before 1995: production only, consumption not estimated",
-    "mixed": "production 1970–2023; consumption from WIOD 2013 tables for 1995–2011 and a nowcast on the 2011 "
-             "structure for 2012–2023; none before 1995",
-}
-
-
-def method_for(year: int) -> tuple[str, int | None]:
-    """(method, structure year) for an accounting year."""
-    if year < MRIO_YEARS[0]:
-        return "production-only", None
-    if year <= MRIO_YEARS[1]:
-        return "mrio", year
-    return "nowcast", MRIO_YEARS[1]
+__all__ = ["Accounts", "METHOD_NOTES", "MRIO_YEARS", "YearBundle", "method_for"]
 
 
 @dataclass(frozen=True)
 class YearBundle:
-    """Everything per gas for one accounting year (GWP- and boundary-independent).
+    """Everything per gas for one accounting year (GWP- and boundary-independent); arrays are read-only (shared by
+    every request of the process).
 
     Attributes
     ----------
-    flows : ndarray (4, n_regions*35, n_regions)
+    system : IOSystem
+        The table (nowcast: the structure year's technology with scaled final demand) with the ``ghg`` and
+        ``ghg_bunkers`` extensions.
+    flows : ndarray (4, n_regions*n_sectors, n_regions)
         Emissions by gas, producing region-sector, consuming region [Mt CO2e, AR5 as published].
     h : ndarray (4, n_regions)
         Direct household emissions [Mt CO2e].
     territorial : ndarray (4, n_regions)
-        EDGAR production of each MRIO region, without bunkers [Mt CO2e].
+        EDGAR production of each model region, without bunkers [Mt CO2e].
     bunkers : ndarray (4,)
         International aviation and shipping [Mt CO2e].
     bunker_cons : ndarray (4, n_regions)
         The part of each region's consumption account that is international bunker fuel [Mt CO2e].
-    f, M : ndarray (4, n_regions*35)
+    f, M : ndarray (4, n_regions*n_sectors)
         Intensities [Mt CO2e (M USD)⁻¹] and multipliers f·L [Mt CO2e (M USD)⁻¹].
-    x : ndarray (n_regions*35,)
+    x : ndarray (n_regions*n_sectors,)
         Gross output of the structure year [M USD].
     """
 
@@ -76,6 +72,7 @@ class YearBundle:
     structure_year: int
     method: str
     regions: tuple[str, ...]
+    sectors: tuple[str, ...]
     flows: np.ndarray
     h: np.ndarray
     territorial: np.ndarray
@@ -85,20 +82,26 @@ class YearBundle:
     M: np.ndarray
     x: np.ndarray
     fallbacks: tuple
+    system: IOSystem | None = None
+
+
+def _read_only(*arrays: np.ndarray) -> None:
+    for a in arrays:
+        a.flags.writeable = False
 
 
 class Accounts:
-    """Ledger computations over a processed pack, cached through one :class:`~engine.cache.TieredCache`.
+    """Ledger computations over a processed pack, cached through one :class:`~engine.core.cache.TieredCache`.
 
     Parameters
     ----------
-    pack : engine.pack.Pack
+    pack : engine.data.pack.Pack
     cache : TieredCache, optional
         Memory-only when omitted.
     """
 
     def __init__(self, pack, cache: TieredCache | None = None):
-        from engine.fingerprint import code_namespace
+        from engine.data.fingerprint import code_namespace
 
         self.pack = pack
         self.cache = cache or TieredCache()
@@ -110,15 +113,16 @@ class Accounts:
         return ":".join(["hc", self.namespace, *map(str, parts)])
 
     # ---- static tables ------------------------------------------------------------------------------------
-    def mrio_regions(self) -> tuple[str, ...]:
-        """WIOD regions as ISO3 (RoW as ``ROW``), in table order."""
-        from engine.sources import wiod
+    def tables(self) -> MRIOTables:
+        """Labels and years of the pack's input–output tables."""
+        return self.cache.memo(self._key("mrio_tables"), lambda: MRIOTables.from_pack(self.pack), shared=False)
 
-        return tuple(wiod.REGION_ISO3[r] for r in wiod.REGIONS)
+    def mrio_regions(self) -> tuple[str, ...]:
+        """The model's regions as ISO3 (the rest of the world as ``ROW``), in table order."""
+        return self.tables().regions
 
     def entity_map(self) -> dict[str, str]:
-        return self.cache.memo(self._key("entity_map"), lambda: dict(
-            pd.read_csv(DATA_DIR / "entity_map.csv").set_index("code")["entity"]), shared=False)
+        return self.cache.memo(self._key("entity_map"), inputs.entity_map, shared=False)
 
     def names(self) -> dict[str, str]:
         """Code -> display name (EDGAR country names; groups and special lines)."""
@@ -131,136 +135,30 @@ class Accounts:
 
         return self.cache.memo(self._key("names"), build, shared=False)
 
-    # ---- per-year building blocks --------------------------------------------------------------------------
+    # ---- per-year inputs ------------------------------------------------------------------------------------
     def country_year(self, year: int) -> pd.DataFrame:
         """Per ledger line (countries, ``BUNKERS``) of one year: production per gas [Mt CO2e] and population."""
         def build():
-            allp = self.cache.memo(self._key("country_gas_all"), self._country_gas_all, shared=False)
-            prod = allp.loc[year].reindex(columns=list(GASES), fill_value=0.0)
-            tot = self.pack.table("edgar_ghg_totals")
-            pc = self.pack.table("edgar_ghg_per_capita")
-            t = tot[(tot["year"] == year) & ~tot["is_aggregate"]].set_index("iso3")["ghg_mt_co2e"]
-            p = pc[(pc["year"] == year) & ~pc["is_aggregate"]].set_index("iso3")["ghg_t_co2e_per_capita"]
-            pop = (t * 1e6 / p.replace(0, np.nan)).reindex(prod.index)
-            prod["population"] = pop
-            return prod
+            allp = self.cache.memo(self._key("country_gas_all"),
+                                   lambda: inputs.production_by_gas_all(self.pack.table("edgar_ghg_by_sector")),
+                                   shared=False)
+            return inputs.country_year(allp, self.pack.table("edgar_ghg_totals"),
+                                       self.pack.table("edgar_ghg_per_capita"), year)
 
         self._check_year(year)
         return self.cache.memo(self._key("country_year", year), build)
 
-    def _country_gas_all(self) -> pd.DataFrame:
-        """EDGAR production per (year, line) and gas, all years at once [Mt CO2e]."""
-        e = self.pack.table("edgar_ghg_by_sector")
-        d = e[~e["is_aggregate"]]
-        code = d["iso3"].where(~d["iso3"].str.startswith("BUNKERS"), regions_mod.BUNKERS)
-        return d.assign(code=code).pivot_table(index=["year", "code"], columns="gas", values="emissions_mt_co2e",
-                                               aggfunc="sum", fill_value=0.0)
-
     def _check_year(self, year: int) -> None:
         Query(year=year)  # raises ValueError naming the valid range
 
-    def bundle(self, year: int) -> YearBundle | None:
-        """The per-gas MRIO bundle of a year (None before 1995)."""
-        method, structure = method_for(year)
-        if structure is None:
-            return None
-        return self.cache.memo(self._key("bundle", year), lambda: self._build_bundle(year, structure, method))
-
-    def _build_bundle(self, year: int, structure: int, method: str) -> YearBundle:
-        from engine.sources import wiod
-
-        regs = self.mrio_regions()
-        arrays = self.pack.arrays(f"wiod_{structure}")
-        Z, Y = arrays["Z"], arrays["Y"]
-        x = mrio.calc_x(Z, Y)
-        A = mrio.calc_A(Z, x)
-        lu = mrio.factorise(A)
-        Yr = wiod.final_demand_by_region(Y)
-        LY = mrio.solve_LY(lu, Yr)
-        if method == "nowcast":
-            LY = mrio.scale_final_demand(LY, self.demand_growth(structure, year))
-            x = LY.sum(axis=1)  # model output for the scaled demand: L·Y_t·1
-        mask, j2w = satellite.load_concordances()
-        e = self.pack.table("edgar_ghg_by_sector")
-        E, B = satellite.edgar_region_array(e[(e["year"] == year) & ~e["is_aggregate"]], regs)
-        P = satellite.jrc_proxy(self.pack.table("jrc_co2"), j2w, year, regs, x)
-        sat = satellite.allocate(E, B, P, x, mask)
-        f = mrio.calc_f(sat.F, x)
-        return YearBundle(
-            year=year, structure_year=structure, method=method, regions=regs,
-            flows=mrio.embodied_flows(f, LY), h=sat.h, territorial=sat.territorial, bunkers=sat.bunkers,
-            bunker_cons=mrio.consumption_accounts(mrio.calc_f(sat.F_bunkers, x), LY, 0.0),
-            f=f, M=mrio.calc_M(f, lu), x=x, fallbacks=sat.fallback_regions,
-        )
-
-    def consumption_by_gas(self, year: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """(consumption, bunker part) per gas and MRIO region of a year [Mt CO2e], from the pack's precomputed
-        ``ledger_series`` when present (no MRIO solve), else from the year's bundle; None before 1995."""
-        if method_for(year)[1] is None:
-            return None
-        if self.pack.has("ledger_series"):
-            s = self.pack.arrays("ledger_series")
-            i = int(year - s["years"][0])
-            if 0 <= i < len(s["years"]) and s["years"][i] == year:
-                return s["cons"][i], s["bunk"][i]
-        b = self.bundle(year)
-        return b.flows.sum(axis=1) + b.h, b.bunker_cons
-
-    def series(self, q: Query, region: str) -> pd.DataFrame:
-        """Time series 1970–2023 of one region of the Query's grouping (every other choice as in the Query).
-
-        Returns
-        -------
-        DataFrame
-            ``year, production_mt_co2e, consumption_mt_co2e, transfer_mt_co2e, luc_mt_co2, land_sink_mt_co2,
-            panoramic_mt_co2e, population, method, structure_year`` (consumption NaN before 1995).
-
-        Raises
-        ------
-        ValueError
-            If the region is not a region of the grouping (names the closest ones).
-        """
-        from engine.query import YEAR_RANGE
-
-        rows = []
-        for y in range(YEAR_RANGE[0], YEAR_RANGE[1] + 1):
-            led = self.ledger(q.replace(year=y))
-            hit = led[led["region"] == region]
-            if hit.empty:
-                regions_mod.check_codes([region], set(led["region"]))
-                continue
-            rows.append(hit.iloc[0])
-        out = pd.DataFrame(rows).reset_index(drop=True)
-        out.insert(0, "year", range(YEAR_RANGE[0], YEAR_RANGE[0] + len(out)))
-        out.attrs.update(self._attrs(q, "mixed", None))
-        return out
-
     def gdp(self) -> pd.DataFrame:
         """GDP per country and year implied by EDGAR's totals and per-GDP intensities [k USD, EDGAR basis]."""
-        def build():
-            tot = self.pack.table("edgar_ghg_totals")
-            pg = self.pack.table("edgar_ghg_per_gdp")
-            m = tot.merge(pg, on=["iso3", "year"], suffixes=("", "_g"))
-            m = m[~m["is_aggregate"] & (m["ghg_t_co2e_per_kusd"] > 0)]
-            m["gdp_kusd"] = m["ghg_mt_co2e"] * 1e6 / m["ghg_t_co2e_per_kusd"]
-            return m.pivot_table(index="iso3", columns="year", values="gdp_kusd", aggfunc="sum")
-
-        return self.cache.memo(self._key("gdp"), build, shared=False)
+        return self.cache.memo(self._key("gdp"), lambda: inputs.gdp_table(
+            self.pack.table("edgar_ghg_totals"), self.pack.table("edgar_ghg_per_gdp")), shared=False)
 
     def demand_growth(self, base_year: int, year: int) -> np.ndarray:
-        """Real GDP growth of each MRIO region from the structure year to ``year`` [1] (RoW: sum of its members).
-
-        Used by the nowcast to scale each region's final demand: the 2011 input–output structure (technology
-        and trade shares) is kept, the size of each region's demand follows its GDP volume.
-        """
-        gdp = self.gdp()
-        regs = self.mrio_regions()
-        inside = set(regs) - {regions_mod.ROW}
-        codes = gdp.index
-        group = [c if c in inside else regions_mod.ROW for c in codes]
-        by_region = gdp[[base_year, year]].groupby(group).sum(min_count=1)
-        g = (by_region[year] / by_region[base_year]).reindex(list(regs))
-        return g.fillna(1.0).to_numpy()
+        """Real GDP growth of each model region from the structure year to ``year`` [1] (:mod:`engine.io.nowcast`)."""
+        return demand_growth(self.gdp(), self.mrio_regions(), base_year, year, regions_mod.ROW)
 
     def sink_shares(self) -> pd.Series:
         """Share of the global land sink attributed to each ledger line (land-cover proxy) [1]."""
@@ -272,32 +170,14 @@ class Accounts:
                 lat = raster["lat"].values
                 dlat = float(abs(lat[0] - lat[1]))
                 w = natural.land_sink_cell_weights(self.pack.grid("modis_fractions_0p1"), lat, dlat, dlat)
-            s = natural.country_shares(w, raster.values, self.pack.table("country_index"))
-            return self._to_entities(s)
+            return inputs.sink_shares(raster.values, self.pack.table("country_index"), w, self.entity_map())
 
         return self.cache.memo(self._key("sink_shares"), build)
 
-    def _to_entities(self, s: pd.Series) -> pd.Series:
-        emap = self.entity_map()
-        return s.groupby([emap.get(c, c) for c in s.index]).sum()
-
     def luc_table(self) -> dict[str, pd.DataFrame]:
         """Land-use change per model (and the mean) as year × ledger-line tables [Mt CO2 yr⁻¹], built once."""
-        def build():
-            from engine.query import LUC_MODELS
-
-            luc = self.pack.table("gcb_luc_by_model")
-            d = luc[~luc["is_aggregate"]]
-            emap = self.entity_map()
-            d = d.assign(code=d["iso3"].map(lambda c: emap.get(c, c)))
-            per = d.pivot_table(index=["year", "code"], columns="model", values="eluc_mt_co2", aggfunc="sum")
-            out = {}
-            for m in LUC_MODELS:
-                col = per.mean(axis=1, skipna=True) if m == "mean" else per[m]
-                out[m] = col.unstack("code")
-            return out
-
-        return self.cache.memo(self._key("luc_table"), build, shared=False)
+        return self.cache.memo(self._key("luc_table"), lambda: inputs.luc_tables(
+            self.pack.table("gcb_luc_by_model"), self.entity_map()), shared=False)
 
     def luc(self, year: int, model: str) -> pd.Series:
         """Land-use-change emissions per ledger line [Mt CO2 yr⁻¹] (GCB model or mean).
@@ -307,8 +187,6 @@ class Accounts:
         ValueError
             For an unknown model or a year outside the GCB table.
         """
-        from engine.query import LUC_MODELS
-
         if model not in LUC_MODELS:
             raise ValueError(f"luc_model must be one of {', '.join(LUC_MODELS)}; got {model!r}")
         t = self.luc_table()[model]
@@ -316,23 +194,77 @@ class Accounts:
             raise ValueError(f"no GCB land-use change data for {year} ({t.index.min()}–{t.index.max()})")
         return t.loc[year].dropna()
 
+    def sector_year(self, year: int) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+        """(codes, EDGAR sectors, emissions[code, sector, gas]) of one year [Mt CO2e, AR5 as published], cached."""
+        self._check_year(year)
+        return self.cache.memo(self._key("sector_year", year),
+                               lambda: inputs.sector_year(self.pack.table("edgar_ghg_by_sector"), year), shared=False)
+
+    # ---- the input–output bundle --------------------------------------------------------------------------
+    def bundle(self, year: int) -> YearBundle | None:
+        """The per-gas input–output bundle of a year (None before 1995)."""
+        method, structure = method_for(year)
+        if structure is None:
+            return None
+        return self.cache.memo(self._key("bundle", year), lambda: self._build_bundle(year, structure, method))
+
+    def system(self, year: int) -> IOSystem:
+        """The input–output system of an accounting year: the year's table, or for a nowcast year the structure
+        year's technology with each region's final demand scaled by its GDP growth (:mod:`engine.io.nowcast`)."""
+        method, structure = method_for(year)
+        if structure is None:
+            raise ValueError(f"no input–output table before {MRIO_YEARS[0]}; got {year}")
+        base = self.tables().system(self.pack, structure)
+        return base.scaled_demand(self.demand_growth(structure, year), year) if method == "nowcast" else base
+
+    def _build_bundle(self, year: int, structure: int, method: str) -> YearBundle:
+        system = self.system(year)
+        regs, sectors, x = system.regions, system.sectors, system.x
+        mask, j2w = satellite.load_concordances(sectors)
+        e = self.pack.table("edgar_ghg_by_sector")
+        E, B = satellite.edgar_region_array(e[(e["year"] == year) & ~e["is_aggregate"]], regs)
+        P = satellite.jrc_proxy(self.pack.table("jrc_co2"), j2w, year, regs, x, sectors)
+        sat = satellite.allocate(E, B, P, x, mask, sectors)
+        system = system.with_extension(Extension("ghg", GASES, "Mt CO2e", sat.F, sat.h)).with_extension(
+            Extension("ghg_bunkers", GASES, "Mt CO2e", sat.F_bunkers, np.zeros_like(sat.h)))
+        f = iomath.calc_f(sat.F, x)
+        LY = system.LY
+        b = YearBundle(
+            year=year, structure_year=structure, method=method, regions=regs, sectors=sectors,
+            flows=iomath.embodied_flows(f, LY), h=sat.h, territorial=sat.territorial, bunkers=sat.bunkers,
+            bunker_cons=iomath.consumption_accounts(iomath.calc_f(sat.F_bunkers, x), LY, 0.0),
+            f=f, M=iomath.calc_M(f, system.lu), x=x, fallbacks=sat.fallback_regions, system=system,
+        )
+        _read_only(b.flows, b.h, b.territorial, b.bunkers, b.bunker_cons, b.f, b.M, b.x)
+        return b
+
+    def consumption_by_gas(self, year: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(consumption, bunker part) per gas and model region of a year [Mt CO2e], from the pack's precomputed
+        ``ledger_series`` when present (no solve), else from the year's bundle; None before 1995."""
+        if method_for(year)[1] is None:
+            return None
+        if self.pack.has("ledger_series"):
+            s = self.pack.arrays("ledger_series")
+            i = int(year - s["years"][0])
+            if 0 <= i < len(s["years"]) and s["years"][i] == year:
+                return s["cons"][i], s["bunk"][i]
+        b = self.bundle(year)
+        return b.flows.sum(axis=1) + b.h, b.bunker_cons
+
     # ---- the ledger ----------------------------------------------------------------------------------------
     def year_frame(self, year: int) -> dict:
         """Query-independent arrays of one year, aligned on the ledger lines (countries, BUNKERS, OTHER).
 
         Keys: ``codes`` (n,), ``P`` production per gas (n, 4) [Mt CO2e], ``population`` (n,), ``luc`` dict model ->
-        (n,) [Mt CO2], ``sink_share`` (n,) [1], ``land_sink`` [Mt CO2], ``wiod_idx`` (n,) MRIO region index or -1,
+        (n,) [Mt CO2], ``sink_share`` (n,) [1], ``land_sink`` [Mt CO2], ``wiod_idx`` (n,) model region index or -1,
         ``row_member`` (n,) bool.
         """
         def build():
-            from engine.query import LUC_MODELS
-
             cy = self.country_year(year)
             luc = {m: self.luc(year, m) for m in LUC_MODELS}
             sink = self.sink_shares()
             codes = cy.index.union(luc["mean"].index).union(sink.index)
-            regs = self.mrio_regions()
-            inside = {r: i for i, r in enumerate(regs) if r != regions_mod.ROW}
+            inside = {r: i for i, r in enumerate(self.mrio_regions()) if r != regions_mod.ROW}
             return {
                 "codes": np.asarray(codes, dtype=object),
                 "P": cy[list(GASES)].reindex(codes).fillna(0.0).to_numpy(),
@@ -357,24 +289,14 @@ class Accounts:
         cb = self.consumption_by_gas(q.year)
         if cb is not None:
             cons_g, bunk_g = cb
-            cons_r = w @ cons_g
-            bunk_r = w @ bunk_g
-            idx = yf["wiod_idx"]
-            has = idx >= 0
-            cons = np.where(has, cons_r[np.where(has, idx, 0)], 0.0)
-            bunk = np.where(has, bunk_r[np.where(has, idx, 0)], 0.0)
-            row = yf["row_member"]
-            row_prod = np.where(row, prod, 0.0)
-            total = row_prod.sum()
-            if total > 0:
-                ri = self.mrio_regions().index(regions_mod.ROW)
-                cons = cons + row_prod / total * cons_r[ri]
-                bunk = bunk + row_prod / total * bunk_r[ri]
+            ri = self.mrio_regions().index(regions_mod.ROW)
+            cons = eq.line_consumption(w @ cons_g, yf["wiod_idx"], yf["row_member"], prod, ri)
+            bunk = eq.line_consumption(w @ bunk_g, yf["wiod_idx"], yf["row_member"], prod, ri)
         co2 = "CO2" in q.gases
         return {
             "production_mt_co2e": prod,
             "consumption_mt_co2e": cons,
-            "transfer_mt_co2e": cons - prod,
+            "transfer_mt_co2e": eq.transfer(cons, prod),
             "bunkers_in_consumption_mt_co2e": bunk,
             "luc_mt_co2": yf["luc"][q.luc_model] if co2 else np.zeros(n),
             "land_sink_mt_co2": yf["sink_share"] * yf["land_sink"] if co2 else np.zeros(n),
@@ -413,20 +335,14 @@ class Accounts:
             in the consumption account), ``luc_mt_co2, land_sink_mt_co2`` [Mt CO2 yr⁻¹; sink positive = removal],
             ``panoramic_mt_co2e`` (consumption + LUC − land sink), ``adjustment_pct`` (consumption vs production
             [%]), ``population`` [persons], per-capita columns [t CO2e person⁻¹ yr⁻¹], ``method`` (mrio / nowcast /
-            production-only), ``structure_year``, ``row_share`` (some consumption shared from the WIOD RoW region
-            by production), ``n_members``. ``attrs`` carry the Query, units and notes.
+            production-only), ``structure_year``, ``row_share`` (some consumption shared from the model's RoW
+            region by production), ``n_members``. ``attrs`` carry the Query, units and notes.
         """
         vals = self._line_values(q)
         labels, inv = self._groups(q)
         k = len(labels)
-        sums = {}
-        for col, v in vals.items():
-            if col == "population":
-                ok = ~np.isnan(v)
-                sums[col] = np.bincount(inv, weights=np.where(ok, v, 0.0), minlength=k)
-                sums[col][np.bincount(inv, weights=ok.astype(float), minlength=k) == 0] = np.nan
-            else:
-                sums[col] = np.bincount(inv, weights=v, minlength=k)
+        sums = {col: (eq.group_sum_known(v, inv, k) if col == "population" else eq.group_sum(v, inv, k))
+                for col, v in vals.items()}
         method, structure = method_for(q.year)
         yf = self.year_frame(q.year)
         sums["population"] = np.round(sums["population"])
@@ -438,36 +354,43 @@ class Accounts:
         out["row_share"] = np.bincount(inv, weights=yf["row_member"].astype(float), minlength=k) > 0
         out["method"] = method
         out["structure_year"] = structure
-        with np.errstate(divide="ignore", invalid="ignore"):
-            prod = sums["production_mt_co2e"]
-            out["panoramic_mt_co2e"] = sums["consumption_mt_co2e"] + sums["luc_mt_co2"] - sums["land_sink_mt_co2"]
-            out["adjustment_pct"] = np.where(prod > 0, 100 * sums["transfer_mt_co2e"] / prod, np.nan)
-            pop = np.where(sums["population"] > 0, sums["population"], np.nan)
-            for col in ("production", "consumption", "panoramic"):
-                out[f"{col}_t_per_capita"] = out[f"{col}_mt_co2e"].to_numpy() * 1e6 / pop
+        prod = sums["production_mt_co2e"]
+        out["panoramic_mt_co2e"] = eq.panoramic(sums["consumption_mt_co2e"], sums["luc_mt_co2"],
+                                                sums["land_sink_mt_co2"])
+        out["adjustment_pct"] = eq.adjustment_pct(sums["transfer_mt_co2e"], prod)
+        for col in ("production", "consumption", "panoramic"):
+            out[f"{col}_t_per_capita"] = eq.per_capita(out[f"{col}_mt_co2e"].to_numpy(), sums["population"])
         if method == "production-only":
             out["row_share"] = False
         out = out.sort_values("production_mt_co2e", ascending=False, ignore_index=True)
         out.attrs.update(self._attrs(q, method, structure))
         return out
 
-    def sector_year(self, year: int) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
-        """(codes, EDGAR sectors, emissions[code, sector, gas]) of one year [Mt CO2e, AR5 as published], cached."""
-        def build():
-            from engine.satellite import EDGAR_SECTORS
+    def series(self, q: Query, region: str) -> pd.DataFrame:
+        """Time series 1970–2023 of one region of the Query's grouping (every other choice as in the Query).
 
-            e = self.pack.table("edgar_ghg_by_sector")
-            d = e[(e["year"] == year) & ~e["is_aggregate"]]
-            code = d["iso3"].where(~d["iso3"].str.startswith("BUNKERS"), regions_mod.BUNKERS).to_numpy()
-            codes, ci = np.unique(code.astype(str), return_inverse=True)
-            si = d["sector"].map({s: i for i, s in enumerate(EDGAR_SECTORS)}).to_numpy()
-            gi = d["gas"].map({g: i for i, g in enumerate(GASES)}).to_numpy()
-            arr = np.zeros((len(codes), len(EDGAR_SECTORS), len(GASES)))
-            np.add.at(arr, (ci, si, gi), d["emissions_mt_co2e"].to_numpy(dtype=float))
-            return codes, EDGAR_SECTORS, arr
+        Returns
+        -------
+        DataFrame
+            ``year`` and the ledger columns (consumption NaN before 1995).
 
-        self._check_year(year)
-        return self.cache.memo(self._key("sector_year", year), build, shared=False)
+        Raises
+        ------
+        ValueError
+            If the region is not a region of the grouping (names the closest ones).
+        """
+        rows = []
+        for y in range(YEAR_RANGE[0], YEAR_RANGE[1] + 1):
+            led = self.ledger(q.replace(year=y))
+            hit = led[led["region"] == region]
+            if hit.empty:
+                regions_mod.check_codes([region], set(led["region"]))
+                continue
+            rows.append(hit.iloc[0])
+        out = pd.DataFrame(rows).reset_index(drop=True)
+        out.insert(0, "year", range(YEAR_RANGE[0], YEAR_RANGE[0] + len(out)))
+        out.attrs.update(self._attrs(q, "mixed", None))
+        return out
 
     def production(self, q: Query) -> pd.DataFrame:
         """Production (territorial) emissions by line, EDGAR sector and gas for a Query.
@@ -482,20 +405,20 @@ class Accounts:
         e = self.pack.table("edgar_ghg_by_sector")
         d = e[(e["year"] == q.year) & ~e["is_aggregate"] & e["gas"].isin(q.gases)]
         w = dict(zip(GASES, reweight_factors(q.gwp, q.gases)))
-        code = d["iso3"].where(~d["iso3"].str.startswith("BUNKERS"), regions_mod.BUNKERS)
-        out = pd.DataFrame({"code": code.to_numpy(), "sector": d["sector"].to_numpy(), "gas": d["gas"].to_numpy(),
+        out = pd.DataFrame({"code": inputs.line_codes(d["iso3"]).to_numpy(), "sector": d["sector"].to_numpy(),
+                            "gas": d["gas"].to_numpy(),
                             "emissions_mt_co2e": d["emissions_mt_co2e"].to_numpy() * d["gas"].map(w).to_numpy()})
         out = out.groupby(["code", "sector", "gas"], as_index=False)["emissions_mt_co2e"].sum()
         out.attrs.update(self._attrs(q, *method_for(q.year)))
         return out
 
     def flows(self, q: Query, by_sector: bool = False) -> pd.DataFrame:
-        """Bilateral embodied emissions, producing region → consuming region (MRIO regions mapped to the grouping).
+        """Bilateral embodied emissions, producing region → consuming region (model regions mapped to the grouping).
 
         Parameters
         ----------
         by_sector : bool
-            Keep the producing sector (WIOD c1..c35) as a column.
+            Keep the producing sector (the table's sector codes) as a column.
 
         Returns
         -------
@@ -512,16 +435,16 @@ class Accounts:
         w = reweight_factors(q.gwp, q.gases)
         regs = list(b.regions)
         part = regions_mod.partition(regs + [regions_mod.BUNKERS], q, self.mrio_regions())
-        if q.grouping != "mrio":  # countries outside WIOD are inside RoW for bilateral flows
+        if q.grouping != "mrio":  # countries outside the model's regions are inside RoW for bilateral flows
             part[regions_mod.ROW] = regions_mod.ROW
         labels = part.reindex(regs).to_numpy(dtype=str)
         uniq, inv = np.unique(labels, return_inverse=True)
-        k, n_sec = len(uniq), satellite.N_SECTORS
+        k, n_sec = len(uniq), len(b.sectors)
         F = np.einsum("g,gnr->nr", w, b.flows).reshape(len(regs), n_sec, len(regs))
         agg = np.zeros((k, n_sec + 1, k))  # producer group, sector (+HH), consumer group
         np.add.at(agg, (inv[:, None, None], np.arange(n_sec)[None, :, None], inv[None, None, :]), F)
         np.add.at(agg, (inv, n_sec, inv), w @ b.h)
-        sectors = np.array([f"c{i}" for i in range(1, n_sec + 1)] + ["HH"])
+        sectors = np.array([*b.sectors, satellite.HH_LABEL])
         if not by_sector:
             agg = agg.sum(axis=1, keepdims=True)
         p_i, s_i, c_i = np.nonzero(agg)

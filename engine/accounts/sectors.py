@@ -2,22 +2,22 @@
 
 Two sector systems meet here:
 
-- the 8 EDGAR 2024 booklet sectors (:data:`engine.satellite.EDGAR_SECTORS`), addressed by URL slugs such as
+- the 8 EDGAR 2024 booklet sectors (:data:`engine.io.satellite.EDGAR_SECTORS`), addressed by URL slugs such as
   ``power-industry``; their production (territorial) emissions come straight from EDGAR, for every year
   1970–2023;
 - the 35 WIOD 2013 sectors ``c1`` .. ``c35`` (:data:`engine.sources.wiod.SECTORS`) of the multi-regional
   input–output model, for which emission intensities and the destination of the emissions (domestic or foreign
   final demand) exist in the MRIO years 1995–2011 and the nowcast years 2012–2023 ("structure of 2011").
 
-Equations (per gas ``g`` with the Query's GWP weights ``w_g``, :func:`engine.gwp.reweight_factors`):
+Equations (per gas ``g`` with the Query's GWP weights ``w_g``, :func:`engine.core.gwp.reweight_factors`):
 
 - intensity of region ``r``, sector ``s``: ``φ_rs = Σ_g w_g f_g,rs`` [Mt CO2e (M USD)⁻¹]; ``1 Mt / 1 M USD =
   1000 kg USD⁻¹`` so ``φ [kg CO2e USD⁻¹] = 1000 φ [Mt CO2e (M USD)⁻¹]``;
 - emissions of the sector: ``e_rs = φ_rs x_rs`` [Mt CO2e], ``x`` gross output of the structure year [M USD];
 - foreign final-demand share: ``σ_rs = Σ_{c≠r} Φ_rs,c / Σ_c Φ_rs,c`` [1], with ``Φ = Σ_g w_g (f_g ∘ L Y)`` the
-  embodied flows (producing region-sector × consuming region, :attr:`engine.accounts.YearBundle.flows`).
+  embodied flows (producing region-sector × consuming region, :attr:`engine.accounts.ledger.YearBundle.flows`).
 
-All functions are pure over an :class:`engine.accounts.Accounts` (its own caches do the work); nothing here
+All functions are pure over an :class:`engine.accounts.ledger.Accounts` (its own caches do the work); nothing here
 imports the web layer.
 
 References
@@ -33,19 +33,18 @@ References
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from engine import regions as regions_mod
-from engine.gwp import reweight_factors
-from engine.query import Query
-from engine.satellite import EDGAR_SECTORS, N_SECTORS
+from engine.accounts import regions as regions_mod
+from engine.core.config import AUTHORED_DIR
+from engine.core.gwp import reweight_factors
+from engine.core.query import Query
+from engine.io.satellite import EDGAR_SECTORS
 from engine.sources.wiod import SECTORS as WIOD_SECTORS
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: Sector kinds.
 KINDS = ("edgar", "mrio")
 #: URL slug -> EDGAR sector name.
@@ -142,7 +141,7 @@ def _region_names(acc, codes) -> list[str]:
 
 
 def _attrs(acc, q: Query, sector: Sector, **extra) -> dict:
-    from engine.accounts import method_for
+    from engine.accounts.ledger import method_for
 
     method, structure = method_for(q.year)
     return {"sector": sector.code, "sector_name": sector.name, "kind": sector.kind, "year": q.year,
@@ -154,7 +153,7 @@ def edgar_sector_by_country(acc, q: Query, sector: str) -> pd.DataFrame:
 
     Parameters
     ----------
-    acc : engine.accounts.Accounts
+    acc : engine.accounts.ledger.Accounts
     q : Query
         Year, GWP set and gases are used [—].
     sector : str
@@ -219,7 +218,7 @@ def weighted_intensity(f: np.ndarray, weights: np.ndarray) -> np.ndarray:
     f : ndarray (n_gases, n)
         Intensities per gas [Mt CO2e (M USD)⁻¹, AR5 as published].
     weights : ndarray (n_gases,)
-        Re-weighting factors of :func:`engine.gwp.reweight_factors` [1].
+        Re-weighting factors of :func:`engine.core.gwp.reweight_factors` [1].
 
     Returns
     -------
@@ -229,7 +228,7 @@ def weighted_intensity(f: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.asarray(weights, dtype=float) @ np.asarray(f, dtype=float)
 
 
-def foreign_shares(flows: np.ndarray, n_regions: int, n_sectors: int = N_SECTORS) -> tuple[np.ndarray, np.ndarray]:
+def foreign_shares(flows: np.ndarray, n_regions: int, n_sectors: int) -> tuple[np.ndarray, np.ndarray]:
     """Total and foreign-bound emissions of each producing region-sector.
 
     Parameters
@@ -260,7 +259,7 @@ def mrio_sector_intensity(acc, q: Query, sector: str) -> pd.DataFrame:
 
     Parameters
     ----------
-    acc : engine.accounts.Accounts
+    acc : engine.accounts.ledger.Accounts
     q : Query
         Year, GWP set and gases are used [—].
     sector : str
@@ -292,7 +291,7 @@ def mrio_sector_intensity(acc, q: Query, sector: str) -> pd.DataFrame:
     if b is None:
         return _empty(cols, acc, q, sec)
     n = len(b.regions)
-    idx = np.arange(n) * N_SECTORS + sec.index
+    idx = np.arange(n) * len(b.sectors) + b.sectors.index(sec.label)
     phi = weighted_intensity(b.f, reweight_factors(q.gwp, q.gases))[idx]
     x = np.asarray(b.x, dtype=float)[idx]
     out = pd.DataFrame({"region": list(b.regions), "name": _region_names(acc, b.regions),
@@ -302,11 +301,12 @@ def mrio_sector_intensity(acc, q: Query, sector: str) -> pd.DataFrame:
     return out
 
 
-def edgar_targets(sector_label: str) -> list[int]:
-    """Zero-based WIOD sector indices an EDGAR sector is allocated to (households excluded)."""
-    e2w = pd.read_csv(DATA_DIR / "edgar_to_wiod.csv")
-    t = e2w.loc[e2w["edgar_sector"] == sector_label, "target"]
-    return sorted(int(c[1:]) - 1 for c in t if c.startswith("c"))
+def edgar_targets(sector_label: str, sectors: tuple[str, ...]) -> list[int]:
+    """Zero-based indices, among the table's ``sectors``, of the sectors an EDGAR sector is allocated to
+    (``data/edgar_to_wiod.csv``; households excluded)."""
+    e2w = pd.read_csv(AUTHORED_DIR / "edgar_to_wiod.csv")
+    t = set(e2w.loc[e2w["edgar_sector"] == sector_label, "target"])
+    return sorted(i for i, s in enumerate(sectors) if s in t)
 
 
 def foreign_demand_share(acc, q: Query, sector: str) -> pd.DataFrame:
@@ -314,7 +314,7 @@ def foreign_demand_share(acc, q: Query, sector: str) -> pd.DataFrame:
 
     Parameters
     ----------
-    acc : engine.accounts.Accounts
+    acc : engine.accounts.ledger.Accounts
     q : Query
         Year, GWP set and gases are used [—].
     sector : str
@@ -344,8 +344,8 @@ def foreign_demand_share(acc, q: Query, sector: str) -> pd.DataFrame:
         return _empty(cols, acc, q, sec, approximation=approx, world_share=np.nan)
     n = len(b.regions)
     w = reweight_factors(q.gwp, q.gases)
-    total, foreign = foreign_shares(np.einsum("g,gnr->nr", w, b.flows), n)
-    cols_idx = [sec.index] if sec.kind == "mrio" else edgar_targets(sec.label)
+    total, foreign = foreign_shares(np.einsum("g,gnr->nr", w, b.flows), n, len(b.sectors))
+    cols_idx = [b.sectors.index(sec.label)] if sec.kind == "mrio" else edgar_targets(sec.label, b.sectors)
     tot = total[:, cols_idx].sum(axis=1)
     for_ = foreign[:, cols_idx].sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):

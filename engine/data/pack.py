@@ -36,10 +36,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.config import Settings
-from engine.errors import HolocarbonError, PackError, SourceError
-from engine.fingerprint import AUTHORED_DIR, CodeGraph, authored_files, digest, file_sha256
-from engine.registry import load_registry
+from engine.core.config import Settings
+from engine.core.errors import HolocarbonError, PackError, SourceError
+from engine.data.fingerprint import (
+    AUTHORED_DIR,
+    CodeGraph,
+    authored_files,
+    digest,
+    file_sha256,
+)
+from engine.data.registry import load_registry
 
 #: Bump when the pack's layout changes (item formats, manifest); part of every key. Content changes need no bump:
 #: module keys follow the code and the authored tables themselves.
@@ -51,8 +57,11 @@ SOURCE_MODULES = (
     "wri_plants", "electricity", "industry", "cbam", "solar_exports",
 )
 
-#: Modules of derived items (``engine.<name>``, built from items already in the pack), after the readers.
+#: Modules of derived items (built from items already in the pack), after the readers.
 DERIVED_MODULES: tuple[str, ...] = ("proxies", "series")
+#: Where the derived modules live (the readers are ``engine.sources.<name>``); a name not listed is
+#: ``engine.<name>``.
+DERIVED_PATHS = {"proxies": "engine.maps.proxies", "series": "engine.accounts.series"}
 
 MANIFEST = "manifest.json"
 #: A build's temporary folder untouched for this long belongs to a killed process and is removed by the next build
@@ -121,7 +130,9 @@ class MissingItemError(PackError):
 
 
 def _module_path(name: str) -> str:
-    return f"engine.{name}" if name in DERIVED_MODULES else f"engine.sources.{name}"
+    if name in DERIVED_MODULES:
+        return DERIVED_PATHS.get(name, f"engine.{name}")
+    return f"engine.sources.{name}"
 
 
 def module_inputs(name: str, registry=None, graph: CodeGraph | None = None, _keys: dict | None = None) -> dict:
@@ -442,7 +453,7 @@ def _pack_complete(folder: Path, settings: Settings) -> bool:
         return False  # a partial pack built for a test or an older module list
     if not manifest["failed"]:
         return True
-    from engine.fetch import file_status
+    from engine.data.fetch import file_status
 
     registry = load_registry()
     for info in manifest["failed"].values():
@@ -502,6 +513,10 @@ class Pack:
 
     def has(self, name: str) -> bool:
         return name in self.manifest["items"]
+
+    def item_names(self) -> list[str]:
+        """Names of the items the pack holds."""
+        return list(self.manifest["items"])
 
     def failure_for(self, name: str) -> str | None:
         """Why an item is absent: the message of the failed module that owns it, or None if the item exists."""
@@ -575,6 +590,9 @@ class MemoryPack:
 
     def has(self, name: str) -> bool:
         return name in self.items
+
+    def item_names(self) -> list[str]:
+        return list(self.items)
 
     def _get(self, name: str):
         try:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from engine.accounts import Accounts
-from engine.query import Query
+from engine.accounts.ledger import Accounts
+from engine.core.query import Query
 
 HEADLINE_YEAR = 2022
 HEADLINE_REGIONS = (("CHN", "China"), ("USA", "United States"), ("JPN", "Japan"), ("EU27", "European Union (27)"),

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: Mass ratio of CO2 to C [t CO2 (t C)⁻¹].
-C_TO_CO2 = 44.0095 / 12.011
+from engine.core.units import C_TO_CO2
+
 
 GAS_ORDER = ("CO2", "CH4", "N2O", "F-gases")
 

@@ -3,25 +3,25 @@ year's ledger) needs no MRIO solve at request time.
 
 ``ledger_series`` (npz): ``years`` (29,), ``cons`` (29, 4, 41) consumption per gas and MRIO region [Mt CO2e, AR5
 as published], ``bunk`` (29, 4, 41) the bunker fuel inside it, ``terr`` (29, 4, 41) EDGAR production per region.
-Built with the same :class:`engine.accounts.Accounts` code as the live ledger, so the two cannot disagree (tested).
+Built with the same :class:`engine.accounts.ledger.Accounts` code as the live ledger, so the two cannot disagree (tested).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.config import Settings
+from engine.core.config import Settings
 
 SOURCE_ID = "wiod2013"
 FIRST_YEAR, LAST_YEAR = 1995, 2023
 
 
 def pack_items(settings: Settings | None = None, built: dict | None = None) -> dict:
-    from engine.accounts import Accounts
-    from engine.pack import MemoryPack
+    from engine.accounts.ledger import Accounts
+    from engine.data.pack import MemoryPack
 
     if built is None:  # called on its own (not from a build): read the items from the pack
-        from engine.pack import ensure_pack
+        from engine.data.pack import ensure_pack
 
         built_pack = ensure_pack(settings or Settings.from_env(), show_progress=False)
     else:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Radius of the authalic sphere [m] (same area as the WGS84 ellipsoid), used for cell areas.
-EARTH_RADIUS_M = 6371007.2
+from engine.core.units import EARTH_RADIUS_M  # re-exported: the authalic radius lives in the units table
 
 
 def grid_centres(res: float) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.query import GASES, GWP_SETS
+from engine.core.query import GASES, GWP_SETS
 
 #: ``globalwarmingpotentials`` table names for our GWP set ids.
 _TABLES = {"AR4": "AR4GWP100", "AR5": "AR5GWP100", "AR6": "AR6GWP100", "AR6-GWP20": "AR6GWP20"}

@@ -1,12 +1,12 @@
 """Zonal statistics and grid subsets: a region's total, mean and largest cells for a layer, and bounding-box cuts.
 
 A *zone* is a set of 0.1° cells: a country (its cells in the country raster; ISO3 codes, with the entity mapping
-of :mod:`engine.grid` — Serbia, Montenegro and Kosovo are EDGAR's ``SCG``), a named group (``EU27``, ``G7``,
+of :mod:`engine.maps.grid` — Serbia, Montenegro and Kosovo are EDGAR's ``SCG``), a named group (``EU27``, ``G7``,
 ``G20``, ``BRICS``, ``OECD``: the union of its members' cells), a continent name, or a bounding box
 ``(west, south, east, north)`` in degrees (cell centres inside the box), or a region intersected with a box.
 
 Cells sum exactly: the emissions total of a country equals its downscaled national total (mass conservation of
-:func:`engine.grid.downscale_arrays`), which equals its EDGAR total unless part of it had no cell (``unplaced``).
+:func:`engine.maps.grid.downscale_arrays`), which equals its EDGAR total unless part of it had no cell (``unplaced``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from engine import regions as regions_mod
-from engine.grid import LAT, LON, NLON, RES, cell_areas_km2
-from engine.query import Query, closest
+from engine.accounts import regions as regions_mod
+from engine.core.query import Query, closest
+from engine.maps.grid import LAT, LON, NLON, RES, cell_areas_km2
 
 #: Largest number of top cells a zonal request may ask for.
 MAX_TOP = 100

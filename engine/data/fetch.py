@@ -4,7 +4,7 @@
 origin; every file is verified against its registry size and SHA-256 before it is moved into place, so the data
 directory never holds a half-written or unverified file (downloads go to a ``.part`` file in the same folder,
 then ``os.replace``). ``check_all`` reports ok / missing / corrupt per file. ``resolve`` is what readers call: it
-returns a verified path or raises a :class:`~engine.errors.SourceError` whose message names the file, where it
+returns a verified path or raises a :class:`~engine.core.errors.SourceError` whose message names the file, where it
 comes from and the command that fixes it.
 """
 
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from engine.config import Settings
-from engine.errors import DownloadError, SourceCorruptError, SourceMissingError
-from engine.registry import Source, SourceFile, all_files, load_registry
+from engine.core.config import Settings
+from engine.core.errors import DownloadError, SourceCorruptError, SourceMissingError
+from engine.data.registry import Source, SourceFile, all_files, load_registry
 
 FIX_COMMAND = "python -m engine sources fetch"
 STATUSES = ("ok", "missing", "corrupt")
@@ -285,3 +285,26 @@ def fetch_all(settings: Settings, files: Iterable[SourceFile] | None = None, sho
             bar.refresh()
             reports.append(rep)
     return reports
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """Status of one source: counts of files per status."""
+
+    source: Source
+    ok: int
+    missing: int
+    corrupt: int
+
+    @property
+    def status(self) -> str:
+        return "corrupt" if self.corrupt else "missing" if self.missing else "ok"
+
+
+def source_statuses(registry: dict[str, Source], settings) -> list[SourceStatus]:
+    """Verify every file (size and sha256) and summarise per source."""
+    out = []
+    for src in registry.values():
+        states = [file_status(settings, f) for f in src.files]
+        out.append(SourceStatus(src, states.count("ok"), states.count("missing"), states.count("corrupt")))
+    return out

@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from engine.gridmath import cell_area_m2
-from engine.overview import C_TO_CO2
+from engine.core.units import C_TO_CO2, HA_PER_MHA, MASS_IN_T, MT_PER_GT
+from engine.maps.gridmath import cell_area_m2
 
 #: Pan et al. (2011) Table 1 biome sinks [Pg C yr⁻¹] and areas [Mha] -> densities [t C ha⁻¹ yr⁻¹].
 BIOME_SINKS = {"boreal": (0.50, 1135.0), "temperate": (0.78, 767.0), "tropical": (1.19, 1392.0)}
@@ -36,7 +36,7 @@ BOREAL_LAT, TROPICAL_LAT = 50.0, 23.5
 
 def biome_density(lat: np.ndarray) -> np.ndarray:
     """Forest sink density by latitude band [t C ha⁻¹ yr⁻¹] (Pan et al. 2011 biome means)."""
-    dens = {k: pg * 1e9 / (mha * 1e6) for k, (pg, mha) in BIOME_SINKS.items()}
+    dens = {k: pg * MASS_IN_T["Pg"] / (mha * HA_PER_MHA) for k, (pg, mha) in BIOME_SINKS.items()}
     a = np.abs(np.asarray(lat, dtype=float))
     return np.where(a >= BOREAL_LAT, dens["boreal"], np.where(a >= TROPICAL_LAT, dens["temperate"], dens["tropical"]))
 
@@ -78,5 +78,5 @@ def global_sinks(budget: pd.DataFrame, year: int) -> dict[str, float]:
     if row.empty:
         return {"ocean_sink": float("nan"), "land_sink": float("nan")}
     r = row.iloc[0]
-    return {"ocean_sink": float(r["ocean_sink_gtc"]) * 1000 * C_TO_CO2,
-            "land_sink": float(r["land_sink_gtc"]) * 1000 * C_TO_CO2}
+    return {"ocean_sink": float(r["ocean_sink_gtc"]) * MT_PER_GT * C_TO_CO2,
+            "land_sink": float(r["land_sink_gtc"]) * MT_PER_GT * C_TO_CO2}

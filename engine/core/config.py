@@ -23,8 +23,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-REGISTRY_PATH = PROJECT_ROOT / "data" / "sources.toml"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The tables the project authors (concordances, groups, parameters with sources, the source registry).
+AUTHORED_DIR = PROJECT_ROOT / "data"
+REGISTRY_PATH = AUTHORED_DIR / "sources.toml"
 
 
 def _default_data_dir() -> Path:

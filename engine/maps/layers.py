@@ -1,0 +1,160 @@
+"""The layer registry: every map layer declared once.
+
+A :class:`Layer` holds everything the rest of the app needs to know about a layer — its id, title and short label,
+the unit and gas basis, the years it covers, the Query fields it depends on, the pack items and public sources it is
+made from, how it was made (measured grid, downscaled, modelled), the colour map id of its tiles, and the function
+that computes it. The Atlas layer menu, legends and source lines, the API's ``layer`` parameter and method flags,
+NetCDF attributes and the captions of map exports are all generated from :data:`LAYERS` (issue 11: before, a layer's
+facts were spread over six places).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from engine.core.query import YEAR_RANGE
+
+#: Pack items every downscaled layer needs (country raster, proxies).
+CONTEXT_ITEMS = ("country_raster_0p1", "country_index", "proxy_population_0p1", "proxy_power_0p1",
+                 "proxy_agriculture_0p1", "proxy_land_0p1", "proxy_forest_crop_0p1")
+#: How a layer was made.
+KINDS = ("downscaled", "modelled", "gridded source")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One map layer.
+
+    Attributes
+    ----------
+    id : str
+        URL and API id (``emissions``).
+    title : str
+        Full title (legends, NetCDF ``long_name``, export captions).
+    label : str
+        Short label of the Atlas layer menu.
+    basis : str
+        ``CO2e`` (the Query's gases weighted by its GWP set) or ``CO2``.
+    kind : str
+        One of :data:`KINDS`: ``downscaled`` (national totals spread with proxies), ``modelled`` (a global total
+        distributed by a modelled pattern), ``gridded source`` (a published grid).
+    source_text : str
+        One line naming the sources and the method (Atlas source line).
+    method : str
+        The method in a phrase (``attrs["method"]`` of the computed layer).
+    sources : tuple of str
+        Registry ids of the public sources it is made from.
+    items : tuple of str
+        Pack items it is computed from (to say why a layer cannot be drawn).
+    uses : tuple of str
+        Query fields (and ``sector``) that change it; the others are ignored (and disabled on the Atlas).
+    years : (int, int)
+        First and last year covered.
+    resolution_deg : float
+        Resolution of the information in the layer [degree] (a 1° source shown on the 0.1° grid says 1).
+    colormap : str
+        Id of the tile colour map (presentation, ``components/render/colormaps.py``).
+    compute : callable
+        ``compute(grids, query, sector) -> xarray.DataArray`` [t cell⁻¹ yr⁻¹].
+    modelled_sink : bool
+        Contains a modelled distribution of a global sink.
+    """
+
+    id: str
+    title: str
+    label: str
+    basis: str
+    kind: str
+    source_text: str
+    method: str
+    sources: tuple[str, ...]
+    items: tuple[str, ...]
+    uses: tuple[str, ...]
+    compute: Callable = field(repr=False, compare=False)
+    years: tuple[int, int] = YEAR_RANGE
+    resolution_deg: float = 0.1
+    colormap: str = ""
+    modelled_sink: bool = False
+
+    @property
+    def units(self) -> str:
+        """Units of the layer's cells [t cell⁻¹ yr⁻¹ of CO2 or CO2e]."""
+        return f"t {self.basis} cell-1 yr-1"
+
+    @property
+    def downscaled(self) -> bool:
+        return self.kind == "downscaled"
+
+    def covers(self, year: int) -> bool:
+        return self.years[0] <= year <= self.years[1]
+
+    def check_year(self, year: int) -> None:
+        """Raise ValueError naming the layer's years for a year outside them."""
+        if not self.covers(year):
+            raise ValueError(f"the {self.id} layer covers {self.years[0]}–{self.years[1]}; got {year}")
+
+
+_EMISSIONS_ITEMS = ("edgar_ghg_by_sector",) + CONTEXT_ITEMS
+_LUC_ITEMS = ("gcb_luc_by_model",) + CONTEXT_ITEMS
+_OCEAN_ITEMS = ("takahashi_flux_annual", "gcb_global_budget")
+_LAND_ITEMS = ("proxy_land_sink_0p1", "gcb_global_budget")
+
+#: The registry, in menu order.
+LAYERS: tuple[Layer, ...] = (
+    Layer("emissions", "Greenhouse-gas emissions (downscaled EDGAR)", "Emissions (downscaled EDGAR)", "CO2e",
+          "downscaled",
+          "EDGAR 2024 national totals downscaled with WRI power plants, GPWv4 population refined by GeoNames cities, "
+          "and MODIS cropland/grassland (modelled).",
+          "EDGAR 2024 national totals downscaled with spatial proxies (modelled)",
+          ("edgar2024", "wri_gppd", "gpw4_1deg", "modis_mcd12c1_2019", "natural_earth"), _EMISSIONS_ITEMS,
+          ("year", "gwp", "gases", "sector"), lambda g, q, s: g.emissions(q, s), colormap="emissions"),
+    Layer("cdiac", "Fossil CO2, CDIAC NDP-058 (observed-based reference, 1°)",
+          "Fossil CO2 — CDIAC reference (1990–2013)", "CO2", "gridded source",
+          "CDIAC NDP-058 (Andres et al. 2016), 1° grid shown as 1° blocks; observed-based reference.",
+          "CDIAC NDP-058 1° grid (national totals spread by population), observed-based", ("cdiac_ndp058",),
+          ("cdiac_fossil_co2",), ("year",), lambda g, q, s: g.cdiac(q.year), years=(1990, 2013), resolution_deg=1.0,
+          colormap="cdiac"),
+    Layer("ocean_sink", "Ocean CO2 uptake (Takahashi pattern scaled to GCB)", "Ocean sink", "CO2", "modelled",
+          "Takahashi et al. (2009) flux climatology scaled to the GCB 2024 ocean sink (modelled).",
+          "Takahashi et al. (2009) climatology scaled to the GCB 2024 ocean sink (modelled distribution)",
+          ("takahashi2009", "gcb2024"), _OCEAN_ITEMS, ("year",), lambda g, q, s: g.ocean_sink(q.year),
+          years=(1970, 2023), resolution_deg=1.0, colormap="ocean_sink", modelled_sink=True),
+    Layer("land_sink", "Land CO2 uptake (land-cover proxy scaled to GCB)", "Land sink", "CO2", "modelled",
+          "MODIS 2019 forest/savanna × Pan et al. (2011) biome densities, scaled to the GCB 2024 land sink "
+          "(modelled).",
+          "MODIS 2019 forest/savanna x Pan et al. (2011) biome densities, scaled to the GCB 2024 land sink "
+          "(modelled distribution)", ("modis_mcd12c1_2019", "gcb2024"), _LAND_ITEMS, ("year",),
+          lambda g, q, s: g.land_sink(q.year), colormap="land_sink", modelled_sink=True),
+    Layer("luc", "Land-use change CO2 (GCB, spread over forest and cropland)", "Land-use change", "CO2",
+          "downscaled",
+          "GCB 2024 national land-use change (bookkeeping models) spread over forest and cropland (modelled).",
+          "GCB 2024 national land-use change spread over MODIS forest and cropland (modelled distribution)",
+          ("gcb2024", "modis_mcd12c1_2019", "natural_earth"), _LUC_ITEMS, ("year", "luc_model"),
+          lambda g, q, s: g.luc(q), colormap="luc"),
+    Layer("net_flux", "Net flux: emissions + land-use change − sinks", "Net flux (emissions + LUC − sinks)", "CO2e",
+          "downscaled", "Downscaled emissions + land-use change − modelled land and ocean sinks.",
+          "downscaled emissions + land-use change − modelled land and ocean sinks",
+          ("edgar2024", "gcb2024", "takahashi2009", "modis_mcd12c1_2019", "wri_gppd", "gpw4_1deg", "natural_earth"),
+          tuple(dict.fromkeys(_EMISSIONS_ITEMS + _LUC_ITEMS + _LAND_ITEMS + _OCEAN_ITEMS)),
+          ("year", "gwp", "gases", "luc_model"), lambda g, q, s: g.net_flux(q), colormap="net_flux",
+          modelled_sink=True),
+)
+#: Layer id -> layer.
+BY_ID: dict[str, Layer] = {lay.id: lay for lay in LAYERS}
+#: Every layer id, in menu order.
+LAYER_IDS: tuple[str, ...] = tuple(BY_ID)
+
+
+def get(layer_id: str) -> Layer:
+    """The layer of an id.
+
+    Raises
+    ------
+    ValueError
+        For an unknown id (the message lists the layers).
+    """
+    try:
+        return BY_ID[layer_id]
+    except (KeyError, TypeError):
+        raise ValueError(f"layer must be one of {', '.join(LAYER_IDS)}; got {layer_id!r}") from None
