@@ -9,7 +9,7 @@ PORT   ?= 8050
 APT_PACKAGES := chromium chromium-driver fonts-dejavu-core
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test setup setup-dev data pack chromium chromium-optional wrk bench clean-pack
+.PHONY: serve test test-unit report setup setup-dev data pack chromium chromium-optional wrk bench clean-pack
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ test: setup-dev chromium
 	$(BIN)/python -m engine sources fetch -q
 	$(BIN)/python -m engine pack build
 	$(BIN)/python -m pytest
+
+test-unit: setup-dev
+	$(BIN)/python -m pytest tests/unit
+
+report: pack
+	$(BIN)/python -m components.render.report
 
 bench: setup-dev chromium wrk pack
 	$(BIN)/python bench/pack.py

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("HOLOCARBON_CHROMIUM", "/usr/bin/chromium")
 TIMEOUT_MS = 120_000
 sys.path.insert(0, str(ROOT))
-from tests.browser.map_ready import (  # noqa: E402  (the same checks as the tests)
+from tests.support.map_ready import (  # noqa: E402  (the same checks as the tests)
     MAP_READY_JS,
     TWO_FRAMES_JS,
 )

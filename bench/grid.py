@@ -38,13 +38,13 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from components.render.colormaps import COLORMAPS  # noqa: E402
+from components.render.tiles import render_png  # noqa: E402
 from engine.accounts.ledger import Accounts  # noqa: E402
 from engine.core.config import Settings  # noqa: E402
 from engine.core.query import Query  # noqa: E402
 from engine.data.pack import ensure_pack  # noqa: E402
 from engine.maps.grids import Grids  # noqa: E402
-from components.render.colormaps import COLORMAPS  # noqa: E402
-from components.render.tiles import render_png  # noqa: E402
 from engine.maps.pyramid import pyramid, sample_tile  # noqa: E402
 
 ALL = ("CO2", "CH4", "N2O", "F-gases")

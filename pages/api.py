@@ -1,5 +1,7 @@
 """API: the REST API and the Python API, documented from the same endpoint descriptions that validate requests."""
 
+from typing import Final, final
+
 import dash
 from dash import html
 
@@ -11,6 +13,13 @@ from engine.session import PYTHON_EXAMPLE
 dash.register_page(__name__, path="/api", name="API", order=95, title="Holocarbon — API",
                    description="REST and Python API: ledgers, flows, sectors, grids and sources as JSON, CSV or "
                                "NetCDF.")
+
+
+@final
+class ID:
+    """Component ids of the API page (one place: layout and tests use these)."""
+
+    ENDPOINT_PREFIX: Final = "endpoint"  # one card per endpoint: ``endpoint-<name>`` (e.g. endpoint-ledger)
 
 
 def _rich(text: str) -> list:
@@ -62,7 +71,7 @@ def _endpoint_card(e: Endpoint) -> html.Section:
         body.append(_params_table(e.params))
     if e.columns:
         body.append(_columns_table(e))
-    return html.Section(body, className="card api-endpoint", id=f"endpoint-{e.name}")
+    return html.Section(body, className="card api-endpoint", id=f"{ID.ENDPOINT_PREFIX}-{e.name}")
 
 
 def layout(**_query):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from typing import Final, final
 from urllib.parse import urlencode
 
 import dash
@@ -28,12 +30,38 @@ from components.atlas import (
 )
 from components.export_menu import map_export_menu
 from components.messages import notice, user_message
+from components.urlstate import url_state, url_sync
 from engine.core.query import GASES, GWP_LABELS, GWP_SETS, YEAR_RANGE, Query
 from engine.maps.grid import SECTORS
 
 dash.register_page(__name__, path="/atlas", name="Atlas", order=10,
                    description="Zoomable 0.1° maps of emissions by sector and gas, the CDIAC reference grid, ocean "
                                "and land sinks, land-use change and the net flux, for any year.")
+
+
+@final
+class ID:
+    """Component ids of the atlas page (one place: layout, callbacks, clientside JavaScript and tests use these)."""
+
+    LAYER: Final = "atlas-layer"
+    SECTOR: Final = "atlas-sector"
+    GASES: Final = "atlas-gases"
+    GWP: Final = "atlas-gwp"
+    LEGEND: Final = "atlas-legend"
+    CELL: Final = "atlas-cell"
+    MAP: Final = "atlas-map"
+    PLAY: Final = "atlas-play"
+    YEAR: Final = "atlas-year"
+    INTERVAL: Final = "atlas-interval"
+    NOTE: Final = "atlas-note"
+    CLICK: Final = "atlas-click"
+    SEARCH: Final = "atlas-search"  # URL state (components.urlstate)
+    VIEW: Final = "atlas-view"  # the map's centre and zoom, {lat, lon, zoom}
+    TILES: Final = "atlas-tiles"
+
+
+#: The map's controls, in the argument order of the callbacks (layer, sector, gases, gwp, year).
+CONTROLS = (ID.LAYER, ID.SECTOR, ID.GASES, ID.GWP, ID.YEAR)
 
 LAYERS = [v for v, _ in LAYER_OPTIONS]
 DEFAULTS = {"layer": "emissions", "sector": "all", "year": 2022, "gwp": "AR5", "gases": list(GASES)}
@@ -87,41 +115,41 @@ def layout(**query):
         notice(problem, "warning") if problem else None,
         html.Div([
             html.Div([
-                html.Label("Layer", htmlFor="atlas-layer"),
-                dcc.Dropdown(id="atlas-layer", options=_layer_options(state["year"]), value=state["layer"],
+                html.Label("Layer", htmlFor=ID.LAYER),
+                dcc.Dropdown(id=ID.LAYER, options=_layer_options(state["year"]), value=state["layer"],
                              clearable=False),
-                html.Label("Sector", htmlFor="atlas-sector"),
-                dcc.Dropdown(id="atlas-sector", options=[{"label": "All sectors", "value": "all"}]
+                html.Label("Sector", htmlFor=ID.SECTOR),
+                dcc.Dropdown(id=ID.SECTOR, options=[{"label": "All sectors", "value": "all"}]
                              + [{"label": s, "value": s} for s in SECTORS], value=state["sector"], clearable=False),
                 html.Label("Gases"),
-                dcc.Checklist(id="atlas-gases", options=[{"label": g, "value": g} for g in GASES],
+                dcc.Checklist(id=ID.GASES, options=[{"label": g, "value": g} for g in GASES],
                               value=state["gases"], inline=True, className="checklist"),
-                html.Label("GWP metric", htmlFor="atlas-gwp"),
-                dcc.Dropdown(id="atlas-gwp", options=[{"label": GWP_LABELS[g], "value": g} for g in GWP_SETS],
+                html.Label("GWP metric", htmlFor=ID.GWP),
+                dcc.Dropdown(id=ID.GWP, options=[{"label": GWP_LABELS[g], "value": g} for g in GWP_SETS],
                              value=state["gwp"], clearable=False),
-                html.Div(id="atlas-legend"),
-                html.Div(id="atlas-cell", className="cell-box",
+                html.Div(id=ID.LEGEND),
+                html.Div(id=ID.CELL, className="cell-box",
                          children=html.Span("Click the map to see a cell's value.", className="muted")),
             ], className="atlas-controls"),
             html.Div([
-                dcc.Graph(id="atlas-map", figure=_initial_figure(state, _view_from_query(query)),
+                dcc.Graph(id=ID.MAP, figure=_initial_figure(state, _view_from_query(query)),
                           config={"displaylogo": False, "scrollZoom": True}, style={"height": "620px"}),
                 html.Div([
-                    html.Button("▶ Play", id="atlas-play", n_clicks=0, className="btn"),
-                    html.Div(dcc.Slider(id="atlas-year", min=YEAR_RANGE[0], max=YEAR_RANGE[1], step=1,
+                    html.Button("▶ Play", id=ID.PLAY, n_clicks=0, className="btn"),
+                    html.Div(dcc.Slider(id=ID.YEAR, min=YEAR_RANGE[0], max=YEAR_RANGE[1], step=1,
                                         value=state["year"], marks=marks,
                                         tooltip={"placement": "top"}),
                              className="year-slider"),
                 ], className="year-row"),
                 map_export_menu(),
-                dcc.Interval(id="atlas-interval", interval=1500, disabled=True),
-                html.Div(id="atlas-note", className="footnote"),
+                dcc.Interval(id=ID.INTERVAL, interval=1500, disabled=True),
+                html.Div(id=ID.NOTE, className="footnote"),
             ], className="atlas-main"),
         ], className="atlas-grid"),
-        dcc.Store(id="atlas-click"),
-        dcc.Store(id="atlas-search"),
-        dcc.Store(id="atlas-view", data=_view_from_query(query)),
-        dcc.Store(id="atlas-tiles"),
+        dcc.Store(id=ID.CLICK),
+        dcc.Store(id=ID.SEARCH),
+        dcc.Store(id=ID.VIEW, data=_view_from_query(query)),
+        dcc.Store(id=ID.TILES),
     ])
 
 
@@ -152,10 +180,9 @@ def _initial_figure(state: dict, view: dict | None):
 
 
 @callback(
-    Output("atlas-legend", "children"), Output("atlas-note", "children"),
-    Output("atlas-layer", "options"), Output("atlas-search", "data"), Output("atlas-sector", "disabled"),
-    Input("atlas-layer", "value"), Input("atlas-sector", "value"), Input("atlas-gases", "value"),
-    Input("atlas-gwp", "value"), Input("atlas-year", "value"),
+    Output(ID.LEGEND, "children"), Output(ID.NOTE, "children"),
+    Output(ID.LAYER, "options"), Output(ID.SEARCH, "data"), Output(ID.SECTOR, "disabled"),
+    *(Input(c, "value") for c in CONTROLS),
 )
 def update_map(layer, sector, gases, gwp, year):
     """Thin: parse the controls into a Query; legend, notes and the shareable search (the tile URL is set in the
@@ -182,23 +209,15 @@ def update_map(layer, sector, gases, gwp, year):
     search_params = {k: v for k, v in params.items() if k != "sector"} | {"layer": layer}
     if sector != "all":
         search_params["sector"] = sector
-    search = "?" + urlencode(search_params, safe=",")
+    search = url_state(urlencode(search_params, safe=","))
     return legend(tile_layer), note, options, search, layer not in ("emissions",)
 
 
 # keep the address bar in step with the controls and the map view, without reloading (shareable links)
-clientside_callback(
-    """function(search, view){
-        if(!search){ return; }
-        let s = search;
-        if(view){ s += '&view=' + [view.lat.toFixed(3), view.lon.toFixed(3), view.zoom.toFixed(2)].join(','); }
-        window.history.replaceState(null, '', window.location.pathname + s);
-    }""",
-    Input("atlas-search", "data"), Input("atlas-view", "data"),
-)
+url_sync(Input(ID.SEARCH, "data"), Input(ID.VIEW, "data"))
 
 
-@callback(Output("atlas-view", "data"), Input("atlas-map", "relayoutData"), State("atlas-view", "data"),
+@callback(Output(ID.VIEW, "data"), Input(ID.MAP, "relayoutData"), State(ID.VIEW, "data"),
           prevent_initial_call=True)
 def remember_view(relayout, view):
     """The map's centre and zoom after the user pans or zooms (for the shareable link)."""
@@ -226,9 +245,8 @@ clientside_callback(
         if(lay === 'emissions' && sector && sector !== 'all'){ p.push('sector=' + encodeURIComponent(sector)); }
         return window.location.origin + '/tiles/' + lay + '/{z}/{x}/{y}.png?' + p.join('&');
     }""",
-    Output("atlas-tiles", "data"),
-    Input("atlas-layer", "value"), Input("atlas-sector", "value"), Input("atlas-gases", "value"),
-    Input("atlas-gwp", "value"), Input("atlas-year", "value"),
+    Output(ID.TILES, "data"),
+    *(Input(c, "value") for c in CONTROLS),
 )
 
 # Swap the tile source of the existing map (no figure round trip) and make sure clicks reach the atlas-click store.
@@ -237,7 +255,7 @@ clientside_callback(
     """function(url){
         let tries = 0;
         function apply(){
-            const host = document.getElementById('atlas-map');
+            const host = document.getElementById(%(map)s);
             const gd = host && host.querySelector('.js-plotly-plot');
             const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
             if(!sub || !sub.map || !window.Plotly){ if(tries++ < 100){ setTimeout(apply, 100); } return; }
@@ -261,22 +279,21 @@ clientside_callback(
             if(gd.__holocarbonClick !== sub.map){
                 gd.__holocarbonClick = sub.map;
                 sub.map.on('click', function(e){
-                    window.dash_clientside.set_props('atlas-click', {data: {lat: e.lngLat.lat, lon: e.lngLat.lng,
-                                                                            t: Date.now()}});
+                    window.dash_clientside.set_props(%(click)s, {data: {lat: e.lngLat.lat, lon: e.lngLat.lng,
+                                                                        t: Date.now()}});
                 });
             }
         }
         apply();
-    }""",
-    Input("atlas-tiles", "data"),
+    }""" % {"map": json.dumps(ID.MAP), "click": json.dumps(ID.CLICK)},  # no other % in this source
+    Input(ID.TILES, "data"),
 )
 
 
 @callback(
-    Output("atlas-cell", "children"),
-    Input("atlas-click", "data"),
-    State("atlas-layer", "value"), State("atlas-sector", "value"), State("atlas-gases", "value"),
-    State("atlas-gwp", "value"), State("atlas-year", "value"),
+    Output(ID.CELL, "children"),
+    Input(ID.CLICK, "data"),
+    *(State(c, "value") for c in CONTROLS),
     prevent_initial_call=True,
 )
 def show_cell(click, layer, sector, gases, gwp, year):
@@ -295,8 +312,8 @@ def show_cell(click, layer, sector, gases, gwp, year):
 
 
 @callback(
-    Output("atlas-interval", "disabled"), Output("atlas-play", "children"),
-    Input("atlas-play", "n_clicks"), State("atlas-interval", "disabled"),
+    Output(ID.INTERVAL, "disabled"), Output(ID.PLAY, "children"),
+    Input(ID.PLAY, "n_clicks"), State(ID.INTERVAL, "disabled"),
     prevent_initial_call=True,
 )
 def toggle_play(_n, disabled):
@@ -304,7 +321,7 @@ def toggle_play(_n, disabled):
 
 
 @callback(
-    Output("atlas-year", "value"), Input("atlas-interval", "n_intervals"), State("atlas-year", "value"),
+    Output(ID.YEAR, "value"), Input(ID.INTERVAL, "n_intervals"), State(ID.YEAR, "value"),
     prevent_initial_call=True,
 )
 def advance_year(_n, year):

@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import json
 import logging
+from typing import Final, final
 
 import dash
 from dash import (
@@ -59,6 +61,33 @@ dash.register_page(__name__, path="/briefing", name="Briefing", order=80,
                    description="Collect charts from any page, add your notes, and download them as one PDF or "
                                "HTML report.")
 
+
+
+@final
+class ID:
+    """Component ids of the briefing page (one place: layout, callbacks, clientside JavaScript and tests use these)."""
+
+    STORE: Final = "hc-briefing"  # also the local-storage key (assets/export.js writes it)
+    SHAPE: Final = "briefing-shape"
+    UPLOAD_CHECKED: Final = "briefing-upload-checked"
+    LAZY: Final = "briefing-lazy"
+    DOWNLOAD: Final = "briefing-download"
+    TITLE: Final = "briefing-title"
+    INTRO: Final = "briefing-intro"
+    PDF: Final = "briefing-pdf"
+    HTML: Final = "briefing-html"
+    SAVE: Final = "briefing-save"
+    UPLOAD: Final = "briefing-upload"
+    MESSAGE: Final = "briefing-message"
+    ITEMS: Final = "briefing-items"
+    EMPTY: Final = "briefing-empty"
+    # ``type`` of the pattern-matching ids ``{"type": ..., "index": i}`` of each chart in the list
+    NOTE: Final = "briefing-note"
+    UP: Final = "briefing-up"
+    DOWN: Final = "briefing-down"
+    REMOVE: Final = "briefing-remove"
+
+
 EMPTY_TEXT = ("Add charts with the + Add to briefing button under any chart — on the home page or a country page, "
               "for example. They are collected here, in this browser, with the choices (year, metric, regions) "
               "that were on screen.")
@@ -70,30 +99,30 @@ def layout(**_query):
         html.P("Collect charts from any page, add a title, an introduction and a note per chart, then download "
                "everything as one PDF or one HTML file. The briefing is kept in this browser only (local "
                "storage); save it as a .json file to keep it or share it.", className="lead-small"),
-        dcc.Store(id="hc-briefing", storage_type="local"),
-        dcc.Store(id="briefing-shape"),
-        dcc.Store(id="briefing-upload-checked"),
-        dcc.Store(id="briefing-lazy"),
-        dcc.Download(id="briefing-download"),
+        dcc.Store(id=ID.STORE, storage_type="local"),
+        dcc.Store(id=ID.SHAPE),
+        dcc.Store(id=ID.UPLOAD_CHECKED),
+        dcc.Store(id=ID.LAZY),
+        dcc.Download(id=ID.DOWNLOAD),
         html.Div([
-            html.Label(["Title", dcc.Input(id="briefing-title", type="text", maxLength=MAX_TITLE,
+            html.Label(["Title", dcc.Input(id=ID.TITLE, type="text", maxLength=MAX_TITLE,
                                            placeholder="Holocarbon briefing", className="briefing-input")],
                        className="briefing-field"),
-            html.Label(["Introduction", dcc.Textarea(id="briefing-intro", maxLength=MAX_TEXT, rows=4,
+            html.Label(["Introduction", dcc.Textarea(id=ID.INTRO, maxLength=MAX_TEXT, rows=4,
                                                      placeholder="What this briefing is about (printed on the "
                                                                  "cover page)", className="briefing-textarea")],
                        className="briefing-field"),
         ], className="briefing-meta"),
         html.Div([
-            html.Button("Download PDF", id="briefing-pdf", className="btn", type="button"),
-            html.Button("Download HTML", id="briefing-html", className="btn", type="button"),
-            html.Button("Save briefing (.json)", id="briefing-save", className="btn btn-secondary", type="button"),
+            html.Button("Download PDF", id=ID.PDF, className="btn", type="button"),
+            html.Button("Download HTML", id=ID.HTML, className="btn", type="button"),
+            html.Button("Save briefing (.json)", id=ID.SAVE, className="btn btn-secondary", type="button"),
             dcc.Upload(html.Button("Open briefing (.json)", className="btn btn-secondary", type="button"),
-                       id="briefing-upload", accept=".json,application/json", multiple=False,
+                       id=ID.UPLOAD, accept=".json,application/json", multiple=False,
                        className="briefing-upload"),
         ], className="briefing-actions"),
-        dcc.Loading(html.Div(id="briefing-message", className="briefing-message"), type="dot", delay_show=150),
-        html.Div(html.P("Loading the briefing…", className="muted"), id="briefing-items"),
+        dcc.Loading(html.Div(id=ID.MESSAGE, className="briefing-message"), type="dot", delay_show=150),
+        html.Div(html.P("Loading the briefing…", className="muted"), id=ID.ITEMS),
     ], className="briefing-page")
 
 
@@ -128,23 +157,23 @@ def _item(i: int, n: int, item: dict) -> html.Li:
             html.P([words, " · " if words and link else "", dcc.Link("open on its page", href=link) if link else None],
                    className="briefing-where"),
             notice(problem, "warning") if problem else None,
-            html.Label(["Note", dcc.Textarea(id={"type": "briefing-note", "index": i}, value=item["note"],
+            html.Label(["Note", dcc.Textarea(id={"type": ID.NOTE, "index": i}, value=item["note"],
                                              maxLength=MAX_TEXT, rows=3, className="briefing-textarea",
                                              placeholder="Your note for this chart (printed under it)")],
                        className="briefing-field"),
         ], className="briefing-body"),
         html.Div([
-            html.Button("↑ Up", id={"type": "briefing-up", "index": i}, className="briefing-move", type="button",
+            html.Button("↑ Up", id={"type": ID.UP, "index": i}, className="briefing-move", type="button",
                         disabled=i == 0, title="Move this chart up"),
-            html.Button("↓ Down", id={"type": "briefing-down", "index": i}, className="briefing-move",
+            html.Button("↓ Down", id={"type": ID.DOWN, "index": i}, className="briefing-move",
                         type="button", disabled=i == n - 1, title="Move this chart down"),
-            html.Button("Remove", id={"type": "briefing-remove", "index": i}, className="briefing-remove",
+            html.Button("Remove", id={"type": ID.REMOVE, "index": i}, className="briefing-remove",
                         type="button", title="Remove this chart from the briefing"),
         ], className="briefing-item-actions"),
     ], className="briefing-item")
 
 
-@callback(Output("briefing-items", "children"), Input("briefing-shape", "data"), State("hc-briefing", "data"))
+@callback(Output(ID.ITEMS, "children"), Input(ID.SHAPE, "data"), State(ID.STORE, "data"))
 def render_items(shape, data):
     if shape is None:
         return no_update
@@ -153,7 +182,7 @@ def render_items(shape, data):
         return html.Div([html.H2("No charts yet"), html.P(EMPTY_TEXT),
                          html.P(["Start from the ", dcc.Link("home page", href="/"), " or a country, e.g. ",
                                  dcc.Link("China", href="/country/CHN"), "."])],
-                        className="briefing-empty", id="briefing-empty")
+                        className="briefing-empty", id=ID.EMPTY)
     n = len(b["items"])
     head = html.P(f"{n} chart{'s' if n != 1 else ''} in this briefing. The PDF has a cover page, one page per chart "
                   "and a page of sources.", className="muted")
@@ -166,6 +195,7 @@ def render_items(shape, data):
 
 clientside_callback(
     """function(data, title, intro, notes, ups, downs, removes, shape){
+        const ID = %s;
         const dc = window.dash_clientside, nu = dc.no_update, cc = dc.callback_context;
         const norm = function(d){
             const o = {title: "", intro: "", items: []};
@@ -183,18 +213,18 @@ clientside_callback(
         const cur = norm(data), next = JSON.parse(JSON.stringify(cur));
         const bump = (shape || 0) + 1;
         const trig = (cc.triggered || []).map(function(t){ return t.prop_id; });
-        const fromStore = trig.length === 0 || trig.some(function(p){ return p === "." || p === "hc-briefing.data"; });
+        const fromStore = trig.length === 0 || trig.some(function(p){ return p === "." || p === ID.STORE + ".data"; });
         if (fromStore) {  // page load, another tab, or a file opened: show what is stored
             return [nu, cur.title, cur.intro, bump];
         }
         let structural = false;
         (cc.triggered || []).forEach(function(t){
             const p = t.prop_id;
-            if (p === "briefing-title.value") { next.title = title || ""; return; }
-            if (p === "briefing-intro.value") { next.intro = intro || ""; return; }
+            if (p === ID.TITLE + ".value") { next.title = title || ""; return; }
+            if (p === ID.INTRO + ".value") { next.intro = intro || ""; return; }
             if (p.charAt(0) !== "{") { return; }
             const id = JSON.parse(p.slice(0, p.lastIndexOf(".")));
-            if (id.type === "briefing-note") {
+            if (id.type === ID.NOTE) {
                 (cc.inputs_list[3] || []).forEach(function(e){
                     if (next.items[e.id.index]) { next.items[e.id.index].note = e.value || ""; }
                 });
@@ -203,20 +233,19 @@ clientside_callback(
             if (!t.value) { return; }  // a button just rendered, not clicked
             const i = id.index, items = next.items;
             if (i < 0 || i >= items.length) { return; }
-            if (id.type === "briefing-up" && i > 0) { items.splice(i - 1, 0, items.splice(i, 1)[0]); }
-            else if (id.type === "briefing-down" && i < items.length - 1) { items.splice(i + 1, 0, items.splice(i, 1)[0]); }
-            else if (id.type === "briefing-remove") { items.splice(i, 1); }
+            if (id.type === ID.UP && i > 0) { items.splice(i - 1, 0, items.splice(i, 1)[0]); }
+            else if (id.type === ID.DOWN && i < items.length - 1) { items.splice(i + 1, 0, items.splice(i, 1)[0]); }
+            else if (id.type === ID.REMOVE) { items.splice(i, 1); }
             structural = true;
         });
         if (JSON.stringify(next) === JSON.stringify(cur)) { return [nu, nu, nu, nu]; }
         return [next, nu, nu, structural ? bump : nu];
-    }""",
-    Output("hc-briefing", "data"), Output("briefing-title", "value"), Output("briefing-intro", "value"),
-    Output("briefing-shape", "data"),
-    Input("hc-briefing", "data"), Input("briefing-title", "value"), Input("briefing-intro", "value"),
-    Input({"type": "briefing-note", "index": ALL}, "value"), Input({"type": "briefing-up", "index": ALL}, "n_clicks"),
-    Input({"type": "briefing-down", "index": ALL}, "n_clicks"),
-    Input({"type": "briefing-remove", "index": ALL}, "n_clicks"), State("briefing-shape", "data"),
+    }""" % json.dumps({k: getattr(ID, k) for k in ("STORE", "TITLE", "INTRO", "NOTE", "UP", "DOWN", "REMOVE")}),
+    Output(ID.STORE, "data"), Output(ID.TITLE, "value"), Output(ID.INTRO, "value"), Output(ID.SHAPE, "data"),
+    Input(ID.STORE, "data"), Input(ID.TITLE, "value"), Input(ID.INTRO, "value"),
+    Input({"type": ID.NOTE, "index": ALL}, "value"), Input({"type": ID.UP, "index": ALL}, "n_clicks"),
+    Input({"type": ID.DOWN, "index": ALL}, "n_clicks"), Input({"type": ID.REMOVE, "index": ALL}, "n_clicks"),
+    State(ID.SHAPE, "data"),
 )
 
 # previews load lazily: the server renders <img data-src>, the browser sets loading=lazy before src
@@ -234,7 +263,7 @@ clientside_callback(
         }, 0);
         return window.dash_clientside.no_update;
     }""",
-    Output("briefing-lazy", "data"), Input("briefing-items", "children"),
+    Output(ID.LAZY, "data"), Input(ID.ITEMS, "children"),
 )
 
 # an oversized file is refused in the browser (it would exceed the request size limit); the server checks again
@@ -247,8 +276,8 @@ clientside_callback(
         }}
         return [{{contents: contents, filename: name}}, null];
     }}""",
-    Output("briefing-upload-checked", "data"), Output("briefing-upload", "contents"),
-    Input("briefing-upload", "contents"), State("briefing-upload", "filename"),
+    Output(ID.UPLOAD_CHECKED, "data"), Output(ID.UPLOAD, "contents"),
+    Input(ID.UPLOAD, "contents"), State(ID.UPLOAD, "filename"),
 )
 
 
@@ -259,9 +288,8 @@ def _file_error(name: str, why: str) -> html.Div:
                   f"Cannot open “{name}”. ")
 
 
-@callback(Output("hc-briefing", "data", allow_duplicate=True),
-          Output("briefing-message", "children", allow_duplicate=True),
-          Input("briefing-upload-checked", "data"), prevent_initial_call=True)
+@callback(Output(ID.STORE, "data", allow_duplicate=True), Output(ID.MESSAGE, "children", allow_duplicate=True),
+          Input(ID.UPLOAD_CHECKED, "data"), prevent_initial_call=True)
 def open_file(checked):
     if not isinstance(checked, dict):
         return no_update, no_update
@@ -284,21 +312,21 @@ def open_file(checked):
     return briefing, notice(f"Opened “{name}”: {n} chart{'s' if n != 1 else ''}.", "info")
 
 
-@callback(Output("briefing-download", "data"), Output("briefing-message", "children"),
-          Input("briefing-pdf", "n_clicks"), Input("briefing-html", "n_clicks"), Input("briefing-save", "n_clicks"),
-          State("hc-briefing", "data"), prevent_initial_call=True)
+@callback(Output(ID.DOWNLOAD, "data"), Output(ID.MESSAGE, "children"),
+          Input(ID.PDF, "n_clicks"), Input(ID.HTML, "n_clicks"), Input(ID.SAVE, "n_clicks"),
+          State(ID.STORE, "data"), prevent_initial_call=True)
 def download(_pdf, _html, _save, data):
     which = ctx.triggered_id
-    if which not in ("briefing-pdf", "briefing-html", "briefing-save"):
+    if which not in (ID.PDF, ID.HTML, ID.SAVE):
         return no_update, no_update
     try:
         briefing = validate(data if data is not None else empty())
-        if which == "briefing-save":
+        if which == ID.SAVE:
             return (dcc.send_bytes(json_bytes(briefing), filename(briefing, "json")),
                     notice("Briefing saved as a .json file: open it here later with “Open briefing (.json)”.",
                            "info"))
         acc, kal = runtime.accounts(), current_app.config["HOLOCARBON_RENDERER"]
-        if which == "briefing-pdf":
+        if which == ID.PDF:
             pdf = pdf_bytes(acc, kal, briefing)
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
             return (dcc.send_bytes(pdf, filename(briefing, "pdf")),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Final, final
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, callback, clientside_callback, dcc, html, no_update
+from dash import Input, Output, callback, dcc, html, no_update
 from flask import request
 
 from components import runtime
@@ -28,10 +29,30 @@ from components.country_view import (
 from components.export_menu import export_menu
 from components.figures import LIGHT_TEMPLATE, graph
 from components.messages import notice, user_message
+from components.urlstate import url_state, url_sync
 from engine.accounts.regions import NAMED_GROUPS, ROW
 from engine.core.query import closest
 
 SHOW = ("year", "gwp", "gases", "luc_model")
+
+
+@final
+class ID:
+    """Component ids of the country page (one place: layout, callbacks and tests use these)."""
+
+    PREFIX: Final = "country"  # the shared controls are ``<PREFIX>-<field>`` (components.controls)
+    TITLE: Final = "country-title"
+    CODE: Final = "country-code"
+    SEARCH: Final = "country-search"  # URL state (components.urlstate)
+    NOTICE: Final = "country-notice"
+    CARDS: Final = "country-cards"
+    SERIES: Final = "country-series"
+    SECTORS: Final = "country-sectors"
+    BRIDGE: Final = "country-bridge"
+    PARTNERS: Final = "country-partners"
+    MAP: Final = "country-map"
+    ATLAS_LINK: Final = "country-atlas-link"
+    QUERY: Final = "hc-query"  # the shell's session store of the query string (components.controls)
 
 
 def known_codes() -> set[str]:
@@ -75,28 +96,28 @@ def layout(code: str | None = None, **query):
     acc = runtime.accounts()
     name = acc.names().get(code, code) if acc else code
     return html.Div([
-        html.H1(name, id="country-title"),
+        html.H1(name, id=ID.TITLE),
         html.P(f"{code} · production and consumption accounts, land-use change and the attributed land sink. "
                "Change the year or the accounting choices; the URL keeps them.", className="lead-small"),
         notice(problem, "warning") if problem else None,
-        controls("country", q, show=SHOW),
-        dcc.Store(id="country-code", data=code),
-        dcc.Store(id="country-search"),
-        html.Div(id="country-notice"),
-        dcc.Loading(html.Div(id="country-cards"), type="dot", delay_show=300),
-        html.Div([graph(_empty(), id="country-series"), export_menu("country-series", f"{name}: time series")],
+        controls(ID.PREFIX, q, show=SHOW),
+        dcc.Store(id=ID.CODE, data=code),
+        dcc.Store(id=ID.SEARCH),
+        html.Div(id=ID.NOTICE),
+        dcc.Loading(html.Div(id=ID.CARDS), type="dot", delay_show=300),
+        html.Div([graph(_empty(), id=ID.SERIES), export_menu("country-series", f"{name}: time series")],
                  className="chart-card"),
-        html.Div([html.Div([graph(_empty(), id="country-sectors"),
+        html.Div([html.Div([graph(_empty(), id=ID.SECTORS),
                             export_menu("country-sectors", f"{name}: sectors and gases")], className="chart-card"),
-                  html.Div([graph(_empty(), id="country-bridge"),
+                  html.Div([graph(_empty(), id=ID.BRIDGE),
                             export_menu("country-bridge", f"{name}: production to panoramic")],
                            className="chart-card")], className="two-col"),
-        html.Div([html.Div([graph(_empty(), id="country-partners"),
+        html.Div([html.Div([graph(_empty(), id=ID.PARTNERS),
                             export_menu("country-partners", f"{name}: trading partners")], className="chart-card"),
                   html.Div([html.Div("Where it is emitted (atlas, 0.1°)", className="legend-title"),
-                            dcc.Graph(id="country-map", figure=_empty(), config={"displaylogo": False},
+                            dcc.Graph(id=ID.MAP, figure=_empty(), config={"displaylogo": False},
                                       style={"height": "420px"}),
-                            dcc.Link("Open in the atlas →", id="country-atlas-link", href="/atlas")],
+                            dcc.Link("Open in the atlas →", id=ID.ATLAS_LINK, href="/atlas")],
                            className="chart-card")], className="two-col"),
     ])
 
@@ -109,11 +130,11 @@ def _empty():
 
 
 @callback(
-    Output("country-cards", "children"), Output("country-series", "figure"), Output("country-sectors", "figure"),
-    Output("country-bridge", "figure"), Output("country-partners", "figure"), Output("country-map", "figure"),
-    Output("country-notice", "children"), Output("country-search", "data"), Output("country-atlas-link", "href"),
-    Output("hc-query", "data", allow_duplicate=True),
-    *query_inputs("country"), Input("country-code", "data"),
+    Output(ID.CARDS, "children"), Output(ID.SERIES, "figure"), Output(ID.SECTORS, "figure"),
+    Output(ID.BRIDGE, "figure"), Output(ID.PARTNERS, "figure"), Output(ID.MAP, "figure"),
+    Output(ID.NOTICE, "children"), Output(ID.SEARCH, "data"), Output(ID.ATLAS_LINK, "href"),
+    Output(ID.QUERY, "data", allow_duplicate=True),
+    *query_inputs(ID.PREFIX), Input(ID.CODE, "data"),
     prevent_initial_call="initial_duplicate",
 )
 def update_country(year, gwp, gases, luc_model, grouping, members, perspective, code):
@@ -162,7 +183,7 @@ def update_country(year, gwp, gases, luc_model, grouping, members, perspective, 
     search = "?" + urlencode(params, safe=",")
     shared = urlencode({k: v for k, v in params.items()}, safe=",")
     return (key_figures(row, year), build_series_figure(series, name), build_sector_gas_figure(prod, name, year),
-            build_bridge_figure(row, name, year), fig_partners, map_fig, notes, search,
+            build_bridge_figure(row, name, year), fig_partners, map_fig, notes, url_state(search),
             "/atlas" + search, shared)
 
 
@@ -190,7 +211,5 @@ def _country_map(acc, q, code):
     return fig
 
 
-clientside_callback(
-    "function(search){ if(search){ window.history.replaceState(null, '', window.location.pathname + search); } }",
-    Input("country-search", "data"),
-)
+# the address bar follows the controls without a reload (every view is a shareable link)
+url_sync(Input(ID.SEARCH, "data"))

@@ -1,5 +1,7 @@
 """Home: what Holocarbon shows, in plain words, with links to each part and a first look at the data."""
 
+from typing import Final, final
+
 import dash
 from dash import dcc, html
 
@@ -12,6 +14,16 @@ from engine.core.errors import PackError
 
 BUDGET_YEAR = 2023
 TITLES = {"world-ghg": "World greenhouse-gas emissions by gas", "budget": "Global carbon budget"}
+
+
+@final
+class ID:
+    """Component ids of the home page (one place: layout and tests use these)."""
+
+    WORLD_GHG: Final = "home-world-ghg"
+    BUDGET: Final = "home-budget"
+    ERROR_SUFFIX: Final = "-error"  # ``<chart id>-error``: the notice shown instead of a chart that cannot be drawn
+
 
 dash.register_page(__name__, path="/", name="Home", order=0,
                    description="What Holocarbon shows and where to start.")
@@ -38,20 +50,21 @@ def _part_cards() -> html.Div:
 
 def layout(**_query):
     pack = runtime.pack()
-    builders = (
-        ("world-ghg", lambda: build_world_ghg_figure(overview.world_ghg_by_gas(pack.table("edgar_ghg_by_sector")))),
-        ("budget", lambda: build_budget_figure(
+    builders = (  # (TITLES key, component id, figure)
+        ("world-ghg", ID.WORLD_GHG,
+         lambda: build_world_ghg_figure(overview.world_ghg_by_gas(pack.table("edgar_ghg_by_sector")))),
+        ("budget", ID.BUDGET, lambda: build_budget_figure(
             overview.global_budget(pack.table("gcb_global_budget"), BUDGET_YEAR), BUDGET_YEAR)),
     )
     charts = []
-    for name, build in builders:
+    for name, chart_id, build in builders:
         try:
             if pack is None:
                 raise PackError(runtime.pack_error() or "not built")
-            charts.append(html.Div([graph(build(), id=f"home-{name}"),
+            charts.append(html.Div([graph(build(), id=chart_id),
                                     export_menu(f"home-{name}", TITLES[name])], className="chart-card"))
         except Exception as exc:  # an unavailable source hides one chart, never the page
-            charts.append(html.Div(error_notice(exc), className="chart-card", id=f"home-{name}-error"))
+            charts.append(html.Div(error_notice(exc), className="chart-card", id=chart_id + ID.ERROR_SUFFIX))
     return html.Div([
         html.Section([
             html.H1("Open holographic carbon maps"),

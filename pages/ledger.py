@@ -3,6 +3,8 @@ comparison with the published panoramic claim and the Global Carbon Budget."""
 
 from __future__ import annotations
 
+from typing import Final, final
+
 import dash
 import pandas as pd
 import plotly.graph_objects as go
@@ -42,10 +44,34 @@ from components.ledger_view import (
     table_records,
 )
 from components.messages import notice, user_message
+from components.urlstate import url_state, url_sync
 from engine.accounts import regions
 from engine.accounts.headline import HEADLINE_YEAR, headline
 
-dash.register_page(__name__, path="/ledger", name="Ledger", order=20,
+PATH = "/ledger"
+
+
+@final
+class ID:
+    """Component ids of the ledger page (one place: layout, callbacks and tests use these)."""
+
+    PREFIX: Final = "ledger"  # the shared controls are ``<PREFIX>-<field>`` (components.controls)
+    GWP: Final = f"{PREFIX}-gwp"
+    SCALE: Final = "ledger-scale"
+    NOTICE: Final = "ledger-notice"
+    MAP: Final = "ledger-map"
+    ADJUSTMENT: Final = "ledger-adjustment"
+    HEADLINE: Final = "ledger-headline"
+    HEADLINE_NOTES: Final = "ledger-headline-notes"
+    TABLE: Final = "ledger-table"
+    FOOTNOTES: Final = "ledger-footnotes"
+    NAME: Final = "ledger-name"
+    SEARCH: Final = "ledger-search"  # URL state (components.urlstate)
+    GO: Final = "ledger-go"
+    QUERY: Final = "hc-query"  # the shell's session store of the query string (components.controls)
+
+
+dash.register_page(__name__, path=PATH, name="Ledger", order=20,
                    description="Production, consumption, transfers and the panoramic account of every country and "
                                "group: world map, sortable table, and Holocarbon's 2022 figures beside the published "
                                "panoramic claim and the Global Carbon Budget.")
@@ -70,30 +96,30 @@ def layout(**query):
                    className="lead-small"),
         ], className="page-head"),
         notice(problem.strip(), "warning") if problem else None,
-        controls("ledger", q),
+        controls(ID.PREFIX, q),
         html.Div([
-            html.Label("Map values", htmlFor="ledger-scale"),
-            dcc.RadioItems(id="ledger-scale", options=SCALE_OPTIONS, value=scale, inline=True,
+            html.Label("Map values", htmlFor=ID.SCALE),
+            dcc.RadioItems(id=ID.SCALE, options=SCALE_OPTIONS, value=scale, inline=True,
                            className="checklist"),
         ], className="ledger-scale"),
-        html.Div(id="ledger-notice"),
-        html.Div([dcc.Loading(graph(go.Figure(), id="ledger-map", style={"height": "640px"}), type="circle",
+        html.Div(id=ID.NOTICE),
+        html.Div([dcc.Loading(graph(go.Figure(), id=ID.MAP, style={"height": "640px"}), type="circle",
                               delay_show=400), export_menu("ledger-map", "Ledger world map")], className="chart-card"),
         html.Div([
-            html.Div([graph(go.Figure(), id="ledger-adjustment", style={"height": "600px"}),
+            html.Div([graph(go.Figure(), id=ID.ADJUSTMENT, style={"height": "600px"}),
                       export_menu("ledger-adjustment", "Consumption vs production, top 20 producers")],
                      className="chart-card"),
-            html.Div([graph(go.Figure(), id="ledger-headline", style={"height": "600px"}),
+            html.Div([graph(go.Figure(), id=ID.HEADLINE, style={"height": "600px"}),
                       export_menu("ledger-headline", "Headline: Holocarbon, the panoramic claim and GCB, 2022")],
                      className="chart-card"),
         ], className="two-col ledger-charts"),
-        html.Div(id="ledger-headline-notes", className="chart-card headline-card"),
+        html.Div(id=ID.HEADLINE_NOTES, className="chart-card headline-card"),
         html.H2("The full ledger"),
         html.P("Sort by clicking a column header; filter by typing in the row under the headers (e.g. > 1000 or "
                "China). Mt CO2e per year; land-use change and the land sink in Mt CO2 (sink positive = removal).",
                className="lead-small"),
         dash_table.DataTable(
-            id="ledger-table", columns=TABLE_COLUMNS, data=[], sort_action="native", filter_action="native",
+            id=ID.TABLE, columns=TABLE_COLUMNS, data=[], sort_action="native", filter_action="native",
             sort_mode="single", page_action="native", page_size=25,
             filter_options={"case": "insensitive", "placeholder_text": "filter…"},
             style_table={"overflowX": "auto"},
@@ -113,10 +139,10 @@ def layout(**query):
             ],
         ),
         export_menu("ledger-table", "The full ledger", figure=False),
-        html.Div(id="ledger-footnotes"),
-        dcc.Store(id="ledger-name", data=q.name),
-        dcc.Store(id="ledger-search"),
-        dcc.Location(id="ledger-go", refresh="callback-nav"),
+        html.Div(id=ID.FOOTNOTES),
+        dcc.Store(id=ID.NAME, data=q.name),
+        dcc.Store(id=ID.SEARCH),
+        dcc.Location(id=ID.GO, refresh="callback-nav"),
     ], className="ledger-page")
 
 
@@ -135,15 +161,12 @@ def ledger_view(accounts, q, per_capita: bool):
     return fig, note, table_records(led), build_adjustment_figure(led), footnotes(led)
 
 
-@callback(
-    Output("ledger-map", "figure"), Output("ledger-notice", "children"), Output("ledger-table", "data"),
-    Output("ledger-adjustment", "figure"), Output("ledger-footnotes", "children"), Output("ledger-search", "data"),
-    Output("hc-query", "data", allow_duplicate=True),
-    *query_inputs("ledger"), Input("ledger-scale", "value"), State("ledger-name", "data"),
-    prevent_initial_call="initial_duplicate",
-)
 def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, scale, name):
-    """Thin: parse the controls into a Query, call the engine, hand the results to the figure builders."""
+    """Thin: parse the controls into a Query, call the engine, hand the results to the figure builders.
+
+    Returns (map, notice, table rows, adjustment figure, footnotes, page search ``?…``, query string); the
+    registered callback is :func:`_ledger_callback`.
+    """
     skip = (no_update,) * 7
     try:
         q = query_from_values(year, gwp, gases, luc_model, grouping, members, perspective)
@@ -163,6 +186,19 @@ def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, s
     return fig, note, rows, adj, foot, search, q.to_query_string()
 
 
+@callback(
+    Output(ID.MAP, "figure"), Output(ID.NOTICE, "children"), Output(ID.TABLE, "data"),
+    Output(ID.ADJUSTMENT, "figure"), Output(ID.FOOTNOTES, "children"), Output(ID.SEARCH, "data"),
+    Output(ID.QUERY, "data", allow_duplicate=True),
+    *query_inputs(ID.PREFIX), Input(ID.SCALE, "value"), State(ID.NAME, "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def _ledger_callback(*values):
+    """:func:`update_ledger`, its search handed to the address bar as the page's URL state (under /ledger)."""
+    *outputs, search, qs = update_ledger(*values)
+    return (*outputs, url_state(search, prefix=PATH), qs)
+
+
 def headline_frame(gwp: str) -> pd.DataFrame:
     """Headline rows and notes for a GWP set (independent of every other control), through the one cache layer."""
     acc = runtime.accounts()
@@ -177,8 +213,7 @@ def headline_frame(gwp: str) -> pd.DataFrame:
     return head
 
 
-@callback(Output("ledger-headline", "figure"), Output("ledger-headline-notes", "children"),
-          Input("ledger-gwp", "value"))
+@callback(Output(ID.HEADLINE, "figure"), Output(ID.HEADLINE_NOTES, "children"), Input(ID.GWP, "value"))
 def update_headline(gwp):
     """The headline comparison for the chosen GWP set (2022, fixed regions)."""
     if runtime.accounts() is None:
@@ -191,13 +226,7 @@ def update_headline(gwp):
 
 
 # the address bar follows the controls without a reload (every view is a shareable link)
-clientside_callback(
-    """function(search){
-        if(!search || window.location.pathname.indexOf('/ledger') !== 0){ return; }
-        window.history.replaceState(null, '', window.location.pathname + search);
-    }""",
-    Input("ledger-search", "data"),
-)
+url_sync(Input(ID.SEARCH, "data"))
 
 # a click on a country opens its page with the same choices
 clientside_callback(
@@ -207,6 +236,6 @@ clientside_callback(
         if(!code){ return window.dash_clientside.no_update; }
         return '/country/' + encodeURIComponent(code) + (qs ? '?' + qs : '');
     }""",
-    Output("ledger-go", "href"), Input("ledger-map", "clickData"), State("hc-query", "data"),
+    Output(ID.GO, "href"), Input(ID.MAP, "clickData"), State(ID.QUERY, "data"),
     prevent_initial_call=True,
 )

@@ -7,8 +7,10 @@ that serves final demand in other regions (1995–2011 MRIO, 2012–2023 nowcast
 
 from __future__ import annotations
 
+from typing import Final, final
+
 import dash
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from components import runtime
 from components.controls import (
@@ -30,12 +32,28 @@ from components.sector_view import (
     kpi,
     sector_index,
 )
+from components.urlstate import url_state, url_sync
 from engine.accounts import sectors
 from engine.core.errors import PackError
 from engine.core.gwp import FGAS_NOTE
 
-PREFIX = "sector"
 SHOW = ("year", "gwp", "gases")
+
+
+@final
+class ID:
+    """Component ids of the sector pages (one place: layout, callbacks and tests use these)."""
+
+    PREFIX: Final = "sector"  # the shared controls are ``<PREFIX>-<field>`` (components.controls)
+    NOT_FOUND: Final = "sector-not-found"
+    BODY: Final = "sector-body"
+    CODE: Final = "sector-code"
+    SEARCH: Final = "sector-search"  # URL state (components.urlstate)
+    RANKING: Final = "sector-ranking"
+    MAP: Final = "sector-map"
+    INTENSITY: Final = "sector-intensity"
+    FOREIGN: Final = "sector-foreign"
+    QUERY: Final = "hc-query"  # the shell's session store of the query string (components.controls)
 
 
 def _title(code=None, **_):
@@ -85,7 +103,7 @@ def not_found(code) -> html.Div:
                   html.Ul([html.Li(dcc.Link(f"{cat.loc[h, 'name']} ({h})", href=f"/sector/{h}")) for h in hints],
                           className="sector-suggestions")]) if hints else None,
         html.P(["See ", dcc.Link("all sectors", href="/sector"), "."]),
-    ], className="narrow", id="sector-not-found")
+    ], className="narrow", id=ID.NOT_FOUND)
 
 
 def layout(code=None, **query):
@@ -106,15 +124,17 @@ def layout(code=None, **query):
                 ", and (approximately) how much serves final demand in other regions."), className="lead-small"),
         ], className="page-head"),
         notice(problem, "warning") if problem else None,
-        controls(PREFIX, q, show=SHOW),
-        dcc.Loading(html.Div(id="sector-body"), type="circle", delay_show=500),
-        dcc.Store(id="sector-code", data=sec.code),
-        dcc.Store(id="sector-search"),
+        controls(ID.PREFIX, q, show=SHOW),
+        dcc.Loading(html.Div(id=ID.BODY), type="circle", delay_show=500),
+        dcc.Store(id=ID.CODE, data=sec.code),
+        dcc.Store(id=ID.SEARCH),
     ])
 
 
 def _edgar_links(sec) -> html.P:
-    targets = [f"c{i + 1}" for i in sectors.edgar_targets(sec.label)]
+    acc = runtime.accounts()
+    table_sectors = acc.tables().sectors if acc is not None else tuple(f"c{i}" for i in range(1, 36))
+    targets = [table_sectors[i] for i in sectors.edgar_targets(sec.label, table_sectors)]
     lead = ("Emission intensities per dollar of output exist for the input–output sectors this EDGAR sector is "
             "allocated to: ")
     return html.P([lead] + [x for t in targets for x in (dcc.Link(t, href=f"/sector/{t}"), " ")],
@@ -147,20 +167,20 @@ def body(sec, q, acc) -> list:
         out.append(html.P(FGAS_NOTE, className="footnote"))
     out.append(html.Div([
         html.Div([graph(build_sector_ranking_figure(ranks, sec.name, q.year, q.gases, mrio, meta),
-                        id="sector-ranking"), export_menu("sector-rank", f"{sec.name}: emissions by region")],
+                        id=ID.RANKING), export_menu("sector-rank", f"{sec.name}: emissions by region")],
                  className="chart-card"),
-        html.Div([graph(build_sector_map_figure(ranks, sec.name, q.year, q.gases, mrio, meta), id="sector-map"),
+        html.Div([graph(build_sector_map_figure(ranks, sec.name, q.year, q.gases, mrio, meta), id=ID.MAP),
                   export_menu("sector-map", f"{sec.name}: world map")], className="chart-card"),
     ], className="two-col"))
     second = []
     if mrio:
         inten = sectors.mrio_sector_intensity(acc, q, sec.code)
         second.append(html.Div([graph(build_intensity_figure(inten, sec.name, q.gases, dict(inten.attrs)),
-                                      id="sector-intensity"),
+                                      id=ID.INTENSITY),
                                 export_menu("sector-intensity", f"{sec.name}: emission intensity")],
                                className="chart-card"))
     second.append(html.Div([graph(build_foreign_share_figure(foreign, sec.name, q.gases, dict(foreign.attrs)),
-                                  id="sector-foreign"),
+                                  id=ID.FOREIGN),
                             export_menu("sector-foreign", f"{sec.name}: share for foreign demand")],
                            className="chart-card"))
     if not mrio and not foreign.empty:
@@ -173,9 +193,8 @@ def body(sec, q, acc) -> list:
 
 
 @callback(
-    Output("sector-body", "children"), Output("sector-search", "data"),
-    Output("hc-query", "data", allow_duplicate=True),
-    *query_inputs(PREFIX), State("sector-code", "data"),
+    Output(ID.BODY, "children"), Output(ID.SEARCH, "data"), Output(ID.QUERY, "data", allow_duplicate=True),
+    *query_inputs(ID.PREFIX), State(ID.CODE, "data"),
     prevent_initial_call="initial_duplicate",
 )
 def update(*values):
@@ -195,13 +214,8 @@ def update(*values):
     except Exception as exc:  # noqa: BLE001 — never a stack trace in the browser
         return error_notice(exc), dash.no_update, dash.no_update
     qs = q.to_query_string()
-    return children, {"path": f"/sector/{sec.code}", "qs": qs}, qs
+    return children, url_state(qs, path=f"/sector/{sec.code}"), qs
 
 
-clientside_callback(
-    """function(s){
-        if(!s || window.location.pathname !== s.path){ return; }
-        window.history.replaceState(null, '', s.path + (s.qs ? '?' + s.qs : ''));
-    }""",
-    Input("sector-search", "data"),
-)
+# the address bar follows the controls without a reload (only while the address is this sector's page)
+url_sync(Input(ID.SEARCH, "data"))

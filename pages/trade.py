@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Final, final
+
 import dash
-from dash import Input, Output, callback, clientside_callback, dcc, html
+from dash import Input, Output, callback, dcc, html
 
 from components import runtime
 from components.controls import (
@@ -23,12 +25,27 @@ from components.trade_view import (
     net_trade_list,
     net_trade_table,
 )
+from components.urlstate import url_state, url_sync
 from engine.core.errors import PackError
 from engine.core.gwp import FGAS_NOTE
 
-PREFIX = "trade"
 SHOW = ("year", "gwp", "gases", "grouping", "members")
 PATH = "/trade"
+
+
+@final
+class ID:
+    """Component ids of the trade page (one place: layout, callbacks and tests use these)."""
+
+    PREFIX: Final = "trade"  # the shared controls are ``<PREFIX>-<field>`` (components.controls)
+    BODY: Final = "trade-body"
+    METHOD: Final = "trade-method"
+    SEARCH: Final = "trade-search"  # URL state (components.urlstate)
+    SANKEY: Final = "trade-sankey"
+    MATRIX: Final = "trade-matrix"
+    NET: Final = "trade-net"
+    NET_LIST: Final = "trade-net-list"
+    QUERY: Final = "hc-query"  # the shell's session store of the query string (components.controls)
 
 dash.register_page(__name__, path=PATH, name="Trade", order=50, title="Trade — Holocarbon",
                    description="Emissions embodied in trade: who emits for whose final demand, as flows between "
@@ -55,10 +72,10 @@ def layout(**query):
                    "greenhouse-gas metric, the gases and how countries are grouped.", className="lead-small"),
         ], className="page-head"),
         notice(problem, "warning") if problem else None,
-        controls(PREFIX, q, show=SHOW),
-        dcc.Loading(html.Div(id="trade-body"), type="circle", delay_show=500),
-        html.Div([html.P(METHOD), html.P(SOURCES)], className="footnote", id="trade-method"),
-        dcc.Store(id="trade-search"),
+        controls(ID.PREFIX, q, show=SHOW),
+        dcc.Loading(html.Div(id=ID.BODY), type="circle", delay_show=500),
+        html.Div([html.P(METHOD), html.P(SOURCES)], className="footnote", id=ID.METHOD),
+        dcc.Store(id=ID.SEARCH),
     ])
 
 
@@ -80,24 +97,23 @@ def body(q, acc) -> list:
     if "F-gases" in q.gases:
         status.append(html.P(FGAS_NOTE, className="footnote"))
     return status + [
-        html.Div([graph(build_sankey_figure(flows, names, q.gases, meta), id="trade-sankey"),
+        html.Div([graph(build_sankey_figure(flows, names, q.gases, meta), id=ID.SANKEY),
                   export_menu("trade-sankey", "Largest emission flows embodied in trade")], className="chart-card"),
-        html.Div([graph(build_trade_matrix_figure(flows, names, q.gases, meta), id="trade-matrix"),
+        html.Div([graph(build_trade_matrix_figure(flows, names, q.gases, meta), id=ID.MATRIX),
                   export_menu("trade-matrix", "Embodied emissions, producer × consumer")],
                  className="chart-card trade-wide"),
         html.Div([
-            html.Div([graph(build_net_trade_figure(table, q.gases, meta), id="trade-net"),
+            html.Div([graph(build_net_trade_figure(table, q.gases, meta), id=ID.NET),
                       export_menu("trade-net", "Net exporters and importers of embodied emissions")],
                      className="chart-card"),
-            html.Div(net_trade_list(table), className="chart-card net-card", id="trade-net-list"),
+            html.Div(net_trade_list(table), className="chart-card net-card", id=ID.NET_LIST),
         ], className="two-col"),
     ]
 
 
 @callback(
-    Output("trade-body", "children"), Output("trade-search", "data"),
-    Output("hc-query", "data", allow_duplicate=True),
-    *query_inputs(PREFIX),
+    Output(ID.BODY, "children"), Output(ID.SEARCH, "data"), Output(ID.QUERY, "data", allow_duplicate=True),
+    *query_inputs(ID.PREFIX),
     prevent_initial_call="initial_duplicate",
 )
 def update(*values):
@@ -115,13 +131,8 @@ def update(*values):
     except Exception as exc:  # noqa: BLE001 — never a stack trace in the browser
         return error_notice(exc), dash.no_update, dash.no_update
     qs = q.to_query_string()
-    return children, {"path": PATH, "qs": qs}, qs
+    return children, url_state(qs, path=PATH), qs
 
 
-clientside_callback(
-    """function(s){
-        if(!s || window.location.pathname !== s.path){ return; }
-        window.history.replaceState(null, '', s.path + (s.qs ? '?' + s.qs : ''));
-    }""",
-    Input("trade-search", "data"),
-)
+# the address bar follows the controls without a reload (only while the address is this page)
+url_sync(Input(ID.SEARCH, "data"))

@@ -1,4 +1,6 @@
-"""Multi-regional input–output maths, one equation per function (after pymrio's ``iomath``).
+"""Multi-regional input–output maths, one equation per function (after pymrio's ``iomath``). Arrays may carry
+leading sample axes (``Z`` of shape ``(..., n, n)``), which the identities broadcast over; factorisations are per
+table.
 
 Symbols: ``Z`` inter-industry flows, ``Y`` final demand, ``x`` gross output, ``A`` technical coefficients,
 ``L`` Leontief inverse, ``F`` satellite (emissions by region-sector), ``f`` intensities. Monetary values in
@@ -26,7 +28,7 @@ def calc_x(Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
     WIOD 2013 values are rounded to whole million USD, so the published output column is off by ~0.2 %;
     rebuilding x from the flows makes world consumption equal world production exactly.
     """
-    return Z.sum(axis=1) + Y.sum(axis=1)
+    return Z.sum(axis=-1) + Y.sum(axis=-1)
 
 
 def calc_A(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -37,7 +39,7 @@ def calc_A(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
     inv = np.zeros_like(x, dtype=float)
     ok = x > 0
     inv[ok] = 1.0 / x[ok]
-    return Z * inv[np.newaxis, :]
+    return Z * inv[..., np.newaxis, :]
 
 
 def calc_L(A: np.ndarray) -> np.ndarray:
@@ -63,6 +65,8 @@ def calc_f(F: np.ndarray, x: np.ndarray) -> np.ndarray:
     inv = np.zeros_like(x, dtype=float)
     ok = x > 0
     inv[ok] = 1.0 / x[ok]
+    if np.ndim(F) > np.ndim(inv) and np.ndim(inv) > 1:  # a sample axis: align (..., k, n) with (..., n)
+        inv = inv[..., np.newaxis, :]
     return F * inv
 
 

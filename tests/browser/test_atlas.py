@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.map_ready import MAP_READY_JS, TWO_FRAMES_JS
+from tests.support.map_ready import MAP_READY_JS, TWO_FRAMES_JS
 
 pytestmark = pytest.mark.browser
 

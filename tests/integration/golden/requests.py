@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import json
 from pathlib import Path
 
@@ -64,7 +63,6 @@ def canonical(kind: str, body: bytes):
 
         return {"sha256": hashlib.sha256(body).hexdigest(), "b64": base64.b64encode(body).decode()}
     import numpy as np
-    import xarray as xr
 
     ds = _open_nc(body)
     out = {"attrs": {k: _plain(v) for k, v in ds.attrs.items()}, "vars": {}}

@@ -40,7 +40,7 @@ def test_registry_matches_mirror_manifest():
     """The registry's facts agree with ../shared/data/MANIFEST.csv for every file both list."""
     import csv
 
-    manifest = Path(__file__).resolve().parents[2] / "shared" / "data" / "MANIFEST.csv"
+    manifest = Path(__file__).resolve().parents[3] / "shared" / "data" / "MANIFEST.csv"
     if not manifest.is_file():
         pytest.skip("no ../shared/data mirror beside the project")
     rows = {r["file"]: r for r in csv.DictReader(open(manifest))}

@@ -1,4 +1,4 @@
-"""Map snapshots (engine.maps.snapshot) and the /export/map.<fmt> contract."""
+"""Map snapshots (components.render.snapshot, engine.maps.files) and the /export/map.<fmt> contract."""
 
 from __future__ import annotations
 
@@ -7,9 +7,14 @@ import io
 import numpy as np
 import pytest
 import xarray as xr
-from PIL import Image
 
-from engine.maps.snapshot import bbox_from_view, parse_bbox
+from components.render.snapshot import bbox_from_view
+from engine.maps.zonal import BBox
+
+
+def parse_bbox(text):
+    return tuple(BBox.parse(text).as_list())
+from PIL import Image
 
 
 def test_bbox_from_view_matches_the_map_window():

@@ -1,4 +1,5 @@
-"""Tiles and colormaps (engine.maps.tiles) on small synthetic grids."""
+"""Tile geometry and pyramids (engine.maps.pyramid), colour maps and PNG tiles (components.render) on small
+synthetic grids."""
 
 from __future__ import annotations
 
@@ -8,15 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.maps import tiles
-from engine.maps.tiles import (
-    COLORMAPS,
-    check_tile,
-    pyramid,
-    render_png,
-    sample_tile,
-    tile_lonlat,
-)
+from components.render.colormaps import COLORMAPS
+from components.render.tiles import render_png
+from engine.maps import layers
+from engine.maps import pyramid as tiles
+from engine.maps.pyramid import check_tile, pyramid, sample_tile, tile_lonlat
 
 
 def test_tile_address_checks():
@@ -84,7 +81,7 @@ def test_diverging_colormap_is_symmetric():
 
 
 def test_every_layer_has_a_colormap_with_units():
-    from engine.maps.grid import LAYERS
+    LAYERS = [lay.colormap for lay in layers.LAYERS]
 
     for layer in LAYERS:
         assert "per 0.1° cell per year" in COLORMAPS[layer].units

@@ -137,7 +137,6 @@ def test_pack_items(items):
         "edgar_ghg_by_sector", "edgar_ghg_totals", "edgar_ghg_per_capita", "edgar_ghg_per_gdp",
         "edgar_lulucf_macroregions",
     }
-    assert items["_seconds"] < 30
 
 
 def test_read_missing_file_says_fetch(empty_settings):

@@ -184,7 +184,7 @@ def test_edgar_approximation_pools_mapped_sectors(accounts):
     a = sectors.foreign_demand_share(accounts, Q11, "power-industry").set_index("region")["foreign_share"]
     b = sectors.foreign_demand_share(accounts, Q11, "c17").set_index("region")["foreign_share"]
     pd.testing.assert_series_equal(a.sort_index(), b.sort_index())
-    assert sectors.edgar_targets("Industrial Combustion") == sorted(
+    assert sectors.edgar_targets("Industrial Combustion", tuple(f"c{i}" for i in range(1, 36))) == sorted(
         [i - 1 for i in (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18)])
 
 

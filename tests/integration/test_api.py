@@ -17,7 +17,7 @@ from api.v1 import ENDPOINTS, PREFIX
 from app import create_app
 from engine.core.query import GWP_SETS, Query
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

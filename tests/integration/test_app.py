@@ -73,7 +73,7 @@ def test_gunicorn_config_serves_on_loopback_with_several_workers(settings, tmp_p
     import urllib.request
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
