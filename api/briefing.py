@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from api.errors import ServiceUnavailable, bad_request, error_response, register_error_handlers
+from api.errors import (
+    bad_request,
+    error_response,
+    register_error_handlers,
+)
 from api.limits import heavy
 from components.briefing import (
     MAX_BYTES,

@@ -13,7 +13,13 @@ import logging
 from flask import jsonify
 
 from components.render.figures import RenderError
-from engine.core.errors import HolocarbonError, InputError, NotFoundError, PackError, SourceError
+from engine.core.errors import (
+    HolocarbonError,
+    InputError,
+    NotFoundError,
+    PackError,
+    SourceError,
+)
 
 log = logging.getLogger("holocarbon.api")
 

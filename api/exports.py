@@ -11,7 +11,12 @@ import re
 
 from flask import Blueprint, Response, current_app, request
 
-from api.errors import ServiceUnavailable, bad_request, error_response, register_error_handlers
+from api.errors import (
+    ServiceUnavailable,
+    bad_request,
+    error_response,
+    register_error_handlers,
+)
 from api.limits import heavy
 from components.charts import CHARTS
 from components.export import FORMATS, csv_bytes, figure_bytes, xlsx_bytes
@@ -74,9 +79,11 @@ def export_map(fmt: str):
     Parameters: ``layer``, ``sector``, the Query's ``year/gwp/gases/luc_model``, and the window as
     ``bbox=west,south,east,north`` or the atlas ``view=lat,lon,zoom`` (default: the world).
     """
+    from components.render.colormaps import COLORMAPS
     from components.render.snapshot import bbox_from_view, picture_bytes, render_picture
+    from engine.core.gwp import mass_factors
     from engine.maps import layers
-    from engine.maps.files import geotiff_bytes, netcdf_bytes
+    from engine.maps.files import geotiff_bytes, netcdf_bytes, units_basis
     from engine.maps.grid import SECTORS
     from engine.maps.zonal import BBox, cut
 
@@ -91,6 +98,7 @@ def export_map(fmt: str):
     if layer not in layers.BY_ID:
         return bad_request(f"unknown layer {layer!r}", layers.LAYER_IDS)
     sector = args.get("sector", "all")
+    unit = args.get("unit", "co2e")
     try:
         if sector != "all" and sector not in SECTORS:
             raise ValueError(f"sector must be 'all' or one of {', '.join(SECTORS)}; got {sector!r}")
@@ -105,15 +113,20 @@ def export_map(fmt: str):
             bbox = bbox_from_view(lat, lon, zoom)
         else:
             bbox = (-180.0, -60.0, 180.0, 85.0)
-        da = cut(grids.layer(layer, q, sector), BBox(*bbox))
+        da = cut(grids.layer(layer, q, sector, unit), BBox(*bbox))
     except ValueError as exc:
         return error_response(exc)
     stem = f"holocarbon_{layer}_{q.year}"
     if fmt in ("png", "pdf"):
         title = layers.get(layer).title + (f" — {sector}" if layer == "emissions" and sector != "all" else "")
-        sources = ["Source: " + str(grids.layer(layer, q, sector).attrs.get("method", "")),
+        sources = ["Source: " + str(da.attrs.get("method", "")),
                    "Boundaries: Natural Earth 1:50m (public domain)"]
-        img = render_picture(da, layers.get(layer).colormap, title, q.describe() + f" · window {', '.join(f'{v:.1f}' for v in bbox)}",
+        cmap = COLORMAPS[layers.get(layer).colormap]
+        basis = units_basis(da.attrs.get("units", ""))
+        if unit == "mass" and basis not in ("CO2", "CO2e"):
+            cmap = cmap.for_mass(basis, float(mass_factors(basis).max()))
+            title += f" — tonnes of {basis}"
+        img = render_picture(da, cmap, title, q.describe() + f" · window {', '.join(f'{v:.1f}' for v in bbox)}",
                              sources, outlines=grids.pack.geo("ne_countries_50m"))
         data = picture_bytes(img, fmt)
     elif fmt == "tif":

@@ -31,7 +31,7 @@ def _envelope(endpoint: Endpoint) -> dict:
              "units": {"type": "object"}}
     required = ["endpoint", "query", "method", "data"]
     if endpoint.data_kind == "table":
-        required_cols = [c.name for c in endpoint.columns if c.name not in ("sector", "gas")]
+        required_cols = [c.name for c in endpoint.columns if c.name not in ("sector", "gas") and not c.optional]
         item = {"type": "object", "required": required_cols, "additionalProperties": False,
                 "properties": {c.name: c.schema() for c in endpoint.columns}}
         props.update(columns={"type": "array", "items": {"type": "string"}}, count={"type": "integer", "minimum": 0},

@@ -209,6 +209,8 @@ class Column:
     unit: str = ""
     description: str = ""
     nullable: bool = False
+    #: present only for some parameter values (e.g. the unit), so not required in the schema
+    optional: bool = False
 
     def schema(self) -> dict:
         s: dict = {"type": self.type}

@@ -14,9 +14,9 @@ import hashlib
 from flask import Blueprint, Response, current_app, request
 
 from api.errors import bad_request, error_response, register_error_handlers
-from engine.core.query import Query
 from components.render.colormaps import COLORMAPS
 from components.render.tiles import render_png
+from engine.core.query import Query
 from engine.maps import layers
 from engine.maps.grid import SECTORS
 from engine.maps.pyramid import sample_tile

@@ -25,10 +25,16 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, current_app, request
 
-from api.errors import ServiceUnavailable, bad_request, error_response, register_error_handlers
+from api.errors import (
+    ServiceUnavailable,
+    bad_request,
+    error_response,
+    register_error_handlers,
+)
 from api.limits import heavy
 from api.spec import Column, Endpoint, Param, ParamError, parse_args
 from engine.core.query import GWP_SETS, Query
+from engine.maps.files import units_basis
 
 bp = Blueprint("holocarbon_api_v1", __name__, url_prefix="/api/v1")
 register_error_handlers(bp)
@@ -233,19 +239,25 @@ def h_production(args) -> Result:
     from engine.accounts.regions import partition
 
     q, acc = args["query"], _accounts()
-    prod = acc.production(q)
+    unit = args.get("unit", "co2e")
+    prod = acc.production(q, unit)
+    col = "emissions_mt_co2e" if unit == "co2e" else "emissions_mt"
     part = partition(sorted(set(prod["code"])), q, acc.mrio_regions())
     prod = prod.assign(region=prod["code"].map(part))
     keys = {"region": ["region"], "sector": ["region", "sector"], "gas": ["region", "gas"],
             "sector_gas": ["region", "sector", "gas"]}[args.get("by", "region")]
-    out = prod.groupby(keys, as_index=False)["emissions_mt_co2e"].sum()
+    out = prod.groupby(keys, as_index=False)[col].sum()
     names = acc.names()
     out.insert(1, "name", [q.name if (q.grouping == "custom" and r == q.name) else names.get(r, r)
                            for r in out["region"]])
-    out = out.sort_values(["emissions_mt_co2e"], ascending=False, ignore_index=True)
+    out = out.sort_values([col], ascending=False, ignore_index=True)
     out.attrs.update(prod.attrs)
     res = _from_attrs(_filter_regions(out, args.get("regions")), q)
-    res.units = {"emissions_mt_co2e": MT}
+    res.units = {col: MT if unit == "co2e" else f"Mt {prod.attrs['gas']} yr-1"}
+    if unit == "mass":
+        res.notes.append(f"Emissions in tonnes of {prod.attrs['gas']} itself (unit=mass): EDGAR's AR5 CO2e divided by "
+                         "the AR5 GWP100 of the gas.")
+    res.extra = {"unit": unit, "gas": prod.attrs["gas"]}
     return res
 
 
@@ -368,8 +380,9 @@ def h_cell(args) -> Result:
     q = args["query"]
     layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
     grids = _grids()
-    info = grids.cell_info(layer, q, args["lat"], args["lon"], sector)
-    attrs = grids.layer(layer, q, sector).attrs
+    unit = args.get("unit", "co2e")
+    info = grids.cell_info(layer, q, args["lat"], args["lon"], sector, unit)
+    attrs = grids.layer(layer, q, sector, unit).attrs
     res = _grid_result(q, layer, info, attrs)
     table = pd.DataFrame([{"sector": "total", "value": info["value"]}] + info["breakdown"])
     res.csv_table = table
@@ -385,9 +398,10 @@ def h_zonal(args) -> Result:
     if args.get("region") is None and args.get("bbox") is None:
         raise ParamError("give region (ISO3 code, group or continent) and/or bbox (west,south,east,north)",
                          ["region", "bbox"])
-    stats = zonal_stats(_grids(), layer, q, args.get("region"), args.get("bbox"), sector, args.get("top", 10))
+    stats = zonal_stats(_grids(), layer, q, args.get("region"), args.get("bbox"), sector, args.get("top", 10),
+                        args.get("unit", "co2e"))
     res = _grid_result(q, layer, stats, {"method": stats["method"], "units": stats["units"]})
-    basis = "CO2e" if "CO2e" in stats["units"] else "CO2"
+    basis = units_basis(stats["units"])
     res.units = {"total": f"t {basis} yr-1", "mean_per_cell": stats["units"], "mean_per_km2": f"t {basis} km-2 yr-1",
                  "top.value": stats["units"], "area_km2": "km2"}
     res.csv_table = pd.DataFrame(stats["top"], columns=["lat", "lon", "value", "country", "country_name"])
@@ -401,7 +415,7 @@ def h_grid_nc(args) -> Result:
 
     q = args["query"]
     layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
-    da = subset(_grids(), layer, q, args["bbox"], sector)
+    da = subset(_grids(), layer, q, args["bbox"], sector, args.get("unit", "co2e"))
     data = netcdf_bytes(da)
     return _grid_result(q, layer, data, da.attrs)
 
@@ -423,6 +437,10 @@ def _sector_param():
                  enum=("all",) + SECTORS)
 
 
+UNIT_PARAM = Param("unit", "enum", "co2e: CO2-equivalents of the GWP set (default); mass: tonnes of the gas itself "
+                   "(t CO2, t CH4 or t N2O; needs exactly one gas in `gases`; F-gases have no single mass and stay "
+                   "CO2e). The CO2 layers (cdiac, sinks, luc) are tonnes of CO2 either way.", default="co2e",
+                   enum=("co2e", "mass"))
 _OBJ = {"type": "object"}
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("/ledger", "ledger", "The panoramic ledger per region",
@@ -433,10 +451,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "EDGAR 2024 emissions by region of the grouping, optionally split by EDGAR sector and/or gas, "
              "re-weighted to the GWP set (F-gases as published).",
              h_production, (REGIONS_PARAM, Param("by", "enum", "Split of the totals.", default="region",
-                                                 enum=("region", "sector", "gas", "sector_gas"))),
+                                                 enum=("region", "sector", "gas", "sector_gas")), UNIT_PARAM),
              columns=_REGION + (Column("sector", "string", "", "EDGAR sector (with by=sector or sector_gas)"),
                                 Column("gas", "string", "", "Gas (with by=gas or sector_gas)"),
-                                Column("emissions_mt_co2e", "number", MT, "Emissions")),
+                                Column("emissions_mt_co2e", "number", MT, "Emissions (unit=co2e)", optional=True),
+                                Column("emissions_mt", "number", "Mt of the gas yr-1",
+                                       "Emissions in tonnes of the one gas chosen (unit=mass)", optional=True)),
              example="?year=2022&by=sector&regions=IND"),
     Endpoint("/consumption", "consumption", "Consumption-based emissions",
              "Emissions embodied in each region's final demand (WIOD 2013 MRIO, 1995–2011; nowcast 2012–2023 with "
@@ -552,7 +572,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 )
 
 # grid endpoints take the layer and sector parameters
-ENDPOINTS = tuple(replace(e, params=(_layer_param(), *e.params, _sector_param())) if e.tag == "grids" else e
+ENDPOINTS = tuple(replace(e, params=(_layer_param(), *e.params, _sector_param(), UNIT_PARAM)) if e.tag == "grids"
+                  else e
                   for e in ENDPOINTS)
 BY_RULE = {e.path: e for e in ENDPOINTS}
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dash import html
 
-from components.runtime import cached_statuses  # noqa: F401  (the Data & methods page reads it from here)
+from components.runtime import (
+    cached_statuses,  # noqa: F401  (the Data & methods page reads it from here)
+)
 from engine.data.fetch import FIX_COMMAND, SourceStatus, source_statuses  # noqa: F401
 
 STATUS_LABEL = {"ok": "present", "missing": "missing", "corrupt": "corrupt"}

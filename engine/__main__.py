@@ -7,7 +7,7 @@ pack build | status              build the processed pack (atomic) / show its ke
 ledger [--year ...]              the panoramic ledger for a Query, CSV or JSON on stdout
 headline                         2022 adjustments beside the published panoramic claim and GCB
 validate [--out FILE]            the validation figures as JSON (Markdown: python -m components.render.report)
-grid --layer L --year Y --out F  write one 0.1° layer as CF-convention NetCDF
+grid --layer L --year Y [--gas G --unit mass] --out F   one 0.1° layer as CF NetCDF (CO2e or t of one gas)
 """
 
 from __future__ import annotations
@@ -125,8 +125,8 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_grid(args: argparse.Namespace, settings: Settings) -> int:
-    from engine.core.units import T_PER_MT
     from engine.core.query import Query
+    from engine.core.units import T_PER_MT
     from engine.maps.files import write_netcdf
     from engine.maps.grids import Grids
 
@@ -135,10 +135,10 @@ def _cmd_grid(args: argparse.Namespace, settings: Settings) -> int:
         params["gases"] = args.gas
     q = Query(**params)
     grids = Grids(_accounts(settings))
-    da = grids.layer(args.layer, q, args.sector)
+    da = grids.layer(args.layer, q, args.sector, args.unit)
     write_netcdf(da, args.out)
     total = float(da.values.sum(dtype="float64"))
-    print(f"wrote {args.out}: {args.layer} {q.describe()} sector={args.sector}; sum {total / T_PER_MT:,.1f} Mt "
+    print(f"wrote {args.out}: {args.layer} {q.describe()} sector={args.sector}; sum {total / T_PER_MT:,.3f} Mt "
           f"({da.attrs['units']})")
     return 0
 
@@ -178,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     p_grid.add_argument("--sector", default="all", help="'all' or one EDGAR sector (emissions layer)")
     p_grid.add_argument("--gwp", default="AR5")
     p_grid.add_argument("--luc-model", dest="luc_model", default="mean")
+    p_grid.add_argument("--unit", default="co2e", choices=("co2e", "mass"),
+                        help="co2e (GWP-weighted) or mass: tonnes of the one gas given with --gas (CO2, CH4, N2O)")
     p_grid.add_argument("--out", required=True, help="output .nc path")
     args = parser.parse_args(argv)
     settings = Settings.from_env()

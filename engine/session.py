@@ -68,9 +68,10 @@ class Engine:
         """The panoramic ledger per region (:meth:`engine.accounts.ledger.Accounts.ledger`)."""
         return self.accounts.ledger(_query(q, fields))
 
-    def production(self, q: Query | None = None, **fields) -> pd.DataFrame:
-        """Production emissions by country, EDGAR sector and gas (:meth:`engine.accounts.ledger.Accounts.production`)."""
-        return self.accounts.production(_query(q, fields))
+    def production(self, q: Query | None = None, unit: str = "co2e", **fields) -> pd.DataFrame:
+        """Production emissions by country, EDGAR sector and gas (:meth:`engine.accounts.ledger.Accounts.production`);
+        ``unit="mass"`` gives tonnes of the Query's one gas."""
+        return self.accounts.production(_query(q, fields), unit)
 
     def flows(self, q: Query | None = None, by_sector: bool = False, **fields) -> pd.DataFrame:
         """Bilateral embodied emissions producer → consumer (:meth:`engine.accounts.ledger.Accounts.flows`)."""
@@ -87,18 +88,19 @@ class Engine:
         return headline(self.accounts, Query(gwp=gwp).gwp)
 
     # ---- grids ---------------------------------------------------------------------------------------------
-    def grid(self, layer: str = "emissions", q: Query | None = None, sector: str = "all", **fields) -> xr.DataArray:
+    def grid(self, layer: str = "emissions", q: Query | None = None, sector: str = "all", unit: str = "co2e",
+             **fields) -> xr.DataArray:
         """A 0.1° layer (:data:`engine.maps.layers.LAYER_IDS`) as an xarray DataArray [t cell⁻¹ yr⁻¹]."""
-        return self.grids.layer(layer, _query(q, fields), sector)
+        return self.grids.layer(layer, _query(q, fields), sector, unit)
 
     def zonal(self, layer: str = "emissions", region: str | None = None, bbox=None, q: Query | None = None,
-              sector: str = "all", top: int = 10, **fields) -> dict:
+              sector: str = "all", top: int = 10, unit: str = "co2e", **fields) -> dict:
         """Total, mean and top cells of a layer over a region or box (:func:`engine.maps.zonal.zonal_stats`)."""
         from engine.maps.zonal import BBox, zonal_stats
 
         if bbox is not None and not isinstance(bbox, BBox):
             bbox = BBox(*bbox)
-        return zonal_stats(self.grids, layer, _query(q, fields), region, bbox, sector, top)
+        return zonal_stats(self.grids, layer, _query(q, fields), region, bbox, sector, top, unit)
 
 
 def open_engine(settings: Settings | None = None, build: bool = True) -> Engine:

@@ -20,10 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -31,7 +27,7 @@ from urllib.parse import urlparse
 import pytest
 
 from engine.core.config import Settings
-from tests.support.servers import ROOT, free_port
+from tests.support.servers import server
 
 OUT_DIR = Path(os.environ.get("HOLOCARBON_TEST_OUT", Path(__file__).resolve().parent.parent / "test-output"))
 # Apps created inside the test process skip the background warm-up: tests read NetCDF files themselves, outside
@@ -126,34 +122,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def live_server(settings, out_dir):
-    """Start ``python app.py`` on a free port; yield its base URL; stop it at the end."""
-    port = free_port()
-    env = dict(os.environ, HOLOCARBON_DATA=str(settings.data_dir), HOLOCARBON_PORT=str(port),
-               HOLOCARBON_HOST="127.0.0.1", HOLOCARBON_WARM="1")
-    log = open(out_dir / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 300  # first start may build the pack
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"app exited with {proc.returncode}; see {out_dir / 'server.log'}")
-        try:
-            with urllib.request.urlopen(base + "/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("app did not answer /health within 300 s")
-    yield base
-    proc.terminate()
+    """``python app.py`` on a free port with the test data directory (warm-up on, as in production); its base URL."""
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        with server("dev", settings.data_dir, out_dir / "server.log", env={"HOLOCARBON_WARM": "1"}) as base:
+            yield base
+    except RuntimeError as exc:
+        pytest.fail(f"the app did not start: {exc}")
 
 
 @pytest.fixture(scope="session")

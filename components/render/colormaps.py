@@ -62,6 +62,17 @@ class Colormap:
     def css_gradient(self) -> str:
         return "linear-gradient(to right, " + ", ".join(self.stops) + ")"
 
+    def for_mass(self, gas: str, factor: float) -> Colormap:
+        """The same colours for a layer in tonnes of one gas: the range multiplied by ``factor`` (t gas per t CO2e)
+        and rounded to powers of ten, the legend's unit naming the gas."""
+        from dataclasses import replace
+
+        def p10(v: float) -> float:
+            return 10.0 ** round(math.log10(v))
+
+        return replace(self, vmin=p10(self.vmin * factor), vmax=p10(self.vmax * factor),
+                       units=self.units.replace("CO2e", gas))
+
 
 def _fmt(v: float) -> str:
     a = abs(v)

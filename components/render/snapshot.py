@@ -41,16 +41,18 @@ def _font(size: int):
     return ImageFont.load_default()
 
 
-def render_picture(da: xr.DataArray, colormap: str, title: str, subtitle: str, sources: list[str],
+def render_picture(da: xr.DataArray, colormap, title: str, subtitle: str, sources: list[str],
                    outlines=None, max_px: int = 1600) -> Image.Image:
     """The window as an RGB picture with outlines, a legend with units, title, subtitle and sources.
 
     Parameters
     ----------
+    colormap : str or Colormap
+        A colour-map id of the registry, or a colour map (e.g. :meth:`Colormap.for_mass`).
     outlines : GeoDataFrame, optional
         Country polygons (EPSG:4326) drawn as thin grey lines.
     """
-    cmap = COLORMAPS[colormap]
+    cmap = COLORMAPS[colormap] if isinstance(colormap, str) else colormap
     vals = np.asarray(da.values, dtype=np.float64)
     h, w = vals.shape
     scale = max(1, int(max_px / max(w, 1)))

@@ -6,7 +6,10 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from PIL import Image, PngImagePlugin  # noqa: F401  (loaded once per process, not on the first tile)
+from PIL import (  # noqa: F401  (loaded once per process, not on the first tile)
+    Image,
+    PngImagePlugin,
+)
 
 from components.render.colormaps import COLORMAPS, Colormap
 

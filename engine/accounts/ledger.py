@@ -31,10 +31,9 @@ from engine.accounts import equations as eq
 from engine.accounts import inputs, natural
 from engine.accounts import regions as regions_mod
 from engine.core.cache import TieredCache
-from engine.core.gwp import FGAS_NOTE, reweight_factors
+from engine.core.gwp import FGAS_NOTE, emission_weights, reweight_factors
 from engine.core.query import GASES, LUC_MODELS, YEAR_RANGE, Query
-from engine.io import iomath
-from engine.io import satellite
+from engine.io import iomath, satellite
 from engine.io.nowcast import METHOD_NOTES, MRIO_YEARS, demand_growth, method_for
 from engine.io.system import Extension, IOSystem
 from engine.io.tables import MRIOTables
@@ -392,24 +391,40 @@ class Accounts:
         out.attrs.update(self._attrs(q, "mixed", None))
         return out
 
-    def production(self, q: Query) -> pd.DataFrame:
+    def production(self, q: Query, unit: str = "co2e") -> pd.DataFrame:
         """Production (territorial) emissions by line, EDGAR sector and gas for a Query.
+
+        Parameters
+        ----------
+        unit : str
+            ``co2e`` (the Query's GWP set) or ``mass`` (tonnes of the one gas of the Query: CO2, CH4 or N2O).
 
         Returns
         -------
         DataFrame
             ``code, sector, gas, emissions_mt_co2e`` [Mt CO2e yr⁻¹ in the Query's GWP set; F-gases as published],
-            for the selected gases; bunkers as ``BUNKERS``.
+            or with ``unit="mass"`` ``emissions_mt`` [Mt of the gas yr⁻¹], for the selected gases; bunkers as
+            ``BUNKERS``.
+
+        Raises
+        ------
+        ValueError
+            A bad year, or a unit the gases cannot have (:func:`engine.core.gwp.mass_gas`).
         """
         self._check_year(q.year)
+        weights, basis, gas_attrs = emission_weights(q.gwp, q.gases, unit)
+        col = "emissions_mt_co2e" if unit == "co2e" else "emissions_mt"
         e = self.pack.table("edgar_ghg_by_sector")
         d = e[(e["year"] == q.year) & ~e["is_aggregate"] & e["gas"].isin(q.gases)]
-        w = dict(zip(GASES, reweight_factors(q.gwp, q.gases)))
+        w = dict(zip(GASES, weights))
         out = pd.DataFrame({"code": inputs.line_codes(d["iso3"]).to_numpy(), "sector": d["sector"].to_numpy(),
                             "gas": d["gas"].to_numpy(),
-                            "emissions_mt_co2e": d["emissions_mt_co2e"].to_numpy() * d["gas"].map(w).to_numpy()})
-        out = out.groupby(["code", "sector", "gas"], as_index=False)["emissions_mt_co2e"].sum()
+                            col: d["emissions_mt_co2e"].to_numpy() * d["gas"].map(w).to_numpy()})
+        out = out.groupby(["code", "sector", "gas"], as_index=False)[col].sum()
         out.attrs.update(self._attrs(q, *method_for(q.year)))
+        if unit == "mass":
+            out.attrs["units"] = {col: f"Mt {basis} yr-1"}
+        out.attrs.update(unit=unit, **gas_attrs)
         return out
 
     def flows(self, q: Query, by_sector: bool = False) -> pd.DataFrame:

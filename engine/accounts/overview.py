@@ -9,7 +9,6 @@ import pandas as pd
 
 from engine.core.units import C_TO_CO2
 
-
 GAS_ORDER = ("CO2", "CH4", "N2O", "F-gases")
 
 

@@ -59,3 +59,64 @@ def reweight_factors(gwp_set: str, gases: tuple[str, ...] = GASES) -> np.ndarray
             continue
         out[i] = gwp_factor(gas, gwp_set) / gwp_factor(gas, PUBLISHED_SET) if gas in REWEIGHTABLE else 1.0
     return out
+
+
+#: Units of emission grids and tables: CO2-equivalents of the Query's GWP set, or tonnes of the gas itself.
+UNITS = ("co2e", "mass")
+#: Why F-gases have no mass unit.
+FGAS_MASS_NOTE = ("F-gases stay in CO2e: EDGAR publishes them as one CO2e total of many species (HFCs, PFCs, SF6, "
+                  "NF3) with different GWPs, so they have no single mass")
+
+
+def mass_gas(unit: str, gases: tuple[str, ...]) -> str | None:
+    """The gas whose mass is asked for, or None for CO2-equivalents.
+
+    Raises
+    ------
+    ValueError
+        For a unit other than :data:`UNITS`, ``mass`` with several gases, or ``mass`` of F-gases.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
+    if unit == "co2e":
+        return None
+    if len(gases) != 1:
+        raise ValueError(f"unit=mass needs exactly one gas (CO2, CH4 or N2O: tonnes of that gas); got gases "
+                         f"{'+'.join(gases)}")
+    if gases[0] not in ("CO2", *REWEIGHTABLE):
+        raise ValueError(f"unit=mass is not available for {gases[0]}: {FGAS_MASS_NOTE}")
+    return gases[0]
+
+
+def mass_factors(gas: str) -> np.ndarray:
+    """Multipliers turning EDGAR's published CO2e into tonnes of one gas, in :data:`GASES` order: 1 for CO2,
+    ``1 / GWP_AR5`` for CH4 and N2O (EDGAR publishes them in AR5 GWP100 CO2e), 0 for the other gases
+    [t gas (t CO2e)⁻¹].
+
+    Raises
+    ------
+    ValueError
+        For F-gases (:data:`FGAS_MASS_NOTE`) or an unknown gas.
+    """
+    mass_gas("mass", (gas,))
+    out = np.zeros(len(GASES))
+    out[GASES.index(gas)] = 1.0 if gas == "CO2" else 1.0 / gwp_factor(gas, PUBLISHED_SET)
+    return out
+
+
+def emission_weights(gwp_set: str, gases: tuple[str, ...], unit: str = "co2e") -> tuple[np.ndarray, str, dict]:
+    """(weights per gas in :data:`GASES` order, the basis label, attributes) of emissions in a unit.
+
+    ``co2e``: the GWP re-weighting of :func:`reweight_factors`, basis ``CO2e``, attributes ``gas`` (the gases
+    joined by ``+``) and ``gwp_set``; ``mass``: :func:`mass_factors`, basis the gas (``CH4``), attribute ``gas``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`mass_gas`.
+    """
+    gas = mass_gas(unit, gases)
+    if gas is None:
+        return reweight_factors(gwp_set, gases), "CO2e", {"gas": "+".join(gases), "gwp_set": gwp_set,
+                                                           "basis": "CO2e"}
+    return mass_factors(gas), gas, {"gas": gas, "basis": "mass"}

@@ -28,12 +28,25 @@ def cf_dataset(da: xr.DataArray) -> xr.Dataset:
     var.attrs["holocarbon_units"] = da.attrs.get("units", "")
     var.attrs["units"] = "t yr-1"
     var.attrs["cell_methods"] = "area: sum"
-    basis = "CO2e" if "CO2e" in da.attrs.get("units", "") else "CO2"
+    basis = units_basis(da.attrs.get("units", ""))
     var.attrs["long_name"] = f"{da.attrs.get('long_name', da.name)} [t {basis} per 0.1 degree cell per year]"
+    if basis == "CO2e" and "gwp_set" in da.attrs:
+        from engine.core.gwp import FGAS_NOTE
+        from engine.core.query import GWP_LABELS
+
+        var.attrs["gwp_set"] = GWP_LABELS.get(da.attrs["gwp_set"], da.attrs["gwp_set"])
+        var.attrs["comment"] = ("CO2-equivalent mass: each gas weighted by its global-warming potential of the "
+                                f"stated set. {FGAS_NOTE}")
     ds.attrs = {"Conventions": "CF-1.8", "title": da.attrs.get("long_name", da.name or ""),
                 "institution": "Holocarbon (open source)", "source": da.attrs.get("method", ""),
                 "references": "see data/sources.toml and docs/validation.md"}
     return ds
+
+
+def units_basis(units: str) -> str:
+    """The gas basis of a layer's units (``t CH4 cell-1 yr-1`` -> ``CH4``; ``t CO2e ...`` -> ``CO2e``)."""
+    parts = str(units).split()
+    return parts[1] if len(parts) > 1 and parts[0] == "t" else "CO2e" if "CO2e" in str(units) else "CO2"
 
 
 def write_netcdf(da: xr.DataArray, path) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.core.units import EARTH_RADIUS_M  # re-exported: the authalic radius lives in the units table
+from engine.core.units import (
+    EARTH_RADIUS_M,  # re-exported: the authalic radius lives in the units table
+)
 
 
 def grid_centres(res: float) -> tuple[np.ndarray, np.ndarray]:

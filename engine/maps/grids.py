@@ -17,7 +17,7 @@ import xarray as xr
 
 from engine.accounts import natural
 from engine.accounts import regions as regions_mod
-from engine.core.gwp import reweight_factors
+from engine.core.gwp import emission_weights
 from engine.core.query import Query
 from engine.core.units import C_TO_CO2, MASS_IN_T, T_PER_MT
 from engine.maps import layers
@@ -64,6 +64,16 @@ class Grids:
     def _key(self, *parts) -> str:
         return self.accounts._key("grid", *parts)
 
+    def _layer_memo(self, key: str, build) -> xr.DataArray:
+        """A layer through the per-process memory cache; its values are read-only, since every request of the
+        process shares them (a caller that needs to change values copies them first)."""
+        def frozen():
+            da = build()
+            da.values.flags.writeable = False
+            return da
+
+        return self.big.memo(key, frozen, shared=False)
+
     def context(self) -> GridContext:
         def build():
             raster = self.pack.grid("country_raster_0p1").values
@@ -77,20 +87,23 @@ class Grids:
         return self.big.memo(self._key("context"), build, shared=False)
 
     # ---- layers ---------------------------------------------------------------------------------------------
-    def emissions(self, q: Query, sector: str = "all") -> xr.DataArray:
-        """Downscaled EDGAR emissions for the Query's year, gases and GWP set [t CO2e cell⁻¹ yr⁻¹].
+    def emissions(self, q: Query, sector: str = "all", unit: str = "co2e") -> xr.DataArray:
+        """Downscaled EDGAR emissions for the Query's year, gases and GWP set [t CO2e cell⁻¹ yr⁻¹], or with
+        ``unit="mass"`` in tonnes of the one gas chosen [t CH4 cell⁻¹ yr⁻¹].
 
         Raises
         ------
         ValueError
-            For an unknown sector (the message lists them).
+            For an unknown sector (the message lists them) or a unit the gases cannot have
+            (:func:`engine.core.gwp.mass_gas`).
         """
         if sector != "all" and sector not in SECTORS:
             raise ValueError(f"sector must be 'all' or one of {', '.join(SECTORS)}; got {sector!r}")
+        weights, basis, gas_attrs = emission_weights(q.gwp, q.gases, unit)
 
         def build():
             codes, sectors, arr = self.accounts.sector_year(q.year)
-            E = arr @ reweight_factors(q.gwp, q.gases) * T_PER_MT  # (code, sector) [t]
+            E = arr @ weights * T_PER_MT  # (code, sector) [t]
             keep = codes != regions_mod.BUNKERS
             codes, E = codes[keep], E[keep]
             proxy_of = sector_proxies()
@@ -101,14 +114,14 @@ class Grids:
                     totals[p] = totals.get(p, 0.0) + E[:, j]
             flat, unplaced = downscale_arrays(self.context(), codes, totals)
             lay = layers.get("emissions")
-            return to_dataarray(flat, "emissions", lay.units,
+            return to_dataarray(flat, "emissions", f"t {basis} cell-1 yr-1",
                                 long_name=lay.title, sector=sector, query=q.to_query_string(),
                                 unplaced_t=float(sum(unplaced.values())), unplaced_codes=",".join(sorted(unplaced)),
                                 total_t=float(sum(v.sum() for v in totals.values())),
-                                method=lay.method)
+                                method=lay.method, **gas_attrs)
 
-        return self.big.memo(self._key("emissions", repr(q.replace(perspective="consumption", grouping="countries",
-                                                                        members=())), sector), build, shared=False)
+        return self._layer_memo(self._key("emissions", repr(q.replace(perspective="consumption", grouping="countries",
+                                                                       members=())), sector, unit), build)
 
     def cdiac(self, year: int) -> xr.DataArray:
         """CDIAC NDP-058 fossil CO2 at 1°, shown on the 0.1° grid (each 1° value split evenly over its 100 cells)
@@ -127,9 +140,9 @@ class Grids:
             g = self.pack.grid("cdiac_fossil_co2").sel(year=year).values.astype(np.float64)  # Tg C per 1° cell
             fine = np.repeat(np.repeat(g * MASS_IN_T["Tg"] * C_TO_CO2 / 100.0, 10, axis=0), 10, axis=1)
             return to_dataarray(fine.ravel().astype(np.float32), "cdiac", lay.units, long_name=lay.title, year=year,
-                                method=lay.method)
+                                method=lay.method, gas="CO2")
 
-        return self.big.memo(self._key("cdiac", year), build, shared=False)
+        return self._layer_memo(self._key("cdiac", year), build)
 
     def ocean_sink(self, year: int) -> xr.DataArray:
         """Ocean CO2 uptake: Takahashi annual flux pattern scaled to the GCB ocean sink of the year, positive = uptake
@@ -146,9 +159,9 @@ class Grids:
             sink_t = natural.global_sinks(self.pack.table("gcb_global_budget"), year)["ocean_sink"] * T_PER_MT
             lay = layers.get("ocean_sink")
             return to_dataarray(pattern * np.float32(sink_t), "ocean_sink", lay.units, long_name=lay.title, year=year,
-                                total_t=float(sink_t), method=lay.method)
+                                total_t=float(sink_t), method=lay.method, gas="CO2")
 
-        return self.big.memo(self._key("ocean", year), build, shared=False)
+        return self._layer_memo(self._key("ocean", year), build)
 
     def land_sink(self, year: int) -> xr.DataArray:
         """Land CO2 uptake: the land-cover proxy of :mod:`engine.accounts.natural` scaled to the GCB land sink, positive =
@@ -159,9 +172,9 @@ class Grids:
             flat = shares * np.float32(sink_t)
             lay = layers.get("land_sink")
             return to_dataarray(flat.astype(np.float32), "land_sink", lay.units, long_name=lay.title, year=year,
-                                total_t=float(sink_t), method=lay.method)
+                                total_t=float(sink_t), method=lay.method, gas="CO2")
 
-        return self.big.memo(self._key("land", year), build, shared=False)
+        return self._layer_memo(self._key("land", year), build)
 
     def luc(self, q: Query) -> xr.DataArray:
         """National land-use-change CO2 (GCB model or mean) spread over forest + cropland area [t CO2 cell⁻¹ yr⁻¹]."""
@@ -171,26 +184,29 @@ class Grids:
                                               {"forest_crop": s.to_numpy() * T_PER_MT})
             lay = layers.get("luc")
             return to_dataarray(flat, "luc", lay.units, long_name=lay.title, year=q.year, luc_model=q.luc_model,
-                                unplaced_t=float(sum(unplaced.values())), method=lay.method)
+                                unplaced_t=float(sum(unplaced.values())), method=lay.method, gas="CO2")
 
-        return self.big.memo(self._key("luc", q.year, q.luc_model), build, shared=False)
+        return self._layer_memo(self._key("luc", q.year, q.luc_model), build)
 
-    def net_flux(self, q: Query) -> xr.DataArray:
-        """Emissions (Query gases, GWP) + land-use change − land sink − ocean sink [t CO2e cell⁻¹ yr⁻¹]."""
+    def net_flux(self, q: Query, unit: str = "co2e") -> xr.DataArray:
+        """Emissions (Query gases, GWP) + land-use change − land sink − ocean sink [t CO2e cell⁻¹ yr⁻¹]; with
+        ``unit="mass"`` and one gas, in tonnes of that gas (the CO2 fluxes count only when the gas is CO2)."""
+        _, basis, gas_attrs = emission_weights(q.gwp, q.gases, unit)
+
         def build():
-            e = self.emissions(q).values.copy()
+            e = self.emissions(q, "all", unit).values.copy()
             if "CO2" in q.gases:  # float32 in place: four 26 MB arrays, no float64 temporaries
                 e += self.luc(q).values
                 e -= self.land_sink(q.year).values
                 e -= self.ocean_sink(q.year).values
             lay = layers.get("net_flux")
-            return to_dataarray(e.ravel(), "net_flux", lay.units, long_name=lay.title, query=q.to_query_string(),
-                                method=lay.method)
+            return to_dataarray(e.ravel(), "net_flux", f"t {basis} cell-1 yr-1", long_name=lay.title,
+                                query=q.to_query_string(), method=lay.method, **gas_attrs)
 
-        return self.big.memo(self._key("net", repr(q.replace(perspective="consumption", grouping="countries",
-                                                                  members=()))), build, shared=False)
+        return self._layer_memo(self._key("net", repr(q.replace(perspective="consumption", grouping="countries",
+                                                                 members=())), unit), build)
 
-    def layer(self, name: str, q: Query, sector: str = "all") -> xr.DataArray:
+    def layer(self, name: str, q: Query, sector: str = "all", unit: str = "co2e") -> xr.DataArray:
         """Any layer of the registry by id (:data:`engine.maps.layers.LAYER_IDS`).
 
         Raises
@@ -198,7 +214,9 @@ class Grids:
         ValueError
             Unknown layer (lists the layers), or a year outside the layer's coverage.
         """
-        return layers.get(name).compute(self, q, sector)
+        lay = layers.get(name)
+        lay.check_unit(unit, q.gases)
+        return lay.compute(self, q, sector, unit)
 
     def levels(self, name: str, q: Query, sector: str = "all") -> list[np.ndarray]:
         """The tile pyramid of a layer (memoised with the layer)."""
@@ -221,7 +239,8 @@ class Grids:
         s = np.bincount(ctx.ent, weights=grid.values.ravel()[ctx.cells].astype(np.float64), minlength=len(ctx.codes))
         return pd.Series(s, index=ctx.codes)
 
-    def cell_info(self, name: str, q: Query, lat: float, lon: float, sector: str = "all") -> dict:
+    def cell_info(self, name: str, q: Query, lat: float, lon: float, sector: str = "all",
+                  unit: str = "co2e") -> dict:
         """Value of one cell with its units, country and (for emissions) sector breakdown.
 
         Raises
@@ -233,7 +252,7 @@ class Grids:
             raise ValueError(f"lat must be in [-90, 90] and lon in [-180, 180]; got {lat}, {lon}")
         row = min(int((90 - lat) / RES), NLAT - 1)
         col = min(int((lon + 180) / RES), NLON - 1)
-        grid = self.layer(name, q, sector)
+        grid = self.layer(name, q, sector, unit)
         flat = row * NLON + col
         ctx = self.context()
         k = np.searchsorted(ctx.cells, flat)
@@ -242,8 +261,9 @@ class Grids:
                "units": grid.attrs["units"], "country": code,
                "country_name": self.accounts.names().get(code, code) if code else None, "breakdown": []}
         if name == "emissions" and code:
-            prod = self.accounts.production(q)
-            nat = prod[prod["code"] == code].groupby("sector")["emissions_mt_co2e"].sum()
+            prod = self.accounts.production(q, unit)
+            col = "emissions_mt" if unit == "mass" else "emissions_mt_co2e"
+            nat = prod[prod["code"] == code].groupby("sector")[col].sum()
             proxy_of = sector_proxies()
             for s in SECTORS if sector == "all" else (sector,):
                 v = float(nat.get(s, 0.0)) * T_PER_MT * float(ctx.norm[proxy_of[s]][k])

@@ -56,7 +56,7 @@ class Layer:
     colormap : str
         Id of the tile colour map (presentation, ``components/render/colormaps.py``).
     compute : callable
-        ``compute(grids, query, sector) -> xarray.DataArray`` [t cell⁻¹ yr⁻¹].
+        ``compute(grids, query, sector, unit) -> xarray.DataArray`` [t cell⁻¹ yr⁻¹].
     modelled_sink : bool
         Contains a modelled distribution of a global sink.
     """
@@ -79,8 +79,24 @@ class Layer:
 
     @property
     def units(self) -> str:
-        """Units of the layer's cells [t cell⁻¹ yr⁻¹ of CO2 or CO2e]."""
+        """Units of the layer's cells in CO2e [t cell⁻¹ yr⁻¹ of CO2 or CO2e]."""
         return f"t {self.basis} cell-1 yr-1"
+
+    def check_unit(self, unit: str, gases: tuple[str, ...]) -> None:
+        """Refuse a unit the layer cannot give: ``mass`` of a CO2e layer needs one gas that has a mass (CH4, not
+        F-gases); CO2 layers are already in tonnes of CO2.
+
+        Raises
+        ------
+        ValueError
+            Naming the allowed units or gases.
+        """
+        from engine.core.gwp import UNITS, mass_gas
+
+        if unit not in UNITS:
+            raise ValueError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
+        if self.basis == "CO2e":
+            mass_gas(unit, gases)
 
     @property
     def downscaled(self) -> bool:
@@ -108,36 +124,36 @@ LAYERS: tuple[Layer, ...] = (
           "and MODIS cropland/grassland (modelled).",
           "EDGAR 2024 national totals downscaled with spatial proxies (modelled)",
           ("edgar2024", "wri_gppd", "gpw4_1deg", "modis_mcd12c1_2019", "natural_earth"), _EMISSIONS_ITEMS,
-          ("year", "gwp", "gases", "sector"), lambda g, q, s: g.emissions(q, s), colormap="emissions"),
+          ("year", "gwp", "gases", "sector"), lambda g, q, s, u: g.emissions(q, s, u), colormap="emissions"),
     Layer("cdiac", "Fossil CO2, CDIAC NDP-058 (observed-based reference, 1°)",
           "Fossil CO2 — CDIAC reference (1990–2013)", "CO2", "gridded source",
           "CDIAC NDP-058 (Andres et al. 2016), 1° grid shown as 1° blocks; observed-based reference.",
           "CDIAC NDP-058 1° grid (national totals spread by population), observed-based", ("cdiac_ndp058",),
-          ("cdiac_fossil_co2",), ("year",), lambda g, q, s: g.cdiac(q.year), years=(1990, 2013), resolution_deg=1.0,
+          ("cdiac_fossil_co2",), ("year",), lambda g, q, s, u: g.cdiac(q.year), years=(1990, 2013), resolution_deg=1.0,
           colormap="cdiac"),
     Layer("ocean_sink", "Ocean CO2 uptake (Takahashi pattern scaled to GCB)", "Ocean sink", "CO2", "modelled",
           "Takahashi et al. (2009) flux climatology scaled to the GCB 2024 ocean sink (modelled).",
           "Takahashi et al. (2009) climatology scaled to the GCB 2024 ocean sink (modelled distribution)",
-          ("takahashi2009", "gcb2024"), _OCEAN_ITEMS, ("year",), lambda g, q, s: g.ocean_sink(q.year),
+          ("takahashi2009", "gcb2024"), _OCEAN_ITEMS, ("year",), lambda g, q, s, u: g.ocean_sink(q.year),
           years=(1970, 2023), resolution_deg=1.0, colormap="ocean_sink", modelled_sink=True),
     Layer("land_sink", "Land CO2 uptake (land-cover proxy scaled to GCB)", "Land sink", "CO2", "modelled",
           "MODIS 2019 forest/savanna × Pan et al. (2011) biome densities, scaled to the GCB 2024 land sink "
           "(modelled).",
           "MODIS 2019 forest/savanna x Pan et al. (2011) biome densities, scaled to the GCB 2024 land sink "
           "(modelled distribution)", ("modis_mcd12c1_2019", "gcb2024"), _LAND_ITEMS, ("year",),
-          lambda g, q, s: g.land_sink(q.year), colormap="land_sink", modelled_sink=True),
+          lambda g, q, s, u: g.land_sink(q.year), colormap="land_sink", modelled_sink=True),
     Layer("luc", "Land-use change CO2 (GCB, spread over forest and cropland)", "Land-use change", "CO2",
           "downscaled",
           "GCB 2024 national land-use change (bookkeeping models) spread over forest and cropland (modelled).",
           "GCB 2024 national land-use change spread over MODIS forest and cropland (modelled distribution)",
           ("gcb2024", "modis_mcd12c1_2019", "natural_earth"), _LUC_ITEMS, ("year", "luc_model"),
-          lambda g, q, s: g.luc(q), colormap="luc"),
+          lambda g, q, s, u: g.luc(q), colormap="luc"),
     Layer("net_flux", "Net flux: emissions + land-use change − sinks", "Net flux (emissions + LUC − sinks)", "CO2e",
           "downscaled", "Downscaled emissions + land-use change − modelled land and ocean sinks.",
           "downscaled emissions + land-use change − modelled land and ocean sinks",
           ("edgar2024", "gcb2024", "takahashi2009", "modis_mcd12c1_2019", "wri_gppd", "gpw4_1deg", "natural_earth"),
           tuple(dict.fromkeys(_EMISSIONS_ITEMS + _LUC_ITEMS + _LAND_ITEMS + _OCEAN_ITEMS)),
-          ("year", "gwp", "gases", "luc_model"), lambda g, q, s: g.net_flux(q), colormap="net_flux",
+          ("year", "gwp", "gases", "luc_model"), lambda g, q, s, u: g.net_flux(q, u), colormap="net_flux",
           modelled_sink=True),
 )
 #: Layer id -> layer.

@@ -125,7 +125,7 @@ def zone_cells(grids, region: str | None = None, bbox: BBox | None = None) -> np
 
 
 def zonal_stats(grids, layer: str, q: Query, region: str | None = None, bbox: BBox | None = None,
-                sector: str = "all", top: int = 10) -> dict:
+                sector: str = "all", top: int = 10, unit: str = "co2e") -> dict:
     """Total, mean and largest cells of a layer over a zone.
 
     Returns
@@ -143,7 +143,7 @@ def zonal_stats(grids, layer: str, q: Query, region: str | None = None, bbox: BB
     if not 0 <= int(top) <= MAX_TOP:
         raise ValueError(f"top must be between 0 and {MAX_TOP}; got {top}")
     cells = zone_cells(grids, region, bbox)
-    grid = grids.layer(layer, q, sector)
+    grid = grids.layer(layer, q, sector, unit)
     flat = grid.values.ravel()
     vals = np.nan_to_num(flat[cells].astype(np.float64))
     areas = cell_areas_km2()[cells // NLON]
@@ -170,7 +170,7 @@ def zonal_stats(grids, layer: str, q: Query, region: str | None = None, bbox: BB
             "mean_per_cell": total / n if n else None, "mean_per_km2": total / area if area else None, "top": tops}
 
 
-def subset(grids, layer: str, q: Query, bbox: BBox, sector: str = "all") -> xr.DataArray:
+def subset(grids, layer: str, q: Query, bbox: BBox, sector: str = "all", unit: str = "co2e") -> xr.DataArray:
     """A layer cut to a bounding box (cell centres inside it), with the layer's attributes and the box.
 
     Raises
@@ -181,7 +181,7 @@ def subset(grids, layer: str, q: Query, bbox: BBox, sector: str = "all") -> xr.D
     if bbox.east - bbox.west > MAX_SUBSET_SPAN[0] or bbox.north - bbox.south > MAX_SUBSET_SPAN[1]:
         raise ValueError(f"bbox may span at most {MAX_SUBSET_SPAN[0]:g}° of longitude and {MAX_SUBSET_SPAN[1]:g}° "
                          f"of latitude; for the whole grid use `python -m engine grid --out file.nc`")
-    grid = grids.layer(layer, q, sector)
+    grid = grids.layer(layer, q, sector, unit)
     out = cut(grid, bbox).copy()
     out.attrs = dict(grid.attrs, bbox=",".join(f"{v:g}" for v in bbox.as_list()))
     return out

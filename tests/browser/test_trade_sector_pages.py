@@ -82,7 +82,9 @@ def test_sector_c17_intensity_and_gas_checkbox(page, live_server, out_dir):
     kpis = page.locator(".cards-row").inner_text()
     page.locator("#sector-gases").get_by_label("CO2", exact=True).click()  # uncheck CO2: non-CO2 only
     _text_changes(page, ".cards-row", kpis)
-    assert "CH4+N2O+F-gases" in page.locator(".cards-row").inner_text()
+    # the row is briefly empty while the callback answers (a loading state): wait for the new figures themselves
+    page.wait_for_function("() => (document.querySelector('.cards-row') || {}).innerText?.includes('CH4+N2O+F-gases')",
+                           timeout=TIMEOUT)
     page.wait_for_function("() => window.location.search.includes('gases=CH4')", timeout=TIMEOUT)
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(_shots(out_dir) / "sector-c17-nonco2.png"), full_page=True)

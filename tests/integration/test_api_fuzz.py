@@ -30,9 +30,11 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 PATHS = [PREFIX + e.path for e in ENDPOINTS] + [PREFIX + "/", PREFIX + "/openapi.json"]
 #: Examples per operation and mode: enough to reach every enum value and the bounds, small enough for CI.
 MAX_EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 15}
-#: Valid values pinned in the positive run where validity depends on several values at once (a box needs
-#: west < east and a bounded span, which the schema cannot say); every other parameter is still generated.
-PINNED = {PREFIX + "/grid.nc": {"bbox": "5.0,45.0,15.0,55.0"}}
+#: Valid values pinned in the positive run where validity depends on several values at once, which the schema cannot
+#: say (a box needs west < east and a bounded span; unit=mass needs exactly one gas that has a mass); every other
+#: parameter is still generated, and the negative run generates these too.
+PINNED = {PREFIX + "/grid.nc": {"bbox": "5.0,45.0,15.0,55.0", "unit": "co2e"}, PREFIX + "/zonal": {"unit": "co2e"},
+          PREFIX + "/cell": {"unit": "co2e"}, PREFIX + "/production": {"unit": "co2e"}}
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,10 @@
-"""Many users at once never get each other's exports (issue 11).
+"""Many users at once never get each other's exports or answers (issue 11).
 
 Kaleido's process-wide "sync server" put every render's answer on one shared queue, so two exports rendered at the
 same time could each receive the other's image: 4 of 22 concurrent PNG exports came back as another chart under the
 right file name. These tests fire many distinct exports at once — chart PNG, SVG and PDF, map snapshots (PNG, PDF)
-and briefing PDFs — against a real threaded dev server and a real gunicorn with three workers, and compare every
-answer with the same export made alone. SVG and PDF carry a random plot id or a creation date; both are normalised
+and briefing PDFs, plus JSON answers and tiles that go through the workers' shared cache — against a real threaded dev
+server and a real gunicorn with three workers, and compare every answer with the same request made alone. SVG and PDF carry a random plot id or a creation date; both are normalised
 before comparing (and the test checks that two renders made alone are then equal, so the comparison is sharp).
 """
 
@@ -37,6 +37,16 @@ MAP_EXPORTS = (
     "/export/map.png?layer=land_sink&year=2015&bbox=-80,-30,-30,10",
     "/export/map.pdf?layer=net_flux&year=2019&bbox=90,10,150,50",
 )
+#: Answers that go through the shared cache backend (JSON answers, rendered tiles): distinct requests at once must
+#: each get their own, whichever worker computed them.
+CACHED = (
+    "/api/v1/ledger?year=2005&regions=CHN,USA",
+    "/api/v1/ledger?year=2015&gwp=AR6&regions=CHN,USA",
+    "/api/v1/flows?year=2011&grouping=mrio&consumer=DEU&limit=5",
+    "/tiles/emissions/2/2/1.png?year=2010",
+    "/tiles/emissions/2/2/1.png?year=2020",
+    "/tiles/net_flux/2/2/1.png?year=2015",
+)
 BRIEFINGS = (
     {"title": "Trade", "intro": "", "items": [{"chart": "trade-sankey", "title": "", "query": "year=2011", "note": ""}]},
     {"title": "Germany", "intro": "Series.",
@@ -45,7 +55,7 @@ BRIEFINGS = (
 
 
 def _requests() -> list[tuple[str, bytes | None]]:
-    return ([(u, None) for u in CHART_EXPORTS + MAP_EXPORTS]
+    return ([(u, None) for u in CHART_EXPORTS + MAP_EXPORTS + CACHED]
             + [("/briefing/export.pdf", json.dumps(b).encode()) for b in BRIEFINGS])
 
 

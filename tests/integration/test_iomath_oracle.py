@@ -1,20 +1,7 @@
-"""The input–output maths of :mod:`engine.io.iomath`: hand-checkable factory fixtures and a pymrio oracle on WIOD 2011.
-
-The small system (two regions R1, R2 with two sectors a, b each; sector R2-a has zero output) is built so that
-every coefficient can be checked by hand (Miller and Blair 2009, ch. 2–3, doi:10.1017/CBO9780511626982):
-
-=====  ===========================  ============  ======
-row    Z (to R1a, R1b, R2a, R2b)    Y (R1, R2)    x
-=====  ===========================  ============  ======
-R1a    10  20   0  10               60    0       100
-R1b     5   0   0  15               40   40       100
-R2a     0   0   0   0                0    0         0
-R2b     5  10   0  35                0  150       200
-=====  ===========================  ============  ======
-
-The oracle test compares Holocarbon's consumption-based accounts on the real WIOD 2013 table of 2011 with the
-real Holocarbon satellite against pymrio's ``calc_all`` (Stadler 2021, J. Open Res. Softw. 9(1):8,
-doi:10.5334/jors.251), an independent implementation of the same equations.
+"""pymrio as an independent oracle of the consumption accounts on the real WIOD 2013 table of 2011 with the real
+Holocarbon satellite: pymrio's ``calc_all`` (Stadler 2021, J. Open Res. Softw. 9(1):8, doi:10.5334/jors.251)
+implements the same equations separately. The identities themselves are tested by hand in
+``tests/unit/test_iomath.py``.
 """
 
 from __future__ import annotations

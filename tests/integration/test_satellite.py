@@ -1,10 +1,6 @@
-"""The MRIO satellite (:mod:`engine.io.satellite`): EDGAR sector emissions allocated to WIOD region-sectors.
-
-Hand-checkable factory cases (two regions, a handful of sectors) for each rule of the method in the module
-docstring of :mod:`engine.io.satellite` and ``data/README.md`` (JRC shares, zero-output exclusion, output-share
-fallback, bunkers to c24/c25, household split between Buildings and Transport), then the conservation
-invariants on the real data for every accounting year with an MRIO bundle (1995–2023), and the coverage of the
-two authored concordance tables.
+"""The MRIO satellite (:mod:`engine.io.satellite`) on the real data: conservation for every accounting year with a
+bundle (1995–2023), no fallbacks in 2011, and the JRC table matching the authored concordance. The rules of the
+method are tested case by case on hand-checkable factories in ``tests/unit/test_satellite.py``.
 
 Sources: EDGAR 2024 booklet sectors (Crippa et al. 2024, JRC138862); JRC WIOD environmental accounts, 56
 industries + FC_HH (Corsatea et al. 2019, JRC116234, doi:10.2760/024036); WIOD 2013 sectors c1..c35 (Timmer et
@@ -19,36 +15,9 @@ import pytest
 from engine.core.query import GASES
 from engine.io import satellite as sat
 
-S = {name: i for i, name in enumerate(sat.EDGAR_SECTORS)}
 T = {name: i for i, name in enumerate(sat.TARGETS)}
-CO2, CH4, N2O = GASES.index("CO2"), GASES.index("CH4"), GASES.index("N2O")
 NS = sat.N_SECTORS
 
-#: A small concordance for the factory cases (a subset of data/edgar_to_wiod.csv).
-SMALL_MASK = {
-    "Agriculture": ["c1"], "Fuel Exploitation": ["c2"], "Industrial Combustion": ["c3", "c4"],
-    "Processes": ["c3"], "Power Industry": ["c17"], "Buildings": ["c19", "HH"],
-    "Transport": ["c23", "c24", "c25", "HH"], "Waste": ["c34"],
-}
-
-
-def _mask(spec=SMALL_MASK) -> np.ndarray:
-    m = np.zeros((len(sat.EDGAR_SECTORS), len(sat.TARGETS)), dtype=bool)
-    for s, targets in spec.items():
-        for t in targets:
-            m[S[s], T[t]] = True
-    return m
-
-
-def _col(region: int, sector: str) -> int:
-    """Column of a region-sector in F (region-major, 35 sectors per region)."""
-    return region * NS + T[sector]
-
-
-# ---- factory cases -----------------------------------------------------------------------------------------------
-
-
-# zero output is allowed only where another live candidate (or HH) remains in the real concordance
 _MAY_BE_DEAD = [T[c] for c in ("c4", "c5", "c6", "c9", "c13", "c20", "c24", "c28", "c30", "c35")]
 
 

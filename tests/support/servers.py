@@ -89,3 +89,16 @@ def fetch(base: str, path: str, body: bytes | None = None, retries: int = 60, ti
                 continue
             return exc.code, data
     raise RuntimeError(f"{path}: still busy after {retries} tries")
+
+
+def netcdf_from_bytes(body: bytes):
+    """An ``xarray.Dataset`` (loaded into memory) of NetCDF file bytes, as answered by the API and the exports."""
+    import tempfile
+
+    import xarray as xr
+
+    with tempfile.NamedTemporaryFile(suffix=".nc") as f:
+        f.write(body)
+        f.flush()
+        with xr.open_dataset(f.name, engine="netcdf4") as ds:
+            return ds.load()

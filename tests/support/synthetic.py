@@ -135,6 +135,15 @@ def items(seed: int = 20261130) -> dict:
     sink = _proxy(raster, rng, "proxy_land_sink_0p1", "1")
     sink.values /= sink.values.sum()
     out["proxy_land_sink_0p1"] = sink
+    lat1, lon1 = grid_centres(1.0)
+    out["takahashi_flux_annual"] = xr.DataArray(
+        np.where(np.abs(lat1)[:, None] < 60, -2.0, -8.0) * np.ones((lat1.size, lon1.size)), dims=("lat", "lon"),
+        coords={"lat": lat1, "lon": lon1}, name="takahashi_flux_annual", attrs={"units": "g C m-2 yr-1"})
+    cd_years = np.arange(1990, 2014)
+    out["cdiac_fossil_co2"] = xr.DataArray(
+        rng.uniform(0.0, 2.0, (cd_years.size, lat1.size, lon1.size)) * (np.abs(lat1)[None, :, None] < 60),
+        dims=("year", "lat", "lon"), coords={"year": cd_years, "lat": lat1, "lon": lon1}, name="cdiac_fossil_co2",
+        attrs={"units": "Tg C cell-1 yr-1"})
     for p, units in (("population", "persons cell-1"), ("power", "GWh cell-1 yr-1"),
                      ("agriculture", "km2 cell-1"), ("land", "1"), ("forest_crop", "km2 cell-1")):
         out[f"proxy_{p}_0p1"] = _proxy(raster, rng, f"proxy_{p}_0p1", units)

@@ -64,7 +64,9 @@ def canonical(kind: str, body: bytes):
         return {"sha256": hashlib.sha256(body).hexdigest(), "b64": base64.b64encode(body).decode()}
     import numpy as np
 
-    ds = _open_nc(body)
+    from tests.support.servers import netcdf_from_bytes
+
+    ds = netcdf_from_bytes(body)
     out = {"attrs": {k: _plain(v) for k, v in ds.attrs.items()}, "vars": {}}
     for name, var in {**ds.coords, **ds.data_vars}.items():
         vals = np.asarray(var.values, dtype=np.float64)
@@ -72,18 +74,6 @@ def canonical(kind: str, body: bytes):
                              "sha256": hashlib.sha256(vals.tobytes()).hexdigest(),
                              "sum": float(np.nansum(vals))}
     return out
-
-
-def _open_nc(body: bytes):
-    import tempfile
-
-    import xarray as xr
-
-    with tempfile.NamedTemporaryFile(suffix=".nc") as f:
-        f.write(body)
-        f.flush()
-        with xr.open_dataset(f.name, engine="netcdf4") as ds:
-            return ds.load()
 
 
 def _plain(v):
