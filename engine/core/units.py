@@ -25,10 +25,11 @@ KG_PER_T = 1.0 / MASS_IN_T["kg"]
 #: Molar masses [g mol⁻¹] (IUPAC 2021).
 MOLAR_MASS_C = 12.011
 MOLAR_MASS_CO2 = 44.0095
-#: Mass of CO2 per mass of carbon from the molar masses [t CO2 (t C)⁻¹].
-C_TO_CO2 = MOLAR_MASS_CO2 / MOLAR_MASS_C
-#: The factor the Global Carbon Budget uses for its own tables [t CO2 (t C)⁻¹] (ref. 1).
-C_TO_CO2_GCB = 3.664
+#: Mass of CO2 per mass of carbon [t CO2 (t C)⁻¹]: the molar-mass ratio 44.0095 / 12.011 = 3.6641 rounded as the
+#: Global Carbon Budget does for all its tables (ref. 1), and as the project's references state it. The one factor
+#: for every carbon figure (GCB land-use change, land and ocean sinks, the budget, CDIAC), so terms from different
+#: tables of the ledger are converted alike.
+C_TO_CO2 = 3.664
 
 #: Areas.
 M2_PER_KM2 = 1e6

@@ -41,7 +41,7 @@ import pandas as pd
 
 from engine.core.config import Settings
 from engine.core.errors import SourceFormatError
-from engine.core.units import C_TO_CO2_GCB
+from engine.core.units import C_TO_CO2
 from engine.data.fetch import resolve
 from engine.sources._iso import names_to_iso3
 
@@ -53,8 +53,6 @@ FLAT_FILE = "GCB2024v17_MtCO2_flat.csv"
 CREDIT = "Global Carbon Budget 2024 (Friedlingstein et al. 2024, ESSD; doi:10.18160/gcp-2024)"
 
 #: Mass of CO2 per mass of carbon used by the GCB files [t CO2 / t C].
-#: GCB converts carbon to CO2 with 3.664 (:data:`engine.core.units.C_TO_CO2_GCB`).
-C_TO_CO2 = C_TO_CO2_GCB
 
 SHEET_TERRITORIAL = "Territorial Emissions"
 SHEET_CONSUMPTION = "Consumption Emissions"

@@ -14,10 +14,14 @@ def test_mass_factors():
         units.mass_factor("lb", "t")
 
 
-def test_carbon_to_co2():
-    """IUPAC molar masses give 3.6641; GCB tables use 3.664 (Friedlingstein et al. 2024)."""
-    assert units.C_TO_CO2 == pytest.approx(3.6641, abs=1e-4)
-    assert units.C_TO_CO2_GCB == 3.664
+def test_one_carbon_to_co2_factor():
+    """REFERENCES.md and the Global Carbon Budget 2024 (Friedlingstein et al. 2024): 1 GtC = 3.664 GtCO2, the molar
+    mass ratio rounded to four significant figures."""
+    assert units.C_TO_CO2 == 3.664
+    assert round(units.MOLAR_MASS_CO2 / units.MOLAR_MASS_C, 3) == units.C_TO_CO2
+    import engine.sources.gcb as gcb
+
+    assert gcb.C_TO_CO2 is units.C_TO_CO2 or gcb.C_TO_CO2 == units.C_TO_CO2
 
 
 def test_intensity_conversion():
