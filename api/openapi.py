@@ -16,7 +16,7 @@ QUERY_SCHEMA = {
         "year": {"type": "integer"}, "gwp": {"type": "string"}, "gases": {"type": "array", "items": {"type": "string"}},
         "luc_model": {"type": "string"}, "grouping": {"type": "string"},
         "members": {"type": "array", "items": {"type": "string"}}, "name": {"type": "string"},
-        "perspective": {"type": "string"}},
+        "perspective": {"type": "string"}, "ci": {"type": "integer"}},
 }
 METHOD_SCHEMA = {
     "type": "object", "required": ["name", "flags", "notes"],

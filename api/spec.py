@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from engine.core.query import (
+    CI_LEVELS,
     GASES,
     GROUPINGS,
     GWP_SETS,
@@ -194,6 +195,9 @@ QUERY_PARAMS = (
     Param("name", "string", "Label of the custom group.", max_length=MAX_NAME, pattern=r"^[^\x00-\x1f]+$"),
     Param("perspective", "enum", "Accounting perspective (maps and charts).", default="consumption",
           enum=PERSPECTIVES),
+    Param("ci", "enum", "Confidence level of the intervals [%]. Given explicitly on ledger, consumption, transfers, "
+          "production and series, it adds `<column>_lo` and `<column>_hi` beside each value column.", default="90",
+          enum=tuple(str(c) for c in CI_LEVELS)),
 )
 FORMAT_PARAM = Param("format", "enum", "Response format: JSON (default) or CSV with `#` header lines.",
                      default="json", enum=("json", "csv"))
@@ -294,5 +298,6 @@ def parse_args(endpoint: Endpoint, args, path_args: dict | None = None) -> dict:
             out["query"] = Query.from_params(qargs)
         except ValueError as exc:
             raise ParamError(str(exc)) from None
+        out["intervals"] = "ci" in qargs  # interval columns only when asked for
     out.setdefault("format", "json")
     return out

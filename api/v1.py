@@ -199,13 +199,34 @@ LEDGER_COLUMNS = _REGION + (
     Column("panoramic_t_per_capita", "number", "t CO2e person-1 yr-1", "", True),
     Column("n_members", "integer", "", "Number of ledger lines in the region"),
 ) + _METHOD_COLS
+#: The interval columns (with ci=...): lower and upper bound beside every value column.
+INTERVAL_OF = ("production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e", "bunkers_in_consumption_mt_co2e",
+               "luc_mt_co2", "land_sink_mt_co2", "panoramic_mt_co2e", "adjustment_pct", "production_t_per_capita",
+               "consumption_t_per_capita", "panoramic_t_per_capita")
+
+
+def _with_intervals(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    out = []
+    for c in columns:
+        out.append(c)
+        if c.name in INTERVAL_OF:
+            for side, word in (("lo", "lower"), ("hi", "upper")):
+                out.append(Column(f"{c.name}_{side}", "number", c.unit, f"{word} bound of the ci % interval (with ci)",
+                                  nullable=True, optional=True))
+    if any(c.name == "transfer_mt_co2e" for c in columns):
+        out.append(Column("transfer_sign_uncertain", "boolean", "", "The interval of the net transfer contains zero "
+                          "(with ci)", optional=True))
+    return tuple(out)
+
+
+LEDGER_COLUMNS = _with_intervals(LEDGER_COLUMNS)
 _BY_NAME = {c.name: c for c in LEDGER_COLUMNS}
-CONSUMPTION_COLUMNS = tuple(_BY_NAME[n] for n in (
+CONSUMPTION_COLUMNS = _with_intervals(tuple(_BY_NAME[n] for n in (
     "region", "name", "consumption_mt_co2e", "bunkers_in_consumption_mt_co2e", "consumption_t_per_capita",
-    "population", "method", "structure_year", "row_share"))
-TRANSFER_COLUMNS = tuple(_BY_NAME[n] for n in (
+    "population", "method", "structure_year", "row_share")))
+TRANSFER_COLUMNS = _with_intervals(tuple(_BY_NAME[n] for n in (
     "region", "name", "production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e", "adjustment_pct", "method",
-    "structure_year", "row_share"))
+    "structure_year", "row_share")))
 SERIES_COLUMNS = (Column("year", "integer", "", "Year"),) + tuple(
     c for c in LEDGER_COLUMNS if c.name not in ("structure_year",)) + (
     Column("structure_year", "integer", "", "MRIO year whose structure is used", nullable=True),)
@@ -228,11 +249,32 @@ def _filter_regions(df: pd.DataFrame, regions, column: str = "region") -> pd.Dat
     return df[df[column].isin(regions)].reset_index(drop=True)
 
 
+def _uncertainty():
+    unc = current_app.config.get("HOLOCARBON_UNCERTAINTY")
+    if unc is None:
+        raise ServiceUnavailable(current_app.config.get("HOLOCARBON_PACK_ERROR")
+                                 or "the processed data pack is not available")
+    return unc
+
+
+def _interval_flags(res: Result, q: Query) -> Result:
+    from engine.uncertainty.propagate import interval_note
+
+    res.flags["intervals"] = True
+    res.extra["ci"] = q.ci
+    res.extra["draws"] = _uncertainty().params.draws
+    note = interval_note(q.ci, _uncertainty().params.draws)
+    if note not in res.notes:
+        res.notes.append(note)
+    return res
+
+
 def h_ledger(args) -> Result:
     q = args["query"]
-    led = _accounts().ledger(q)
-    return _from_attrs(_filter_regions(led, args.get("regions")), q, mrio=led.attrs["method"] == "mrio",
-                       modelled_land_sink=True)
+    led = _uncertainty().ledger(q) if args.get("intervals") else _accounts().ledger(q)
+    res = _from_attrs(_filter_regions(led, args.get("regions")), q, mrio=led.attrs["method"] == "mrio",
+                      modelled_land_sink=True)
+    return _interval_flags(res, q) if args.get("intervals") else res
 
 
 def h_production(args) -> Result:
@@ -254,6 +296,11 @@ def h_production(args) -> Result:
     out.attrs.update(prod.attrs)
     res = _from_attrs(_filter_regions(out, args.get("regions")), q)
     res.units = {col: MT if unit == "co2e" else f"Mt {prod.attrs['gas']} yr-1"}
+    if args.get("intervals"):
+        iv = _uncertainty().production_intervals(q, tuple(keys), unit).rename(
+            columns={"emissions_lo": f"{col}_lo", "emissions_hi": f"{col}_hi"})
+        res.data = res.data.merge(iv, on=keys, how="left")
+        _interval_flags(res, q)
     if unit == "mass":
         res.notes.append(f"Emissions in tonnes of {prod.attrs['gas']} itself (unit=mass): EDGAR's AR5 CO2e divided by "
                          "the AR5 GWP100 of the gas.")
@@ -277,12 +324,12 @@ def h_flows(args) -> Result:
 
 def h_series(args) -> Result:
     q, acc = args["query"], _accounts()
-    s = acc.series(q, args["region"])
+    s = _uncertainty().series(q, args["region"]) if args.get("intervals") else acc.series(q, args["region"])
     res = _from_attrs(s, q)
     res.method = "mixed"
     res.flags = {"nowcast_years": [int(y) for y in s.loc[s["method"] == "nowcast", "year"]],
                  "production_only_years": [int(y) for y in s.loc[s["method"] == "production-only", "year"]]}
-    return res
+    return _interval_flags(res, q) if args.get("intervals") else res
 
 
 def h_sectors(args) -> Result:
@@ -332,6 +379,42 @@ def h_regions(args) -> Result:
     return Result(pd.DataFrame(rows), None, "catalogue",
                   notes=["Countries are EDGAR 2024 entities (ISO3); groups from data/groups.csv, continents from "
                          "data/continents.csv; mrio_region is the WIOD 2013 region (ROW = rest of the world)."])
+
+
+def h_uncertainty(args) -> Result:
+    from engine.uncertainty.propagate import attribution, convergence
+
+    q, unc = args["query"], _uncertainty()
+    region = args["region"]
+    led = unc.ledger(q)
+    hit = led[led["region"] == region]
+    if hit.empty:
+        from engine.accounts.regions import check_codes
+
+        check_codes([region], set(led["region"]))
+    row = hit.iloc[0]
+    intervals = {c: {"value": _num(row[c]), "lo": _num(row[f"{c}_lo"]), "hi": _num(row[f"{c}_hi"])}
+                 for c in INTERVAL_OF}
+    att = attribution(unc, q, region)
+    conv = convergence(unc, q, region)
+    ns = unc.nowcast_sigma()
+    data = {"region": region, "name": str(row["name"]), "year": q.year, "ci": q.ci, "draws": unc.params.draws,
+            "seed": unc.params.seed, "intervals": intervals,
+            "transfer_sign_uncertain": bool(row["transfer_sign_uncertain"]),
+            "attribution": json.loads(att.to_json(orient="records")),
+            "convergence": json.loads(conv.to_json(orient="records")),
+            "nowcast_sigma_pp": {"s": ns["s"], "this_year": ns.get(min(max(q.year - 2011, 1), 12))
+                                 if q.year > 2011 else None}}
+    res = Result(data, q, led.attrs["method"], led.attrs.get("structure_year"),
+                 {"nowcast": led.attrs["method"] == "nowcast", "intervals": True}, list(led.attrs.get("notes", [])),
+                 {"intervals": "Mt CO2e yr-1 (Mt CO2 for luc and land sink; % for adjustment_pct)",
+                  "attribution.variance": "(Mt CO2e yr-1)^2", "attribution.share_pct": "%"})
+    res.csv_table = att
+    return res
+
+
+def _num(v):
+    return None if v is None or (isinstance(v, float) and not np.isfinite(v)) or pd.isna(v) else float(v)
 
 
 def h_headline(args) -> Result:
@@ -455,8 +538,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              columns=_REGION + (Column("sector", "string", "", "EDGAR sector (with by=sector or sector_gas)"),
                                 Column("gas", "string", "", "Gas (with by=gas or sector_gas)"),
                                 Column("emissions_mt_co2e", "number", MT, "Emissions (unit=co2e)", optional=True),
+                                Column("emissions_mt_co2e_lo", "number", MT, "lower bound (with ci)", True, True),
+                                Column("emissions_mt_co2e_hi", "number", MT, "upper bound (with ci)", True, True),
                                 Column("emissions_mt", "number", "Mt of the gas yr-1",
-                                       "Emissions in tonnes of the one gas chosen (unit=mass)", optional=True)),
+                                       "Emissions in tonnes of the one gas chosen (unit=mass)", optional=True),
+                                Column("emissions_mt_lo", "number", "Mt of the gas yr-1", "lower bound (with ci)",
+                                       True, True),
+                                Column("emissions_mt_hi", "number", "Mt of the gas yr-1", "upper bound (with ci)",
+                                       True, True)),
              example="?year=2022&by=sector&regions=IND"),
     Endpoint("/consumption", "consumption", "Consumption-based emissions",
              "Emissions embodied in each region's final demand (WIOD 2013 MRIO, 1995–2011; nowcast 2012–2023 with "
@@ -510,6 +599,21 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                       Column("groups", "string", "", "Named groups the country belongs to (comma-separated)"),
                       Column("members", "string", "", "Members of a group or continent (comma-separated)", True)),
              tag="catalogue"),
+    Endpoint("/uncertainty", "uncertainty", "Uncertainty of one region's accounts",
+             "The interval of every ledger term of one region (the Query's ci level, 1,000 seeded Monte Carlo draws), "
+             "the attribution of each account's variance to its inputs (emissions by gas and sector, the "
+             "input–output table, the nowcast, land-use change, the land sink) and the convergence of the draws.",
+             h_uncertainty,
+             (Param("region", "string", "Region code of the grouping (ISO3, group, continent).", required=True,
+                    max_length=40, pattern=r"^[A-Za-z0-9 _&().'-]+$", example="CHN"),),
+             data_kind="object", tag="accounts", example="?region=CHN&year=2022",
+             object_schema={"type": "object", "required": ["region", "year", "ci", "intervals", "attribution",
+                                                           "convergence"],
+                            "properties": {"region": {"type": "string"}, "year": {"type": "integer"},
+                                           "ci": {"type": "integer"}, "draws": {"type": "integer"},
+                                           "intervals": {"type": "object"},
+                                           "attribution": {"type": "array", "items": _OBJ},
+                                           "convergence": {"type": "array", "items": _OBJ}}}),
     Endpoint("/headline", "headline", "Headline comparison, 2022",
              "Holocarbon's consumption-vs-production adjustment for China, the USA, Japan, the EU27 and India "
              "beside the published 'panoramic' claim and the Global Carbon Budget, with the reasons for each "

@@ -38,6 +38,11 @@ def grids():
     return current_app.config.get("HOLOCARBON_GRIDS")
 
 
+def uncertainty():
+    """The per-process :class:`engine.uncertainty.propagate.Uncertainty` (None when the pack is unavailable)."""
+    return current_app.config.get("HOLOCARBON_UNCERTAINTY")
+
+
 def pack_error() -> str | None:
     return current_app.config.get("HOLOCARBON_PACK_ERROR")
 

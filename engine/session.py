@@ -21,6 +21,7 @@ from engine.accounts.ledger import Accounts
 from engine.core.config import Settings
 from engine.core.query import Query
 from engine.maps.grids import Grids
+from engine.uncertainty.propagate import Uncertainty
 
 #: The runnable example of the README's "Python API" section and the API page (tested: it must run as printed).
 PYTHON_EXAMPLE = """\
@@ -58,15 +59,31 @@ class Engine:
     settings: Settings
     accounts: Accounts
     grids: Grids
+    uncertainty: Uncertainty
 
     @property
     def pack(self):
         return self.accounts.pack
 
     # ---- national accounts ---------------------------------------------------------------------------------
-    def ledger(self, q: Query | None = None, **fields) -> pd.DataFrame:
-        """The panoramic ledger per region (:meth:`engine.accounts.ledger.Accounts.ledger`)."""
-        return self.accounts.ledger(_query(q, fields))
+    def ledger(self, q: Query | None = None, intervals: bool = False, **fields) -> pd.DataFrame:
+        """The panoramic ledger per region (:meth:`engine.accounts.ledger.Accounts.ledger`); with
+        ``intervals=True`` each value column gets ``<column>_lo`` and ``<column>_hi`` at the Query's ``ci`` level
+        (:meth:`engine.uncertainty.propagate.Uncertainty.ledger`)."""
+        q = _query(q, fields)
+        return self.uncertainty.ledger(q) if intervals else self.accounts.ledger(q)
+
+    def draws(self, q: Query | None = None, **fields) -> dict:
+        """The Monte Carlo draws themselves, for researchers: region labels and, per ledger column, an array of shape
+        (draws, regions) [Mt CO2e or Mt CO2] (:meth:`engine.uncertainty.propagate.Uncertainty.region_draws`)."""
+        labels, draws = self.uncertainty.region_draws(_query(q, fields))
+        return {"regions": list(labels), **draws}
+
+    def attribution(self, region: str, q: Query | None = None, **fields) -> pd.DataFrame:
+        """Which inputs drive the variance of a region's accounts (:func:`engine.uncertainty.propagate.attribution`)."""
+        from engine.uncertainty.propagate import attribution
+
+        return attribution(self.uncertainty, _query(q, fields), region)
 
     def production(self, q: Query | None = None, unit: str = "co2e", **fields) -> pd.DataFrame:
         """Production emissions by country, EDGAR sector and gas (:meth:`engine.accounts.ledger.Accounts.production`);
@@ -77,9 +94,11 @@ class Engine:
         """Bilateral embodied emissions producer → consumer (:meth:`engine.accounts.ledger.Accounts.flows`)."""
         return self.accounts.flows(_query(q, fields), by_sector=by_sector)
 
-    def series(self, region: str, q: Query | None = None, **fields) -> pd.DataFrame:
-        """1970–2023 time series of one region (:meth:`engine.accounts.ledger.Accounts.series`)."""
-        return self.accounts.series(_query(q, fields), region)
+    def series(self, region: str, q: Query | None = None, intervals: bool = False, **fields) -> pd.DataFrame:
+        """1970–2023 time series of one region (:meth:`engine.accounts.ledger.Accounts.series`), with interval
+        columns when ``intervals=True``."""
+        q = _query(q, fields)
+        return self.uncertainty.series(q, region) if intervals else self.accounts.series(q, region)
 
     def headline(self, gwp: str = "AR5") -> pd.DataFrame:
         """The 2022 headline comparison with the published claim and GCB (:func:`engine.accounts.headline.headline`)."""
@@ -116,4 +135,4 @@ def open_engine(settings: Settings | None = None, build: bool = True) -> Engine:
     settings = settings or Settings.from_env()
     pack = ensure_pack(settings, show_progress=False) if build else Pack.open(settings.pack_root / pack_key())
     accounts = Accounts(pack)
-    return Engine(settings, accounts, Grids(accounts))
+    return Engine(settings, accounts, Grids(accounts), Uncertainty(accounts))

@@ -27,28 +27,27 @@ def line_consumption(region_values: np.ndarray, region_of_line: np.ndarray, row_
 
     Parameters
     ----------
-    region_values : ndarray, shape (n_regions,)
-        The account per model region [Mt].
+    region_values : ndarray, shape (..., n_regions)
+        The account per model region [Mt]; leading axes (draws) are kept.
     region_of_line : ndarray of int, shape (n_lines,)
         Model region index of each line, -1 for lines outside the named regions.
     row_member : ndarray of bool, shape (n_lines,)
         Lines that belong to the rest of the world (countries outside the named regions).
-    production : ndarray, shape (n_lines,)
+    production : ndarray, shape (..., n_lines)
         Production of each line, the sharing key [Mt].
     row_index : int
         Index of the rest of the world among the model regions.
 
     Returns
     -------
-    ndarray, shape (n_lines,) [Mt]; its sum equals ``region_values.sum()`` when every named region has a line.
+    ndarray, shape (..., n_lines) [Mt]; its sum equals ``region_values.sum(-1)`` when every named region has a line.
     """
     has = region_of_line >= 0
-    out = np.where(has, region_values[np.where(has, region_of_line, 0)], 0.0)
+    out = np.where(has, np.take(region_values, np.where(has, region_of_line, 0), axis=-1), 0.0)
     row_prod = np.where(row_member, production, 0.0)
-    total = row_prod.sum()
-    if total > 0:
-        out = out + row_prod / total * region_values[row_index]
-    return out
+    total = row_prod.sum(axis=-1, keepdims=True)
+    share = np.divide(row_prod, total, out=np.zeros_like(row_prod, dtype=float), where=total > 0)
+    return out + share * region_values[..., row_index, None]
 
 
 def transfer(consumption: np.ndarray, production: np.ndarray) -> np.ndarray:

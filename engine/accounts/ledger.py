@@ -65,6 +65,10 @@ class YearBundle:
         Intensities [Mt CO2e (M USD)⁻¹] and multipliers f·L [Mt CO2e (M USD)⁻¹].
     x : ndarray (n_regions*n_sectors,)
         Gross output of the structure year [M USD].
+    shares : AllocationShares
+        How the year's EDGAR emissions were allocated to the table (reused by the uncertainty draws).
+    E, B : ndarray (n_regions, 8, 4), (2, 4)
+        EDGAR emissions by model region, sector and gas, and the bunkers [Mt CO2e].
     """
 
     year: int
@@ -82,6 +86,9 @@ class YearBundle:
     x: np.ndarray
     fallbacks: tuple
     system: IOSystem | None = None
+    shares: satellite.AllocationShares | None = None
+    E: np.ndarray | None = None
+    B: np.ndarray | None = None
 
 
 def _read_only(*arrays: np.ndarray) -> None:
@@ -223,7 +230,10 @@ class Accounts:
         e = self.pack.table("edgar_ghg_by_sector")
         E, B = satellite.edgar_region_array(e[(e["year"] == year) & ~e["is_aggregate"]], regs)
         P = satellite.jrc_proxy(self.pack.table("jrc_co2"), j2w, year, regs, x, sectors)
-        sat = satellite.allocate(E, B, P, x, mask, sectors)
+        shares = satellite.allocation_shares(E, P, x, mask, sectors)
+        F, h, F_b = satellite.apply_allocation(E, B, shares)
+        sat = satellite.Satellite(F=F, h=h, territorial=E.sum(axis=1).T.copy(), bunkers=B.sum(axis=0),
+                                  F_bunkers=F_b, fallback_regions=shares.fallback_regions)
         system = system.with_extension(Extension("ghg", GASES, "Mt CO2e", sat.F, sat.h)).with_extension(
             Extension("ghg_bunkers", GASES, "Mt CO2e", sat.F_bunkers, np.zeros_like(sat.h)))
         f = iomath.calc_f(sat.F, x)
@@ -233,8 +243,9 @@ class Accounts:
             flows=iomath.embodied_flows(f, LY), h=sat.h, territorial=sat.territorial, bunkers=sat.bunkers,
             bunker_cons=iomath.consumption_accounts(iomath.calc_f(sat.F_bunkers, x), LY, 0.0),
             f=f, M=iomath.calc_M(f, system.lu), x=x, fallbacks=sat.fallback_regions, system=system,
+            shares=shares, E=E, B=B,
         )
-        _read_only(b.flows, b.h, b.territorial, b.bunkers, b.bunker_cons, b.f, b.M, b.x)
+        _read_only(b.flows, b.h, b.territorial, b.bunkers, b.bunker_cons, b.f, b.M, b.x, b.E, b.B)
         return b
 
     def consumption_by_gas(self, year: int) -> tuple[np.ndarray, np.ndarray] | None:

@@ -22,6 +22,8 @@ LUC_MODELS = ("mean", "BLUE", "H&C2023", "OSCAR", "LUCE")
 GROUPINGS = ("countries", "mrio", "EU27", "G7", "G20", "BRICS", "OECD", "continents", "custom")
 #: Accounting perspective shown on maps and charts.
 PERSPECTIVES = ("production", "consumption", "transfer", "panoramic")
+#: Confidence levels of the intervals shown with every number [%].
+CI_LEVELS = (66, 90, 95)
 
 YEAR_RANGE = (1970, 2023)
 MAX_MEMBERS = 250
@@ -66,6 +68,8 @@ class Query:
         Label of the custom group.
     perspective : str
         One of :data:`PERSPECTIVES`.
+    ci : int
+        Confidence level of the intervals shown with the numbers, one of :data:`CI_LEVELS` [%].
     """
 
     year: int = 2022
@@ -76,6 +80,7 @@ class Query:
     members: tuple[str, ...] = ()
     name: str = "Custom group"
     perspective: str = "consumption"
+    ci: int = 90
 
     def __post_init__(self):
         try:
@@ -94,6 +99,11 @@ class Query:
         object.__setattr__(self, "luc_model", _choice("luc_model", self.luc_model, LUC_MODELS))
         object.__setattr__(self, "grouping", _choice("grouping", self.grouping, GROUPINGS))
         object.__setattr__(self, "perspective", _choice("perspective", self.perspective, PERSPECTIVES))
+        ci = int(self.ci) if isinstance(self.ci, str) and self.ci.strip().isdigit() else self.ci
+        if isinstance(ci, bool) or ci not in CI_LEVELS:
+            raise ValueError(f"ci must be one of {', '.join(map(str, CI_LEVELS))} (confidence level in %); "
+                             f"got {self.ci!r}")
+        object.__setattr__(self, "ci", int(ci))
         members = self.members if not isinstance(self.members, str) else self.members.split(",")
         members = tuple(sorted({m.strip().upper() for m in members if m and m.strip()}))
         if len(members) > MAX_MEMBERS:

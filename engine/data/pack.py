@@ -54,14 +54,15 @@ PACK_VERSION = "5"
 #: Reader modules (``engine.sources.<name>``) whose ``pack_items`` make up the pack, in build order.
 SOURCE_MODULES = (
     "natural_earth", "edgar", "gcb", "owid", "cait", "wiod", "jrc_co2", "cdiac", "takahashi", "gpw", "modis",
-    "wri_plants", "electricity", "industry", "cbam", "solar_exports",
+    "wri_plants", "electricity", "industry", "cbam", "solar_exports", "solazzo",
 )
 
 #: Modules of derived items (built from items already in the pack), after the readers.
-DERIVED_MODULES: tuple[str, ...] = ("proxies", "series")
+DERIVED_MODULES: tuple[str, ...] = ("proxies", "series", "uncertainty")
 #: Where the derived modules live (the readers are ``engine.sources.<name>``); a name not listed is
 #: ``engine.<name>``.
-DERIVED_PATHS = {"proxies": "engine.maps.proxies", "series": "engine.accounts.series"}
+DERIVED_PATHS = {"proxies": "engine.maps.proxies", "series": "engine.accounts.series",
+                 "uncertainty": "engine.uncertainty.draws"}
 
 MANIFEST = "manifest.json"
 #: A build's temporary folder untouched for this long belongs to a killed process and is removed by the next build
@@ -99,9 +100,11 @@ MODULE_ITEMS: dict[str, tuple[str, ...]] = {
     "cbam": ("cbam_default_values", "cbam_annex_iv", "cbam_benchmarks", "cbam_goods"),
     "solar_exports": ("ember_china_solar_exports_monthly", "ember_china_solar_exports_regions_monthly",
                       "ember_china_solar_exports_annual"),
+    "solazzo": ("solazzo_uncertainty",),
     "proxies": ("proxy_population_0p1", "proxy_power_0p1", "proxy_land_0p1", "proxy_agriculture_0p1",
                 "proxy_forest_crop_0p1", "proxy_land_sink_0p1"),
     "series": ("ledger_series",),
+    "uncertainty": ("uncertainty_draws",),
 }
 
 #: Pack item -> the module that produces it.
@@ -112,6 +115,7 @@ ITEM_MODULE: dict[str, str] = {item: mod for mod, items in MODULE_ITEMS.items() 
 DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
     "proxies": ("natural_earth", "gpw", "modis", "wri_plants"),
     "series": ("wiod", "edgar", "jrc_co2"),
+    "uncertainty": ("wiod", "edgar", "jrc_co2", "solazzo"),
 }
 
 

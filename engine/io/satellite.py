@@ -187,6 +187,44 @@ def allocate(E: np.ndarray, B: np.ndarray, P: np.ndarray, x: np.ndarray, mask: n
     mask : ndarray, shape (8, 36)
         Candidate targets of each EDGAR sector.
     """
+    shares = allocation_shares(E, P, x, mask, sectors)
+    F, h, F_b = apply_allocation(E, B, shares)
+    return Satellite(F=F, h=h, territorial=E.sum(axis=1).T.copy(), bunkers=B.sum(axis=0), F_bunkers=F_b,
+                     fallback_regions=shares.fallback_regions)
+
+
+@dataclass(frozen=True)
+class AllocationShares:
+    """How each region's EDGAR sector emissions split over the table's sectors and households, and how bunker fuel
+    splits over the region-sectors of water and air transport.
+
+    The shares are computed once from the central emissions (:func:`allocation_shares`) and then applied to any
+    emissions, with or without a sample axis (:func:`apply_allocation`): the uncertainty engine draws emissions, not
+    allocation rules.
+
+    Attributes
+    ----------
+    sector : ndarray, shape (n_regions, 8, n_sectors + 1)
+        Share of each EDGAR sector going to each table sector and (last) households [1]; rows sum to 1, or to 0 where
+        a region has nothing to allocate.
+    bunker : ndarray, shape (2, n_regions, n_sectors)
+        Share of shipping and aviation bunkers on each region-sector [1].
+    fallback_regions : tuple
+        (region, EDGAR sector) pairs where output shares replaced JRC shares.
+    """
+
+    sector: np.ndarray
+    bunker: np.ndarray
+    fallback_regions: tuple
+
+
+def allocation_shares(E: np.ndarray, P: np.ndarray, x: np.ndarray, mask: np.ndarray,
+                      sectors: tuple[str, ...] = WIOD_SECTORS) -> AllocationShares:
+    """The allocation shares of the method in the module docstring, for the central emissions ``E``.
+
+    ``E`` enters only through the household split between heating and private transport (each region's Buildings vs
+    Transport CO2) and through which region-sectors have anything to allocate (fallbacks).
+    """
     n_reg, n_sec = E.shape[0], len(sectors)
     hh = n_sec  # households follow the sectors
     xr = x.reshape(n_reg, n_sec)
@@ -196,7 +234,7 @@ def allocate(E: np.ndarray, B: np.ndarray, P: np.ndarray, x: np.ndarray, mask: n
     bt = E[:, [b_i, t_i], co2].clip(min=0)
     bt_tot = bt.sum(axis=1)
     hh_split = np.divide(bt, bt_tot[:, None], out=np.full_like(bt, 0.5), where=bt_tot[:, None] > 0)
-    out = np.zeros((n_reg, n_sec + 1, len(GASES)))
+    shares = np.zeros((n_reg, len(EDGAR_SECTORS), n_sec + 1))
     fallback = []
     for s in range(len(EDGAR_SECTORS)):
         cand = mask[s][None, :] & alive
@@ -214,17 +252,48 @@ def allocate(E: np.ndarray, B: np.ndarray, P: np.ndarray, x: np.ndarray, mask: n
             w[r, :n_sec] = wx
             fallback.append((int(r), EDGAR_SECTORS[s]))
         tot = w.sum(axis=1)
-        share = np.divide(w, tot[:, None], out=np.zeros_like(w), where=tot[:, None] > 0)
-        out += share[:, :, None] * E[:, s, None, :]
-    bunk = np.zeros((n_reg, n_sec, len(GASES)))
-    for k, (bunker, target) in enumerate(BUNKER_TARGETS.items()):
+        shares[:, s, :] = np.divide(w, tot[:, None], out=np.zeros_like(w), where=tot[:, None] > 0)
+    bunker = np.zeros((len(BUNKER_TARGETS), n_reg, n_sec))
+    for k, (_, target) in enumerate(BUNKER_TARGETS.items()):
         t = sectors.index(target)
         w = np.where(alive[:, t], P[:, t], 0.0).clip(min=0)
         if w.sum() <= 0:
             w = np.where(alive[:, t], xr[:, t], 0.0).clip(min=0)
-        bunk[:, t, :] += (w / w.sum())[:, None] * B[k][None, :]
-    F_b = bunk.reshape(n_reg * n_sec, len(GASES)).T.copy()
-    F = out[:, :n_sec, :].reshape(n_reg * n_sec, len(GASES)).T + F_b
-    h = out[:, hh, :].T.copy()
-    return Satellite(F=F, h=h, territorial=E.sum(axis=1).T.copy(), bunkers=B.sum(axis=0), F_bunkers=F_b,
-                     fallback_regions=tuple(fallback))
+        bunker[k, :, t] = w / w.sum()
+    return AllocationShares(shares, bunker, tuple(fallback))
+
+
+def apply_allocation(E: np.ndarray, B: np.ndarray, shares: AllocationShares
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Region-sector emissions from EDGAR emissions and allocation shares; any leading (sample) axes are kept.
+
+    Parameters
+    ----------
+    E : ndarray, shape (..., n_regions, 8, 4)
+        EDGAR emissions by region, EDGAR sector and gas [Mt CO2e].
+    B : ndarray, shape (..., 2, 4)
+        Bunkers (shipping, aviation) by gas [Mt CO2e].
+
+    Returns
+    -------
+    F : ndarray, shape (..., 4, n_regions * n_sectors)
+        Emissions by gas and region-sector, bunker fuel included [Mt CO2e].
+    h : ndarray, shape (..., 4, n_regions)
+        Direct household emissions [Mt CO2e].
+    F_bunkers : ndarray, shape (..., 4, n_regions * n_sectors)
+        The bunker fuel part of ``F`` [Mt CO2e].
+    """
+    S = shares.sector
+    n_reg, n_edgar, n_t = S.shape
+    n_sec = n_t - 1
+    lead = E.shape[:-3]
+    out = np.zeros(lead + (n_reg, n_t, len(GASES)))
+    for s in range(n_edgar):  # sector by sector, as the method reads
+        out += S[:, s, :, None] * E[..., :, s, None, :]
+    bunk = np.zeros(lead + (n_reg, n_sec, len(GASES)))
+    for k in range(shares.bunker.shape[0]):
+        bunk += shares.bunker[k][:, :, None] * B[..., k, None, None, :]
+    F_b = np.swapaxes(bunk.reshape(lead + (n_reg * n_sec, len(GASES))), -1, -2).copy()
+    F = np.swapaxes(out[..., :n_sec, :].reshape(lead + (n_reg * n_sec, len(GASES))), -1, -2) + F_b
+    h = np.swapaxes(out[..., n_sec, :], -1, -2).copy()
+    return F, h, F_b

@@ -94,6 +94,21 @@ def fetch_all(client) -> dict:
     return out
 
 
+def differences(a, b, path: str = "") -> list[str]:
+    """Paths where two canonical answers differ (for reviewing a deliberate re-recording)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in sorted(set(a) | set(b), key=str):
+            if k not in a or k not in b:
+                out.append(f"{path}/{k}: {'added' if k in a else 'removed'}")
+            else:
+                out += differences(a[k], b[k], f"{path}/{k}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{path}[{i}]")]
+    return [] if a == b else [f"{path}: {str(b)[:60]} -> {str(a)[:60]}"]
+
+
 def load() -> dict:
     with gzip.open(ANSWERS, "rt") as f:
         return json.load(f)
@@ -122,6 +137,13 @@ def main() -> None:
         old = load()
         bad = [u for u in answers if answers[u] != old.get(u)]
         print("identical" if not bad else "DIFFERENT: " + ", ".join(bad))
+        kinds = {}
+        for u in bad:
+            for d in differences(answers[u], old[u]):
+                key = d.split(":")[0].split("[")[0]
+                kinds.setdefault(key, []).append(u)
+        for key, urls in sorted(kinds.items()):
+            print(f"  {key}  ({len(urls)} answer(s))")
 
 
 if __name__ == "__main__":
