@@ -64,6 +64,7 @@ bench: setup-dev chromium wrk pack
 	$(BIN)/python bench/pack.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/uncertainty.py
 	$(BIN)/python bench/grid.py
 	$(BIN)/python bench/atlas.py
 	$(BIN)/python bench/pages.py

@@ -33,7 +33,7 @@ from api.errors import (
 )
 from api.limits import heavy
 from api.spec import Column, Endpoint, Param, ParamError, parse_args
-from engine.core.query import GWP_SETS, Query
+from engine.core.query import CI_LEVELS, GWP_SETS, Query
 from engine.maps.files import units_basis
 
 bp = Blueprint("holocarbon_api_v1", __name__, url_prefix="/api/v1")
@@ -94,7 +94,7 @@ def _records(df: pd.DataFrame, columns: tuple[Column, ...]) -> list[dict]:
         elif c.type == "number":
             s = pd.to_numeric(s, errors="coerce").astype(float).replace([np.inf, -np.inf], np.nan)
         elif c.type == "boolean":
-            s = s.astype(bool)
+            s = s.astype("boolean") if c.nullable else s.astype(bool)
         else:
             s = s.where(s.notna(), None).map(lambda v: v if v is None else str(v))
         out[c.name] = s
@@ -205,14 +205,20 @@ INTERVAL_OF = ("production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e", 
                "consumption_t_per_capita", "panoramic_t_per_capita")
 
 
-def _with_intervals(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+def _with_intervals_of(columns: tuple[Column, ...], of: tuple[str, ...]) -> tuple[Column, ...]:
+    """The columns with ``<name>_lo`` and ``<name>_hi`` (optional: only with ci) after each column named in ``of``."""
     out = []
     for c in columns:
         out.append(c)
-        if c.name in INTERVAL_OF:
+        if c.name in of:
             for side, word in (("lo", "lower"), ("hi", "upper")):
                 out.append(Column(f"{c.name}_{side}", "number", c.unit, f"{word} bound of the ci % interval (with ci)",
                                   nullable=True, optional=True))
+    return tuple(out)
+
+
+def _with_intervals(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    out = list(_with_intervals_of(columns, INTERVAL_OF))
     if any(c.name == "transfer_mt_co2e" for c in columns):
         out.append(Column("transfer_sign_uncertain", "boolean", "", "The interval of the net transfer contains zero "
                           "(with ci)", optional=True))
@@ -422,8 +428,22 @@ def h_headline(args) -> Result:
 
     gwp = args.get("gwp", "AR5")
     df = headline(_accounts(), gwp)  # the finished answer is cached by the view
-    q = Query(year=HEADLINE_YEAR, gwp=gwp)
-    return Result(df, q, "nowcast", 2011, {"nowcast": True}, list(df.attrs.get("notes", [])), {"*_pct": "%"})
+    if "ci" not in args:
+        q = Query(year=HEADLINE_YEAR, gwp=gwp)
+        return Result(df, q, "nowcast", 2011, {"nowcast": True}, list(df.attrs.get("notes", [])), {"*_pct": "%"})
+    from engine.uncertainty.propagate import headline_intervals
+
+    q = Query(year=HEADLINE_YEAR, gwp=gwp, ci=int(args["ci"]))
+    iv = headline_intervals(_uncertainty(), gwp, q.ci)
+    df = df.merge(iv, on="region", how="left")
+    order = [c for c in ("region", "name", "holocarbon_ghg_pct", "holocarbon_ghg_pct_lo", "holocarbon_ghg_pct_hi",
+                         "holocarbon_co2_pct", "holocarbon_co2_pct_lo", "holocarbon_co2_pct_hi",
+                         "holocarbon_co2_gcb_boundary_pct", "holocarbon_co2_gcb_boundary_pct_lo",
+                         "holocarbon_co2_gcb_boundary_pct_hi", "panoramic_claim_pct", "claim_inside", "gcb_co2_pct",
+                         "gcb_inside", "method", "reason")]
+    res = Result(df[order], q, "nowcast", 2011, {"nowcast": True}, list(df.attrs.get("notes", [])),
+                 {"*_pct": "%"})
+    return _interval_flags(res, q)
 
 
 def h_sources(args) -> Result:
@@ -618,14 +638,23 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "Holocarbon's consumption-vs-production adjustment for China, the USA, Japan, the EU27 and India "
              "beside the published 'panoramic' claim and the Global Carbon Budget, with the reasons for each "
              "difference.", h_headline,
-             (Param("gwp", "enum", "GWP set.", default="AR5", enum=GWP_SETS),), query=False,
-             columns=(Column("region", "string"), Column("name", "string"),
+             (Param("gwp", "enum", "GWP set.", default="AR5", enum=GWP_SETS),
+              Param("ci", "enum", "Confidence level [%]: adds the intervals of Holocarbon's adjustments and whether "
+                    "each published figure lies inside them.", enum=tuple(str(c) for c in CI_LEVELS))),
+             query=False,
+             columns=_with_intervals_of((Column("region", "string"), Column("name", "string"),
                       Column("holocarbon_ghg_pct", "number", "%", "All GHGs"),
                       Column("holocarbon_co2_pct", "number", "%", "CO2 only, bunker fuel included"),
                       Column("holocarbon_co2_gcb_boundary_pct", "number", "%", "CO2, GCB boundary"),
                       Column("panoramic_claim_pct", "number", "%", "Published claim", True),
+                      Column("claim_inside", "boolean", "", "The claim lies inside the all-GHG interval (with ci; "
+                             "null where nothing is published)", True, True),
                       Column("gcb_co2_pct", "number", "%", "GCB 2024 (OWID)", True),
+                      Column("gcb_inside", "boolean", "", "GCB lies inside the CO2 interval on GCB's boundary (with "
+                             "ci)", True, True),
                       Column("method", "string"), Column("reason", "string", "", "Why the numbers differ")),
+                                        ("holocarbon_ghg_pct", "holocarbon_co2_pct",
+                                         "holocarbon_co2_gcb_boundary_pct")),
              example="?gwp=AR6"),
     Endpoint("/cell", "cell", "One grid cell",
              "Value of the 0.1° cell containing a point, with units, country and (emissions) the sector "

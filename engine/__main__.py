@@ -115,7 +115,10 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
            "cdiac_pearson_r_log10": {"min": float(cd["pearson_r_log10"].min()),
                                      "median": float(cd["pearson_r_log10"].median()),
                                      "max": float(cd["pearson_r_log10"].max())}}
-    text = json.dumps(out, indent=1, default=float)
+    u = r["uncertainty"]
+    if u is not None:
+        out["uncertainty"] = {k: (v.to_dict("records") if hasattr(v, "to_dict") else v) for k, v in u.items()}
+    text = json.dumps(out, indent=1, default=lambda v: None if v is None else float(v))
     if args.out:
         Path(args.out).write_text(text + "\n")
         print(f"validation figures written to {args.out}")

@@ -45,6 +45,18 @@ stats = hc.zonal("emissions", region="FRA", q=q, top=3)  # France: total and the
 print(f"France: {stats['total'] / 1e6:,.0f} Mt CO2e over {stats['n_cells']} cells")
 """
 
+#: The README's uncertainty example (runs after :data:`PYTHON_EXAMPLE`; tested likewise).
+UNCERTAINTY_EXAMPLE = """\
+q = Query(year=2011, ci=90)
+led = hc.ledger(q, intervals=True).set_index("region")
+chn = led.loc["CHN"]
+print(f"China 2011 consumption {chn.consumption_mt_co2e:,.0f} Mt CO2e "
+      f"[{chn.consumption_mt_co2e_lo:,.0f}, {chn.consumption_mt_co2e_hi:,.0f}]")
+d = hc.draws(q)                                       # {"regions": [...], "<column>": array (1000 draws, regions)}
+att = hc.attribution("CHN", q)                        # which inputs drive the variance, share_pct per group
+head = hc.headline(intervals=True)                    # claim_inside / gcb_inside: is each published figure inside?
+"""
+
 
 def _query(q: Query | None, fields: dict) -> Query:
     if q is not None and fields:
@@ -100,11 +112,22 @@ class Engine:
         q = _query(q, fields)
         return self.uncertainty.series(q, region) if intervals else self.accounts.series(q, region)
 
-    def headline(self, gwp: str = "AR5") -> pd.DataFrame:
-        """The 2022 headline comparison with the published claim and GCB (:func:`engine.accounts.headline.headline`)."""
+    def headline(self, gwp: str = "AR5", intervals: bool = False, ci: int = 90) -> pd.DataFrame:
+        """The 2022 headline comparison with the published claim and GCB (:func:`engine.accounts.headline.headline`);
+        with ``intervals=True`` the ``ci`` % intervals and whether each published figure lies inside them
+        (:func:`engine.uncertainty.propagate.headline_intervals`)."""
         from engine.accounts.headline import headline
+        from engine.uncertainty.propagate import headline_intervals
 
-        return headline(self.accounts, Query(gwp=gwp).gwp)
+        q = Query(gwp=gwp, ci=ci)
+        out = headline(self.accounts, q.gwp)
+        if not intervals:
+            return out
+        iv = headline_intervals(self.uncertainty, q.gwp, q.ci)
+        merged = out.merge(iv, on="region", how="left")
+        merged.attrs.update(out.attrs)
+        merged.attrs.update(iv.attrs)
+        return merged
 
     # ---- grids ---------------------------------------------------------------------------------------------
     def grid(self, layer: str = "emissions", q: Query | None = None, sector: str = "all", unit: str = "co2e",

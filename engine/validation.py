@@ -114,7 +114,7 @@ def cdiac_comparison(grids, years=range(1990, 2014)) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def results(accounts: Accounts) -> dict:
+def results(accounts: Accounts, with_uncertainty: bool = True) -> dict:
     """Every figure of the validation report.
 
     Returns
@@ -122,7 +122,8 @@ def results(accounts: Accounts) -> dict:
     dict
         ``pack`` (key), ``world_balance``, ``gcb`` (per country-year), ``summary`` (:func:`summarise`),
         ``reference_2011`` (Holocarbon vs the published WIOD+JRC context), ``large`` (large economies), ``headline``,
-        ``sink_top10`` (shares of the land sink), ``cdiac`` (:func:`cdiac_comparison`), ``seconds``.
+        ``sink_top10`` (shares of the land sink), ``cdiac`` (:func:`cdiac_comparison`), ``uncertainty``
+        (:func:`uncertainty_results`, None without ``with_uncertainty``), ``seconds``.
     """
     from engine.maps.grids import Grids
 
@@ -137,7 +138,200 @@ def results(accounts: Accounts) -> dict:
     large = pd.DataFrame([{"region": r, "median abs diff (pp)": v["median"], "worst abs diff (pp)": v["worst"]}
                           for r, v in s["large"].items()])
     sink = accounts.sink_shares().sort_values(ascending=False).head(10)
-    return {"pack": accounts.pack.key, "world_balance": wb, "gcb": cmp, "summary": s, "reference_2011": ref_rows,
+    unc = None
+    if with_uncertainty:
+        from engine.uncertainty.propagate import Uncertainty
+
+        unc = uncertainty_results(Uncertainty(accounts))
+    return {"uncertainty": unc, "pack": accounts.pack.key, "world_balance": wb, "gcb": cmp, "summary": s, "reference_2011": ref_rows,
             "large": large, "headline": headline(accounts),
             "sink_top10": pd.DataFrame({"region": sink.index, "share_pct": 100 * sink.values}), "cdiac": cdiac,
             "gcb_years": (GCB_YEARS.start, GCB_YEARS.stop - 1), "seconds": time.perf_counter() - t0}
+
+
+# ---- uncertainty -----------------------------------------------------------------------------------------------
+#: IPCC AR6 WGIII Ch. 2 (Minx et al. 2021, ESSD 13:5213), 2019, 90 % intervals as ± % of the central value.
+AR6_2019_HALF_WIDTH_PCT = {"CO2": 8.0, "CH4": 30.0, "N2O": 60.0, "F-gases": 30.0}
+#: Schulte, Jakobs & Pauliuk (2024), ESSD 16:2669: median coefficient of variation of national emissions [%].
+SCHULTE_MEDIAN_CV_PCT = {"CO2": 4.0, "CH4": 12.0, "N2O": 33.0}
+#: Rodrigues et al. (2018), ES&T 52:7577: national consumption-based accounts, relative standard deviation [%].
+RODRIGUES_CBA_CV_PCT = (2.0, 16.0)
+#: Solazzo et al. (2021) Fig. 5: 95 % half-widths of power-sector CO2 (IPCC 1.A.1, the only category that maps to
+#: EDGAR's Power Industry) [%].
+SOLAZZO_POWER_CO2_95_PCT = {"CHN": 10.7, "USA": 3.6}
+UNCERTAINTY_YEAR_WORLD = 2019
+UNCERTAINTY_YEAR_NATIONAL = 2015
+UNCERTAINTY_YEAR_CBA = 2011
+
+
+def _gas_draws_by_line(unc, year: int, params=None) -> tuple[np.ndarray, np.ndarray]:
+    """(line codes, production draws per line and gas (draws, lines, 4) [Mt CO2e AR5]); with ``params`` the draws
+    are made afresh (not cached) from those parameters."""
+    from engine.core.query import GASES
+    from engine.uncertainty.draws import emission_draws
+
+    acc = unc.accounts
+    codes, _, arr = acc.sector_year(year)
+    if params is None:
+        ed = unc.emission_draws()
+    else:
+        ed = emission_draws(unc.ranges(), unc._all_lines(), params)
+    pos = ed.index()
+    rows = np.array([pos[str(c)] for c in codes])
+    out = np.stack([np.einsum("dls,ls->dl", ed.m[g][:, rows, :], arr[:, :, g].astype(np.float32))
+                    for g in range(len(GASES))], axis=-1)
+    return np.asarray(codes), out
+
+
+def world_production_intervals(unc, year: int = UNCERTAINTY_YEAR_WORLD, ci: int = 90, params=None) -> pd.DataFrame:
+    """World production (EDGAR, bunker fuel included) by gas and in total: central, ``ci`` % interval, the relative
+    bounds, the median of the draws against the central value, and AR6's half-width.
+
+    Returns
+    -------
+    DataFrame
+        ``gas, central_mt, lo_mt, hi_mt, minus_pct, plus_pct, half_width_pct, median_vs_central_pct,
+        ar6_half_width_pct`` [Mt CO2e AR5, %].
+    """
+    from engine.core.query import GASES
+    from engine.uncertainty.sampling import interval
+
+    _, draws = _gas_draws_by_line(unc, year, params)
+    _, _, arr = unc.accounts.sector_year(year)
+    central = arr.sum(axis=(0, 1))  # per gas
+    world = draws.sum(axis=1).astype(float)  # (draws, 4)
+    rows = []
+    for g, gas in enumerate(GASES):
+        rows.append((gas, float(central[g]), world[:, g]))
+    rows.append(("all GHGs", float(central.sum()), world.sum(axis=1)))
+    out = []
+    for gas, c, x in rows:
+        lo, hi = interval(x, ci)
+        out.append({"gas": gas, "central_mt": c, "lo_mt": float(lo), "hi_mt": float(hi),
+                    "minus_pct": 100 * (1 - float(lo) / c), "plus_pct": 100 * (float(hi) / c - 1),
+                    "half_width_pct": 50 * (float(hi) - float(lo)) / c,
+                    "median_vs_central_pct": 100 * (float(np.median(x)) / c - 1),
+                    "ar6_half_width_pct": AR6_2019_HALF_WIDTH_PCT.get(gas, np.nan)})
+    frame = pd.DataFrame(out)
+    frame.attrs.update(year=year, ci=ci)
+    return frame
+
+
+def independent_parameters(params):
+    """The same parameters with the correlations dropped: no emission-factor variance shared between countries."""
+    from engine.uncertainty.parameters import Parameters
+
+    return Parameters({**params.values, "shared_ef_variance_co2": 0.0, "shared_ef_variance_ch4": 0.0,
+                       "shared_ef_variance_n2o": 0.0}, params.sources)
+
+
+def national_cv(unc, year: int = UNCERTAINTY_YEAR_NATIONAL) -> pd.DataFrame:
+    """The median coefficient of variation of national production by gas over the countries that emit the gas
+    (bunker fuel and EDGAR's unallocated entities left out), against Schulte et al. (2024).
+
+    Returns
+    -------
+    DataFrame
+        ``gas, median_cv_pct, countries, schulte_median_cv_pct``.
+    """
+    from engine.accounts.regions import BUNKERS
+    from engine.core.query import GASES
+
+    codes, draws = _gas_draws_by_line(unc, year)
+    country = np.array([len(str(c)) == 3 and str(c) != BUNKERS and str(c).isalpha() and str(c) != "OTHER"
+                        for c in codes])
+    rows = []
+    for g, gas in enumerate(GASES[:3]):
+        x = draws[:, country, g].astype(float)
+        mean = x.mean(axis=0)
+        ok = mean > 0
+        cv = 100 * x[:, ok].std(axis=0) / mean[ok]
+        rows.append({"gas": gas, "median_cv_pct": float(np.median(cv)), "countries": int(ok.sum()),
+                     "schulte_median_cv_pct": SCHULTE_MEDIAN_CV_PCT[gas]})
+    return pd.DataFrame(rows)
+
+
+def sector_check(unc, year: int = UNCERTAINTY_YEAR_NATIONAL) -> pd.DataFrame:
+    """Power-sector CO2 of China and the USA at 95 %: the draws must give back Solazzo et al.'s published range
+    (one IPCC category maps to EDGAR's Power Industry, so nothing is combined)."""
+    q = Query(year=year, gases=("CO2",), ci=95)
+    pi = unc.production_intervals(q, by=("region", "sector"), ci=95).set_index(["region", "sector"])
+    prod = unc.accounts.production(q).groupby(["code", "sector"])["emissions_mt_co2e"].sum()
+    rows = []
+    for iso, published in SOLAZZO_POWER_CO2_95_PCT.items():
+        lo, hi = pi.loc[(iso, "Power Industry"), ["emissions_lo", "emissions_hi"]]
+        c = float(prod.loc[(iso, "Power Industry")])
+        rows.append({"region": iso, "sector": "Power Industry", "gas": "CO2", "central_mt": c,
+                     "minus_pct": 100 * (1 - lo / c), "plus_pct": 100 * (hi / c - 1), "solazzo_pct": published})
+    return pd.DataFrame(rows)
+
+
+def consumption_cv(unc, year: int = UNCERTAINTY_YEAR_CBA, regions=LARGE_ECONOMIES) -> pd.DataFrame:
+    """Consumption accounts of the large economies: coefficient of variation and 90 % half-width of the draws (all
+    inputs: emissions through the input–output model and the table's own errors), against Rodrigues et al. (2018).
+
+    Returns
+    -------
+    DataFrame
+        ``region, central_mt, cv_pct, half_width_90_pct``.
+    """
+    from engine.uncertainty.sampling import interval
+
+    q = Query(year=year)
+    led = unc.accounts.ledger(q).set_index("region")
+    labels, draws = unc.region_draws(q)
+    j = {str(r): i for i, r in enumerate(labels)}
+    rows = []
+    for r in regions:
+        x = draws["consumption_mt_co2e"][:, j[r]].astype(float)
+        c = float(led.loc[r, "consumption_mt_co2e"])
+        lo, hi = interval(x, 90)
+        rows.append({"region": r, "central_mt": c, "cv_pct": 100 * float(x.std()) / c,
+                     "half_width_90_pct": 50 * float(hi - lo) / c})
+    return pd.DataFrame(rows)
+
+
+def monte_carlo_error(unc, sizes=(500, 1000, 2000), seeds: int = 6, gas: str = "CH4",
+                      year: int = UNCERTAINTY_YEAR_WORLD) -> pd.DataFrame:
+    """The Monte Carlo error of the world's 90 % upper bound for one gas: its standard deviation over ``seeds``
+    independent seeds for each number of draws [% of the central value]; it should shrink about as 1/√n."""
+    from engine.core.query import GASES
+    from engine.uncertainty.parameters import Parameters
+
+    g = GASES.index(gas)
+    rows = []
+    for n in sizes:
+        bounds = []
+        for s in range(seeds):
+            p = Parameters({**unc.params.values, "draws": n, "seed": unc.params.seed + 1000 + s}, unc.params.sources)
+            w = world_production_intervals(unc, year, params=p).set_index("gas")
+            bounds.append(float(w.loc[gas, "plus_pct"]))
+            del w
+        rows.append({"draws": n, "gas": GASES[g], "upper_bound_mean_pct": float(np.mean(bounds)),
+                     "upper_bound_sd_pct": float(np.std(bounds, ddof=1)), "seeds": seeds})
+    return pd.DataFrame(rows)
+
+
+def uncertainty_results(unc) -> dict:
+    """Every uncertainty figure of the validation report (sources in the constants above).
+
+    Returns
+    -------
+    dict
+        ``world`` (:func:`world_production_intervals`), ``world_independent`` (the same without correlations),
+        ``national_cv``, ``sector_check``, ``consumption`` (:func:`consumption_cv`), ``headline``
+        (:func:`engine.uncertainty.propagate.headline_intervals`), ``convergence`` (China 2022),
+        ``monte_carlo_error``, ``nowcast_sigma``, ``draws``, ``seed``, ``seconds``.
+    """
+    from engine.uncertainty.propagate import convergence, headline_intervals
+
+    t0 = time.perf_counter()
+    nowcast = unc.nowcast_sigma()
+    return {"world": world_production_intervals(unc),
+            "world_independent": world_production_intervals(unc, params=independent_parameters(unc.params)),
+            "national_cv": national_cv(unc), "sector_check": sector_check(unc), "consumption": consumption_cv(unc),
+            "headline": headline_intervals(unc), "convergence": convergence(unc, Query(year=2022), "CHN"),
+            "monte_carlo_error": monte_carlo_error(unc),
+            "nowcast_sigma": {"s_pp": nowcast["s"], "n": nowcast["n"],
+                              "sigma_pp": {k: nowcast[k] for k in range(1, 13)}},
+            "draws": unc.params.draws, "seed": unc.params.seed, "seconds": time.perf_counter() - t0}

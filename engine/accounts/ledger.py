@@ -356,22 +356,23 @@ class Accounts:
         method, structure = method_for(q.year)
         yf = self.year_frame(q.year)
         sums["population"] = np.round(sums["population"])
-        out = pd.DataFrame(sums)
-        out.insert(0, "region", labels)
         names = self.names()
-        out.insert(1, "name", [q.name if (q.grouping == "custom" and r == q.name) else names.get(r, r) for r in labels])
-        out["n_members"] = np.bincount(inv, minlength=k)
-        out["row_share"] = np.bincount(inv, weights=yf["row_member"].astype(float), minlength=k) > 0
-        out["method"] = method
-        out["structure_year"] = structure
+        cols = {"region": labels,
+                "name": [q.name if (q.grouping == "custom" and r == q.name) else names.get(r, r) for r in labels]}
+        cols.update(sums)  # one DataFrame at the end: a series builds 54 of these
+        cols["n_members"] = np.bincount(inv, minlength=k)
+        cols["row_share"] = np.bincount(inv, weights=yf["row_member"].astype(float), minlength=k) > 0
+        cols["method"] = [method] * k
+        cols["structure_year"] = [structure] * k
         prod = sums["production_mt_co2e"]
-        out["panoramic_mt_co2e"] = eq.panoramic(sums["consumption_mt_co2e"], sums["luc_mt_co2"],
-                                                sums["land_sink_mt_co2"])
-        out["adjustment_pct"] = eq.adjustment_pct(sums["transfer_mt_co2e"], prod)
+        cols["panoramic_mt_co2e"] = eq.panoramic(sums["consumption_mt_co2e"], sums["luc_mt_co2"],
+                                                 sums["land_sink_mt_co2"])
+        cols["adjustment_pct"] = eq.adjustment_pct(sums["transfer_mt_co2e"], prod)
         for col in ("production", "consumption", "panoramic"):
-            out[f"{col}_t_per_capita"] = eq.per_capita(out[f"{col}_mt_co2e"].to_numpy(), sums["population"])
+            cols[f"{col}_t_per_capita"] = eq.per_capita(np.asarray(cols[f"{col}_mt_co2e"]), sums["population"])
         if method == "production-only":
-            out["row_share"] = False
+            cols["row_share"] = np.zeros(k, dtype=bool)
+        out = pd.DataFrame(cols)
         out = out.sort_values("production_mt_co2e", ascending=False, ignore_index=True)
         out.attrs.update(self._attrs(q, method, structure))
         return out

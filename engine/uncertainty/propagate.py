@@ -56,10 +56,15 @@ class Uncertainty:
         Defaults to ``data/uncertainty_parameters.csv``.
     """
 
-    def __init__(self, accounts, params: params_mod.Parameters | None = None):
+    def __init__(self, accounts, params: params_mod.Parameters | None = None, memory_items: int = 512):
+        from engine.core.cache import TieredCache
+
         self.accounts = accounts
         self.pack = accounts.pack
         self.params = params or params_mod.load()
+        #: The draws' own memory tier (per-year items would otherwise push the central ledger's out of the
+        #: accounts' cache); keys carry the accounts' namespace and a digest of the parameters.
+        self.cache = TieredCache(memory_items=memory_items)
 
     def _key(self, *parts) -> str:
         """Cache keys carry a digest of every parameter: two engines with different parameters never share draws."""
@@ -76,7 +81,7 @@ class Uncertainty:
             return sector_ranges(self.pack.table("solazzo_uncertainty"), self._all_lines(),
                                  regions_mod.continents())
 
-        return self.accounts.cache.memo(self._key("ranges"), build, shared=False)
+        return self.cache.memo(self._key("ranges"), build, shared=False)
 
     def _all_lines(self) -> list[str]:
         from engine.accounts.inputs import line_codes
@@ -86,7 +91,7 @@ class Uncertainty:
 
     def emission_draws(self) -> EmissionDraws:
         """Multipliers of every line's emissions by sector and gas (one set for all years)."""
-        return self.accounts.cache.memo(self._key("emission_draws"),
+        return self.cache.memo(self._key("emission_draws"),
                                         lambda: emission_draws(self.ranges(), self._all_lines(), self.params),
                                         shared=False)
 
@@ -99,7 +104,7 @@ class Uncertainty:
                     "luc": rng["luc"].standard_normal(d), "land_sink": rng["land_sink"].standard_normal(d),
                     "nowcast": rng["nowcast"].standard_normal((d, R)), "table": rng["table"].standard_normal((d, R))}
 
-        return self.accounts.cache.memo(self._key("z"), build, shared=False)
+        return self.cache.memo(self._key("z"), build, shared=False)
 
     def year_inputs(self, year: int) -> dict | None:
         """Consumption draws per gas and region, their bunker part and the table covariance of one year (from the
@@ -118,7 +123,7 @@ class Uncertainty:
             cons, bunk = consumption_draws(b, codes, arr, self.emission_draws())
             return {"cons": cons, "bunk": bunk, "cov": table_covariance(b, self.params["mrio_cell_rse"])}
 
-        return self.accounts.cache.memo(self._key("year", year), build, shared=False)
+        return self.cache.memo(self._key("year", year), build, shared=False)
 
     def nowcast_sigma(self) -> dict:
         """The nowcast's measured error, in percentage points of production.
@@ -150,65 +155,97 @@ class Uncertainty:
             s = float(np.sqrt(sum(v ** 2 for v in emp.values()) / sum(emp)))
             return {"s": s, **{kk: s * np.sqrt(kk) for kk in range(1, 13)}, "empirical": emp, "n": int(len(dv))}
 
-        return self.accounts.cache.memo(self._key("nowcast_sigma"), build, shared=False)
+        return self.cache.memo(self._key("nowcast_sigma"), build, shared=False)
 
     def year_production(self, year: int) -> np.ndarray:
         """Production draws per line and gas of one year, shape (draws, lines, 4), aligned on
         ``accounts.year_frame(year)["codes"]`` [Mt CO2e, AR5 as published]; cached per year."""
-        def build():
-            acc = self.accounts
-            codes = acc.year_frame(year)["codes"]
-            ed = self.emission_draws()
-            sy_codes, _, arr = acc.sector_year(year)
-            pos = ed.index()
-            out = np.zeros((self.params.draws, len(codes), len(GASES)), dtype=np.float32)
-            line_pos = {str(c): i for i, c in enumerate(codes)}
-            rows = np.array([pos[str(c)] for c in sy_codes])
-            cols = np.array([line_pos[str(c)] for c in sy_codes])
-            same = len(rows) == len(ed.lines) and np.array_equal(rows, np.arange(len(rows)))
-            for g in range(len(GASES)):
-                m = ed.m[g] if same else ed.m[g][:, rows]  # (d, lines, sectors)
-                out[:, cols, g] = np.einsum("dls,ls->dl", m, arr[:, :, g].astype(np.float32))
-            return out
+        n = len(self.accounts.year_frame(year)["codes"])
+        return self.cache.memo(self._key("production", year), lambda: self.line_production(year, np.arange(n)),
+                               shared=False)
 
-        return self.accounts.cache.memo(self._key("production", year), build, shared=False)
+    def line_production(self, year: int, lines: np.ndarray) -> np.ndarray:
+        """Production draws per gas of some lines of a year (positions in ``year_frame(year)["codes"]``), shape
+        (draws, lines, 4) [Mt CO2e, AR5 as published]: each sector's emission times its multiplier, summed."""
+        acc = self.accounts
+        codes = acc.year_frame(year)["codes"]
+        ed = self.emission_draws()
+        sy_codes, _, arr = acc.sector_year(year)
+        sy_pos = {str(c): i for i, c in enumerate(sy_codes)}
+        ed_pos = ed.index()
+        want = [str(codes[i]) for i in lines]
+        have = np.array([c in sy_pos for c in want], dtype=bool)
+        cols = np.flatnonzero(have)
+        sy_rows = np.array([sy_pos[want[i]] for i in cols], dtype=int)
+        ed_rows = np.array([ed_pos[want[i]] for i in cols], dtype=int)
+        out = np.zeros((self.params.draws, len(want), len(GASES)), dtype=np.float32)
+        for g in range(len(GASES)):
+            out[:, cols, g] = np.einsum("dls,ls->dl", ed.m[g][:, ed_rows, :], arr[sy_rows, :, g].astype(np.float32))
+        return out
 
     # ---- draws of the ledger lines ------------------------------------------------------------------------
-    def line_draws(self, q: Query) -> dict[str, np.ndarray]:
+    def line_draws(self, q: Query, lines: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Draws of every ledger column per line for a Query, shape (draws, lines), aligned on
-        ``accounts.year_frame(q.year)["codes"]`` [Mt CO2e or Mt CO2]."""
+        ``accounts.year_frame(q.year)["codes"]`` [Mt CO2e or Mt CO2].
+
+        Parameters
+        ----------
+        lines : ndarray of int, optional
+            Only these lines (positions in the year's codes), e.g. one region's members; consumption is shared
+            exactly as for all lines: the rest of the world's lines outside the selection take part in the sharing
+            as one line (:func:`engine.accounts.equations.line_consumption`), and are then dropped.
+        """
         acc = self.accounts
         yf = acc.year_frame(q.year)
-        codes = yf["codes"]
+        sel = np.arange(len(yf["codes"])) if lines is None else np.asarray(lines, dtype=int)
         w = reweight_factors(q.gwp, q.gases)
         d = self.params.draws
-        prod = self.year_production(q.year) @ w  # (d, lines)
-        n = len(codes)
+        P = self.year_production(q.year) if lines is None else self.line_production(q.year, sel)
+        prod = P @ w  # (d, lines)
+        n = len(sel)
         cons = np.full((d, n), np.nan)
         bunk = np.full((d, n), np.nan)
         yi = self.year_inputs(q.year)
         if yi is not None:
             regs = acc.mrio_regions()
             ri = regs.index(regions_mod.ROW)
-            cons_r = np.einsum("dgr,g->dr", yi["cons"], w) + self._table_term(yi["cov"], w)
+            cons_r = np.einsum("dgr,g->dr", yi["cons"], w) + self._table_term(q, yi["cov"], w)
             method, structure = method_for(q.year)
             if method == "nowcast":
                 cons_r = cons_r + self._nowcast_term(q, w)
             bunk_r = np.einsum("dgr,g->dr", yi["bunk"], w)
-            cons = eq.line_consumption(cons_r, yf["wiod_idx"], yf["row_member"], prod, ri)
-            bunk = eq.line_consumption(bunk_r, yf["wiod_idx"], yf["row_member"], prod, ri)
+            wiod, row, share = yf["wiod_idx"][sel], yf["row_member"][sel], prod
+            if lines is not None:
+                rest = self._row_production(q.year) @ w - prod[:, row].sum(axis=1)
+                wiod, row = np.append(wiod, -1), np.append(row, True)
+                share = np.concatenate([prod, rest[:, None]], axis=1)
+            cons = eq.line_consumption(cons_r, wiod, row, share, ri)[:, :n]
+            bunk = eq.line_consumption(bunk_r, wiod, row, share, ri)[:, :n]
         co2 = "CO2" in q.gases
-        luc = self._luc_draws(q, yf) if co2 else np.zeros((d, n))
-        sink = self._sink_draws(yf) if co2 else np.zeros((d, n))
+        luc = self._luc_draws(q, yf)[:, sel] if co2 else np.zeros((d, n))
+        sink = self._sink_draws(yf, sel) if co2 else np.zeros((d, n))
         return {"production_mt_co2e": prod, "consumption_mt_co2e": cons, "transfer_mt_co2e": cons - prod,
                 "bunkers_in_consumption_mt_co2e": bunk, "luc_mt_co2": luc, "land_sink_mt_co2": sink,
                 "panoramic_mt_co2e": cons + luc - sink}
 
-    def _table_term(self, cov: np.ndarray, w: np.ndarray) -> np.ndarray:
-        """Draws of the table's error on each region's consumption (multivariate normal) [Mt CO2e]."""
-        C = np.einsum("g,h,ghrs->rs", w, w, cov)
-        vals, vecs = np.linalg.eigh(0.5 * (C + C.T))
-        root = vecs * np.sqrt(np.clip(vals, 0.0, None))
+    def _row_production(self, year: int) -> np.ndarray:
+        """Production draws per gas summed over the rest of the world's lines, (draws, 4) [Mt CO2e, AR5]."""
+        def build():
+            row = np.flatnonzero(self.accounts.year_frame(year)["row_member"])
+            return self.line_production(year, row).sum(axis=1, dtype=np.float64)
+
+        return self.cache.memo(self._key("row_production", year), build, shared=False)
+
+    def _table_term(self, q: Query, cov: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Draws of the table's error on each region's consumption (multivariate normal) [Mt CO2e]; the square root
+        of the covariance is cached per year, GWP set and gases."""
+        def build():
+            C = np.einsum("g,h,ghrs->rs", w, w, cov)
+            vals, vecs = np.linalg.eigh(0.5 * (C + C.T))
+            return vecs * np.sqrt(np.clip(vals, 0.0, None))
+
+        root = self.cache.memo(self._key("table_root", q.year, q.gwp, ",".join(q.gases)), build,
+                                        shared=False)
         return self._z()["table"] @ root.T
 
     def _nowcast_term(self, q: Query, w: np.ndarray) -> np.ndarray:
@@ -236,29 +273,60 @@ class Uncertainty:
         rel = self.params["eluc_sigma_gtc"] / self.params["eluc_mean_gtc"]
         return yf["luc"][q.luc_model][None, :] * (1.0 + rel * z["luc"][:, None])
 
-    def _sink_draws(self, yf: dict) -> np.ndarray:
+    def _sink_draws(self, yf: dict, lines: np.ndarray | None = None) -> np.ndarray:
         rel = self.params["land_sink_sigma_gtc"] / self.params["land_sink_mean_gtc"]
         central = yf["sink_share"] * yf["land_sink"]
+        if lines is not None:
+            central = central[lines]
         return central[None, :] * (1.0 + rel * self._z()["land_sink"][:, None])
 
     # ---- regions of a grouping ----------------------------------------------------------------------------
+    def region_stack(self, q: Query) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+        """(region labels, columns, draws) for the Query's grouping: the draws as one array of shape
+        (columns, regions, draws) [float32; Mt CO2e or Mt CO2], each region the sum of its lines' draws.
+
+        Draws along the last, contiguous axis make the quantiles one vectorised partial sort per bound; a grouping of
+        one line per region is a scatter, any other a segment sum (``np.add.reduceat``) — no dense membership matrix.
+        """
+        labels, inv = self.accounts._groups(q)
+        lines = self.line_draws(q)
+        cols = tuple(lines)
+        V = np.empty((len(cols), len(inv), self.params.draws), dtype=np.float32)
+        missing = []
+        for i, c in enumerate(cols):
+            v = lines[c]
+            nan = np.isnan(v)
+            if nan.all():  # accounts that do not exist this year (consumption before 1995) stay missing
+                missing.append(i)
+                V[i] = 0.0
+            else:
+                V[i] = np.where(nan, 0.0, v).T
+        k = len(labels)
+        if k == len(inv):
+            S = np.empty_like(V)
+            S[:, inv, :] = V
+        else:
+            order = np.argsort(inv, kind="stable")
+            starts = np.searchsorted(inv[order], np.arange(k))
+            S = np.add.reduceat(V[:, order, :], starts, axis=1)
+        S[missing] = np.nan
+        return labels, cols, S
+
     def region_draws(self, q: Query) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """(region labels, column -> draws per region (draws, regions)) for the Query's grouping."""
-        labels, inv = self.accounts._groups(q)
-        G = np.zeros((len(inv), len(labels)), dtype=np.float32)
-        G[np.arange(len(inv)), inv] = 1.0
-        lines = self.line_draws(q)
-        cols = list(lines)
-        V = np.stack([np.nan_to_num(lines[c]).astype(np.float32) for c in cols])  # (columns, draws, lines)
-        S = (V.reshape(-1, V.shape[-1]) @ G).reshape(len(cols), V.shape[1], len(labels))
-        out = {c: S[i] for i, c in enumerate(cols)}
-        for c in cols:  # accounts that do not exist this year (consumption before 1995) stay missing
-            if np.isnan(lines[c]).all():
-                out[c] = np.full(out[c].shape, np.nan, dtype=np.float32)
-        return labels, out
+        labels, cols, S = self.region_stack(q)
+        return labels, {c: S[i].T for i, c in enumerate(cols)}
 
-    def intervals(self, q: Query, ci: int | None = None, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    def intervals(self, q: Query, ci: int | None = None, columns: tuple[str, ...] | None = None,
+                  population: np.ndarray | None = None) -> pd.DataFrame:
         """The ``ci`` % interval (default the Query's) of every ledger column per region of the grouping.
+
+        Parameters
+        ----------
+        columns : tuple of str, optional
+            Only these columns (value, ``adjustment_pct`` or per-capita names); default all.
+        population : ndarray, optional
+            Population per region of the grouping (the central ledger's), when the caller has it.
 
         Returns
         -------
@@ -267,28 +335,38 @@ class Uncertainty:
             per-capita columns, plus ``transfer_sign_uncertain`` (the interval of the net transfer contains zero).
         """
         ci = q.ci if ci is None else ci
+        key = self._key("intervals", q.to_params(), ci, columns, population is None)
+        return self.cache.memo(key, lambda: self._intervals(q, ci, columns, population), shared=False).copy()
+
+    def _intervals(self, q: Query, ci: int, columns: tuple[str, ...] | None, population: np.ndarray | None):
         wanted = set(VALUE_COLUMNS) | {"adjustment_pct", *PER_CAPITA} if columns is None else set(columns)
-        labels, draws = self.region_draws(q)
-        out = {"region": labels}
+        labels, cols, S = self.region_stack(q)
         needed = wanted | {PER_CAPITA[k] for k in wanted if k in PER_CAPITA}
-        for col, v in draws.items():
-            if col in needed:
-                lo, hi = interval(v, ci)
-                out[f"{col}_lo"], out[f"{col}_hi"] = lo, hi
+        if "transfer_mt_co2e" in wanted or columns is None:
+            needed.add("transfer_mt_co2e")
+        take = [i for i, c in enumerate(cols) if c in needed]
+        stack = [S[i] for i in take]
+        names = [cols[i] for i in take]
         if "adjustment_pct" in wanted:
-            prod, trans = draws["production_mt_co2e"], draws["transfer_mt_co2e"]
+            prod, trans = S[cols.index("production_mt_co2e")], S[cols.index("transfer_mt_co2e")]
             with np.errstate(divide="ignore", invalid="ignore"):
-                adj = np.where(prod > 0, 100 * trans / prod, np.nan)
-            out["adjustment_pct_lo"], out["adjustment_pct_hi"] = interval(adj, ci)
+                stack.append(np.where(prod > 0, 100 * trans / prod, np.nan))
+            names.append("adjustment_pct")
+        lo, hi = interval(np.stack(stack), ci, axis=-1)
+        out = {"region": labels}
+        for i, col in enumerate(names):
+            out[f"{col}_lo"], out[f"{col}_hi"] = lo[i], hi[i]
+        if any(pc in wanted for pc in PER_CAPITA):
+            if population is None:
+                led = self.accounts.ledger(q).set_index("region")
+                population = led["population"].reindex(labels).to_numpy()
+            for pc, col in PER_CAPITA.items():
+                if pc in wanted and f"{col}_lo" in out:
+                    for side in ("lo", "hi"):
+                        out[f"{pc}_{side}"] = eq.per_capita(out[f"{col}_{side}"], population)
+        if "transfer_mt_co2e_lo" in out:
+            out["transfer_sign_uncertain"] = (out["transfer_mt_co2e_lo"] < 0) & (out["transfer_mt_co2e_hi"] > 0)
         frame = pd.DataFrame(out)
-        led = self.accounts.ledger(q).set_index("region")
-        pop = led["population"].reindex(labels).to_numpy()
-        for pc, col in PER_CAPITA.items():
-            if pc in wanted and f"{col}_lo" in frame:
-                for side in ("lo", "hi"):
-                    frame[f"{pc}_{side}"] = eq.per_capita(frame[f"{col}_{side}"].to_numpy(), pop)
-        if "transfer_mt_co2e_lo" in frame:
-            frame["transfer_sign_uncertain"] = (frame["transfer_mt_co2e_lo"] < 0) & (frame["transfer_mt_co2e_hi"] > 0)
         if method_for(q.year)[0] == "production-only":
             for c in frame.columns:
                 if c.startswith(("consumption", "transfer", "bunkers", "panoramic", "adjustment")) and \
@@ -302,7 +380,9 @@ class Uncertainty:
     def ledger(self, q: Query, ci: int | None = None) -> pd.DataFrame:
         """:meth:`Accounts.ledger` with ``<column>_lo`` / ``<column>_hi`` beside each value column."""
         led = self.accounts.ledger(q)
-        iv = self.intervals(q, ci).set_index("region").reindex(led["region"]).reset_index(drop=True)
+        labels, _ = self.accounts._groups(q)
+        pop = led.set_index("region")["population"].reindex(labels).to_numpy()
+        iv = self.intervals(q, ci, population=pop).set_index("region").reindex(led["region"]).reset_index(drop=True)
         order = []
         for col in led.columns:
             order.append(col)
@@ -379,10 +459,10 @@ class Uncertainty:
         pos = {str(r): i for i, r in enumerate(labels)}
         if region not in pos:
             regions_mod.check_codes([region], set(pos))
-        member = inv == pos[region]
+        member = np.flatnonzero(inv == pos[region])
         out = {}
-        for col, v in self.line_draws(q).items():
-            out[col] = v[:, member].sum(axis=1) if not np.isnan(v).all() else np.full(v.shape[0], np.nan)
+        for col, v in self.line_draws(q, member).items():
+            out[col] = v.sum(axis=1) if not np.isnan(v).all() else np.full(v.shape[0], np.nan)
         return out
 
     def series(self, q: Query, region: str, ci: int | None = None) -> pd.DataFrame:
@@ -555,3 +635,46 @@ def convergence(unc: Uncertainty, q: Query, region: str) -> pd.DataFrame:
         rows.append((col, float(lo_h), float(hi_h), float(lo_a), float(hi_a),
                      100 * shift / width if width > 0 else 0.0))
     return pd.DataFrame(rows, columns=["column", "lo_half", "hi_half", "lo_all", "hi_all", "shift_pct_of_width"])
+
+
+def headline_intervals(unc: Uncertainty, gwp: str = "AR5", ci: int = 90) -> pd.DataFrame:
+    """The ``ci`` % intervals of the headline adjustments (:func:`engine.accounts.headline.headline`) and whether each
+    published figure lies inside them.
+
+    The claim (all GHGs) is compared with the all-GHG interval; GCB (CO2, bunker fuel left out) with the CO2 interval
+    on GCB's boundary.
+
+    Returns
+    -------
+    DataFrame
+        ``region``, ``holocarbon_ghg_pct_lo/_hi``, ``holocarbon_co2_pct_lo/_hi``,
+        ``holocarbon_co2_gcb_boundary_pct_lo/_hi`` [%], ``claim_inside``, ``gcb_inside`` (True, False or None when
+        nothing is published).
+    """
+    from engine.accounts.headline import HEADLINE_REGIONS, HEADLINE_YEAR, PANORAMIC_CLAIM_PCT, gcb_adjustments
+
+    q = Query(year=HEADLINE_YEAR, gwp=gwp, ci=ci)
+    gcb = gcb_adjustments(unc.pack.table("owid_co2_production_vs_consumption"))
+    rows = []
+    for code, _ in HEADLINE_REGIONS:
+        qg = q.replace(grouping="EU27" if code == "EU27" else "countries")
+        ghg = unc.region_column_draws(qg, code)
+        co2 = unc.region_column_draws(qg.replace(gases=("CO2",)), code)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pct = {"ghg": 100 * ghg["transfer_mt_co2e"] / ghg["production_mt_co2e"],
+                   "co2": 100 * co2["transfer_mt_co2e"] / co2["production_mt_co2e"],
+                   "co2_gcb_boundary": 100 * (co2["transfer_mt_co2e"] - co2["bunkers_in_consumption_mt_co2e"])
+                   / co2["production_mt_co2e"]}
+        row = {"region": code}
+        for k, v in pct.items():
+            lo, hi = interval(v, ci)
+            row[f"holocarbon_{k}_pct_lo"], row[f"holocarbon_{k}_pct_hi"] = float(lo), float(hi)
+        claim, g = PANORAMIC_CLAIM_PCT.get(code), gcb.get(code)
+        row["claim_inside"] = None if claim is None else bool(row["holocarbon_ghg_pct_lo"] <= claim
+                                                              <= row["holocarbon_ghg_pct_hi"])
+        row["gcb_inside"] = None if g is None else bool(row["holocarbon_co2_gcb_boundary_pct_lo"] <= g
+                                                        <= row["holocarbon_co2_gcb_boundary_pct_hi"])
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out.attrs.update(ci=ci, draws=unc.params.draws, year=HEADLINE_YEAR)
+    return out

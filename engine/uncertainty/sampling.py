@@ -36,14 +36,19 @@ def multipliers(z: np.ndarray, sigma: np.ndarray, lognormal: np.ndarray) -> np.n
 
 def interval(draws: np.ndarray, ci: int, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The central ``ci`` % interval of the draws along ``axis`` [unit of the draws]: the order statistics at ranks
-    ``round((100 − ci)/200 · (n − 1))`` and ``n − 1`` minus that (nearest rank, one partial sort); NaN where any draw is
-    NaN (an account that does not exist, such as consumption before 1995)."""
-    a = np.moveaxis(np.asarray(draws), axis, 0)
-    n = a.shape[0]
+    ``round((100 − ci)/200 · (n − 1))`` and ``n − 1`` minus that (nearest rank); NaN where any draw is NaN (an account
+    that does not exist, such as consumption before 1995).
+
+    Two single-rank partial sorts along a contiguous last axis: numpy's vectorised selection handles one rank at a
+    time, about three times faster than one partition with both ranks.
+    """
+    a = np.ascontiguousarray(np.moveaxis(np.asarray(draws), axis, -1))
+    n = a.shape[-1]
     k_lo = int(round((100 - ci) / 200 * (n - 1)))
     k_hi = n - 1 - k_lo
-    bad = np.isnan(a).any(axis=0)
-    part = np.partition(np.where(bad, 0, a), (k_lo, k_hi), axis=0)
-    lo = np.where(bad, np.nan, part[k_lo]).astype(float)
-    hi = np.where(bad, np.nan, part[k_hi]).astype(float)
-    return lo, hi
+    bad = np.isnan(a).any(axis=-1)
+    if bad.any():
+        a = np.where(bad[..., None], 0, a)
+    lo = np.partition(a, k_lo, axis=-1)[..., k_lo].astype(float)
+    hi = np.partition(a, k_hi, axis=-1)[..., k_hi].astype(float)
+    return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)

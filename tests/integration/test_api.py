@@ -58,11 +58,10 @@ def test_example_answers_with_query_and_method(client, endpoint):
     if endpoint.query:
         from urllib.parse import parse_qsl
 
-        fields = {"year", "gwp", "gases", "luc_model", "grouping", "members", "name", "perspective"}
+        fields = {"year", "gwp", "gases", "luc_model", "grouping", "members", "name", "perspective", "ci"}
         q = Query.from_params({k: v for k, v in parse_qsl(url.partition("?")[2]) if k in fields})
         assert body["query"]["year"] == q.year and body["query"]["gwp"] == q.gwp
-        assert set(body["query"]) == {"year", "gwp", "gases", "luc_model", "grouping", "members", "name",
-                                      "perspective"}
+        assert set(body["query"]) == fields  # every Query field, the interval level included
     if endpoint.data_kind == "table":
         assert body["count"] == len(body["data"]) > 0
         assert body["columns"] == [c.name for c in endpoint.columns if c.name in body["columns"]]
@@ -245,7 +244,7 @@ def test_sources_lists_every_registry_source(client):
     ("/grid.nc", 400, "parameter 'bbox' is required", None),
     ("/grid.nc?bbox=-180,-90,180,90", 400, "bbox may span at most 180° of longitude and 90° of latitude", None),
     ("/grid.nc?bbox=0.01,0.01,0.02,0.02", 400, "bbox contains no 0.1° cell centre", None),
-    ("/headline?year=2020", 400, "unknown parameter 'year' for /headline", ["format", "gwp"]),
+    ("/headline?year=2020", 400, "unknown parameter 'year' for /headline", ["ci", "format", "gwp"]),
     ("/sectors?year=2020", 400, "unknown parameter 'year' for /sectors", ["format"]),
     ("/sectors/powr-industry", 404, "unknown sector 'powr-industry'; did you mean power-industry", None),
     ("/nope", 404, "no API route /api/v1/nope", None),
@@ -302,6 +301,15 @@ def test_readme_python_example_is_the_tested_one_and_runs(settings, monkeypatch,
     assert re.search(r"EU27 2019: production [\d,]+, consumption [\d,]+ Mt CO2e", out)
     assert "('lat', 'lon') (30, 80) t CO2e cell-1 yr-1" in out
     assert re.search(r"France: \d{3} Mt CO2e over \d+ cells", out)
+    from engine.session import UNCERTAINTY_EXAMPLE
+
+    assert UNCERTAINTY_EXAMPLE in blocks
+    scope: dict = {}
+    exec(compile(PYTHON_EXAMPLE + UNCERTAINTY_EXAMPLE, "README.md", "exec"), scope)
+    assert re.search(r"China 2011 consumption [\d,]+ Mt CO2e \[[\d,]+, [\d,]+\]", capsys.readouterr().out)
+    assert scope["d"]["consumption_mt_co2e"].shape[0] == 1000
+    assert abs(scope["att"].groupby("output")["share_pct"].sum() - 100).max() < 1e-6
+    assert scope["head"]["claim_inside"].notna().sum() == 3
 
 
 def test_workers_share_answers_and_tiles_through_the_cache_backend(settings, tmp_path):

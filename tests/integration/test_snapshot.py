@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pytest
 import xarray as xr
+from PIL import Image
 
 from components.render.snapshot import bbox_from_view
 from engine.maps.zonal import BBox
@@ -14,7 +15,6 @@ from engine.maps.zonal import BBox
 
 def parse_bbox(text):
     return tuple(BBox.parse(text).as_list())
-from PIL import Image
 
 
 def test_bbox_from_view_matches_the_map_window():

@@ -135,6 +135,31 @@ def items(seed: int = 20261130) -> dict:
     sink = _proxy(raster, rng, "proxy_land_sink_0p1", "1")
     sink.values /= sink.values.sum()
     out["proxy_land_sink_0p1"] = sink
+    # Solazzo-like 95 % ranges: France and Germany by IPCC category, Italy with only its totals per gas (country
+    # mean), Spain absent (continent median); no Buildings CO2 row anywhere (combustion proxy)
+    sol = []
+    for iso, scale in (("FRA", 1.0), ("DEU", 0.8)):
+        for code, gas, lo, hi, emi in (("1.A.1", "CO2", 0.05, 0.05, 50_000), ("1.A.2", "CO2", 0.04, 0.04, 30_000),
+                                       ("1.A.3", "CO2", 0.06, 0.06, 40_000), ("1.B", "CO2", 0.3, 0.3, 2_000),
+                                       ("2", "CO2", 0.1, 0.1, 10_000), ("1.A", "CH4", 1.2, 1.2, 1_000),
+                                       ("1.B.1", "CH4", 0.5, 0.5, 3_000), ("1.B.2", "CH4", 0.8, 2.2, 2_000),
+                                       ("3.A.1", "CH4", 0.3, 0.3, 20_000), ("4.A", "CH4", 1.2, 1.2, 8_000),
+                                       ("3.C.4", "N2O", 3.1, 3.1, 9_000), ("1.A", "N2O", 1.7, 1.7, 500)):
+            sol.append((iso, code, gas, emi, lo * scale, hi * scale))
+    for gas, lo in (("CO2", 0.08), ("CH4", 0.4), ("N2O", 1.5)):
+        sol.append(("ITA", "1.A.1", gas, 10_000.0, lo, lo))
+    out["solazzo_uncertainty"] = pd.DataFrame(sol, columns=["iso3", "ipcc", "gas", "emission_kt_co2e", "rel_lo",
+                                                            "rel_hi"])
+    co2 = edgar[(edgar["gas"] == "CO2") & edgar["iso3"].isin(("FRA", "DEU"))].groupby(
+        ["iso3", "country", "year"], as_index=False)["emissions_mt_co2e"].sum()
+    terr = co2.rename(columns={"emissions_mt_co2e": "emissions_mt_co2"}).assign(is_aggregate=False)
+    terr["emissions_mtc"] = terr["emissions_mt_co2"] / 3.664
+    out["gcb_territorial"] = terr
+    cons = terr.copy()
+    drift = np.where(cons["iso3"] == "FRA", 1.3, 0.85) + 0.002 * (cons["year"] - 2011).clip(lower=0)
+    cons["emissions_mt_co2"] = cons["emissions_mt_co2"] * drift
+    cons["emissions_mtc"] = cons["emissions_mt_co2"] / 3.664
+    out["gcb_consumption"] = cons
     lat1, lon1 = grid_centres(1.0)
     out["takahashi_flux_annual"] = xr.DataArray(
         np.where(np.abs(lat1)[:, None] < 60, -2.0, -8.0) * np.ones((lat1.size, lon1.size)), dims=("lat", "lon"),
