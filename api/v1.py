@@ -404,8 +404,17 @@ def h_uncertainty(args) -> Result:
     att = attribution(unc, q, region)
     conv = convergence(unc, q, region)
     ns = unc.nowcast_sigma()
+    labels, inv = unc.accounts._groups(q)
+    codes = unc.accounts.year_frame(q.year)["codes"]
+    members = {str(c) for c, i in zip(codes, inv) if str(labels[i]) == region}
+    rng = unc.ranges()
+    rng = rng[rng["line"].isin(members)]
+    ranges = {"by_method": {str(k): int(v) for k, v in rng.groupby("method").size().items()},
+              "not_in_table": sorted(set(rng.loc[rng["method"].isin(["continent median", "global median"]),
+                                                 "line"])),
+              "rows": json.loads(rng.to_json(orient="records")) if len(members) <= 3 else None}
     data = {"region": region, "name": str(row["name"]), "year": q.year, "ci": q.ci, "draws": unc.params.draws,
-            "seed": unc.params.seed, "intervals": intervals,
+            "seed": unc.params.seed, "intervals": intervals, "emission_ranges": ranges,
             "transfer_sign_uncertain": bool(row["transfer_sign_uncertain"]),
             "attribution": json.loads(att.to_json(orient="records")),
             "convergence": json.loads(conv.to_json(orient="records")),
@@ -632,6 +641,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                             "properties": {"region": {"type": "string"}, "year": {"type": "integer"},
                                            "ci": {"type": "integer"}, "draws": {"type": "integer"},
                                            "intervals": {"type": "object"},
+                                           "emission_ranges": {"type": "object", "description": (
+                                               "95 % emission ranges of the region's lines by EDGAR sector and gas "
+                                               "and how each was found (table, combustion proxy, country mean, "
+                                               "continent median for countries not in Solazzo et al.)")},
                                            "attribution": {"type": "array", "items": _OBJ},
                                            "convergence": {"type": "array", "items": _OBJ}}}),
     Endpoint("/headline", "headline", "Headline comparison, 2022",

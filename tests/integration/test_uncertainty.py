@@ -249,6 +249,12 @@ def test_api_uncertainty_endpoint(client):
     assert all(c["shift_pct_of_width"] < 10 for c in d["convergence"])
     csv = client.get(PREFIX + "/uncertainty?region=CHN&year=2022&format=csv")
     assert csv.status_code == 200 and "share_pct" in csv.get_data(as_text=True)
+    er = d["emission_ranges"]
+    assert er["by_method"]["table"] > 0 and er["not_in_table"] == []
+    power = [r for r in er["rows"] if r["sector"] == "Power Industry" and r["gas"] == "CO2"]
+    assert power[0]["rel_hi"] == pytest.approx(0.107, abs=1e-3) and power[0]["method"] == "table"  # Solazzo Fig. 5
+    cuw = get_json(client, PREFIX + "/uncertainty?region=CUW&year=2011")["data"]["emission_ranges"]
+    assert cuw["not_in_table"] == ["CUW"]  # Curaçao is not in Solazzo's table: its continent's median
     bad = get_json(client, PREFIX + "/uncertainty?region=CHNA&year=2022", 400)
     assert "did you mean CHN" in bad["detail"]
     missing = get_json(client, PREFIX + "/uncertainty?year=2022", 400)
