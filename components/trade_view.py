@@ -108,7 +108,10 @@ def trade_matrix(flows: pd.DataFrame, top: int = N_MATRIX) -> pd.DataFrame:
     vol = d.groupby("producer")["emissions_mt_co2e"].sum().add(
         d.groupby("consumer")["emissions_mt_co2e"].sum(), fill_value=0).sort_values(ascending=False)
     keep = list(vol.index[:top])
-    lab = lambda s: s.where(s.isin(keep), OTHER)
+
+    def lab(s):
+        return s.where(s.isin(keep), OTHER)
+
     m = d.assign(p=lab(d["producer"]), c=lab(d["consumer"])).pivot_table(
         index="p", columns="c", values="emissions_mt_co2e", aggfunc="sum", fill_value=0.0)
     order = keep + ([OTHER] if len(vol) > top else [])

@@ -9,8 +9,8 @@ transitively, docstrings ignored), the authored tables of ``data/`` that code na
 ship data (GeoNames cities, GWP tables), and the keys of the modules whose items it reads (:data:`DERIVED_NEEDS`).
 The pack key covers every module key and every authored table. A changed source file, concordance or reader gives a
 new key; :func:`ensure_pack` then builds the new pack, reusing (hard-linking) the items of modules whose key did not
-change and rebuilding the others, so editing ``data/edgar_to_wiod.csv`` rebuilds ``ledger_series`` and nothing
-else (issue 11: before, the key hashed the source files only and an edited concordance left stale numbers with no
+change and rebuilding the others, so editing ``data/edgar_to_wiod.csv`` rebuilds ``ledger_series`` and
+``uncertainty_draws`` (both carry consumption through the concordance) and nothing else (issue 11: before, the key hashed the source files only and an edited concordance left stale numbers with no
 warning). A build writes to a temporary folder beside the target and renames it into place only when complete: an
 interrupted build never leaves a half-written pack, and the next start rebuilds. A module whose sources are missing or corrupt (or, for a derived
 module, whose input items were not built) is recorded in the manifest (``failed``, with the source, the file, the

@@ -61,8 +61,8 @@ def _build(project: Path, data: Path, settings) -> dict:
 @pytest.mark.slow
 def test_editing_an_authored_table_rebuilds_the_items_that_depend_on_it(pack, settings, tmp_path):
     """A temporary copy of the project and of the built pack (hard links): edit ``data/edgar_to_wiod.csv`` and the
-    next build rebuilds ``ledger_series`` (whose consumption shares bake the concordance in) and reuses every other
-    module; editing ``data/sector_proxies.csv`` (read by the maps at request time) changes the pack key, so no
+    next build rebuilds ``ledger_series`` and ``uncertainty_draws`` (whose consumption shares and consumption draws
+    bake the concordance in) and reuses every other module; editing ``data/sector_proxies.csv`` (read by the maps at request time) changes the pack key, so no
     answer cached under the old key is read, but rebuilds nothing."""
     project, data = tmp_path / "project", tmp_path / "data"
     _copy_project(project)
@@ -78,8 +78,8 @@ def test_editing_an_authored_table_rebuilds_the_items_that_depend_on_it(pack, se
     changed = _build(project, data, settings)
     assert changed["key"] != pack.key
     rebuilt = {m for m, info in changed["modules"].items() if "reused_from" not in info}
-    assert rebuilt == {"series"}
-    assert all(info["reused_from"] == pack.key for m, info in changed["modules"].items() if m != "series")
+    assert rebuilt == {"series", "uncertainty"}  # the consumption draws go through the same concordance
+    assert all(info["reused_from"] == pack.key for m, info in changed["modules"].items() if m not in rebuilt)
     with np.load(Path(changed["_path"]) / "ledger_series.npz") as new, \
             np.load(pack.path / "ledger_series.npz") as old:
         assert not np.allclose(new["cons"], old["cons"]), "the concordance must change the stored consumption"
