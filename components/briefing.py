@@ -178,7 +178,7 @@ def split_query(spec: ChartSpec, qs: str) -> tuple[Query, dict]:
         args = {k: v[-1] for k, v in parse_qs(qs, keep_blank_values=False, strict_parsing=False).items()}
     except ValueError as exc:
         raise BriefingError(f"bad query string: {exc}") from None
-    params = {k: args.pop(k) for k in spec.params if k in args}
+    params = {k: args.pop(k) for k in (*spec.params, *spec.optional) if k in args}
     missing = [k for k in spec.params if k not in params]
     if missing:
         raise BriefingError(f"the chart needs the parameter(s) {', '.join(missing)}")

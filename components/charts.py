@@ -40,6 +40,9 @@ class ChartOutput:
     notes: tuple[str, ...] = ()
     #: What the chart depends on, in words, when it is not the Query (e.g. the home page's world charts).
     query_text: str | None = None
+    #: The interval level [%] of a chart that shows intervals (error bars, bands), else None; with its method note.
+    ci: int | None = None
+    interval_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,14 +71,29 @@ class ChartSpec:
     optional: tuple[str, ...] = field(default=())
 
 
+def _intervals(acc, q: Query) -> dict:
+    """The ChartOutput fields of a chart that shows the Query's intervals."""
+    from components import intervals
+
+    return {"ci": q.ci, "interval_note": intervals.note(acc, q.ci)}
+
+
 def _home_world(acc, q: Query, params: dict) -> ChartOutput:
+    from components import intervals
     from components.figures import build_world_ghg_figure
     from engine.accounts import overview
 
     data = overview.world_ghg_by_gas(acc.pack.table("edgar_ghg_by_sector"))
-    return ChartOutput(build_world_ghg_figure(data), data, "World greenhouse-gas emissions by gas, 1970–2023",
+    last = int(data["year"].max())
+    total, lo, hi = intervals.world_production(acc, Query(year=last, ci=q.ci))
+    iv = _intervals(acc, q)
+    return ChartOutput(build_world_ghg_figure(data, (lo, hi, q.ci)), data,
+                       "World greenhouse-gas emissions by gas, 1970–2023",
                        "Sum of EDGAR countries and international bunkers, excl. LULUCF; AR5 GWP100 as published.",
-                       ("edgar",), query_text="World, 1970–2023, all gases, AR5 GWP100 as published")
+                       ("edgar",), (f"World total {last}: {total / 1000:,.1f} Gt CO2e, {q.ci} % interval "
+                                    f"{lo / 1000:,.1f} to {hi / 1000:,.1f} Gt CO2e (the sum of every country's draws).",
+                                    iv["interval_note"]),
+                       query_text="World, 1970–2023, all gases, AR5 GWP100 as published", **iv)
 
 
 def _home_budget(acc, q: Query, params: dict) -> ChartOutput:
@@ -107,43 +125,96 @@ def _country_query(q: Query, code: str) -> Query:
     return q.replace(grouping=code if code in NAMED_GROUPS else "countries", members=())
 
 
+def _with_bounds(columns: list[str], frame: pd.DataFrame) -> list[str]:
+    """The columns, each followed by its ``_lo`` / ``_hi`` interval columns where the frame has them."""
+    out = []
+    for c in columns:
+        out.append(c)
+        out += [f"{c}_{s}" for s in ("lo", "hi") if f"{c}_{s}" in frame.columns]
+    return out
+
+
 def _country_series(acc, q: Query, params: dict) -> ChartOutput:
+    from components import intervals
     from components.country_view import build_series_figure
 
     code = _country_code(acc, params)
     qq = _country_query(q, code)
     name = acc.names().get(code, code)
-    data = acc.series(qq, code)[["year", "production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e",
-                                 "luc_mt_co2", "land_sink_mt_co2", "panoramic_mt_co2e", "method"]]
-    return ChartOutput(build_series_figure(data, name), data, f"{name}: production, consumption and panoramic",
+    series = intervals.series(acc, qq, code)
+    cols = _with_bounds(["production_mt_co2e", "consumption_mt_co2e", "transfer_mt_co2e", "luc_mt_co2",
+                         "land_sink_mt_co2", "panoramic_mt_co2e"], series)
+    data = series[["year", *cols, "transfer_sign_uncertain", "method"]]
+    iv = _intervals(acc, q)
+    return ChartOutput(build_series_figure(data, name, q.ci), data, f"{name}: production, consumption and panoramic",
                        "Consumption f·L·y+h on WIOD 2013 (1995–2011), nowcast on the 2011 structure (2012–2023).",
-                       ("edgar", "wiod", "jrc", "gcb", "modis"))
+                       ("edgar", "wiod", "jrc", "gcb", "modis"), (iv["interval_note"],), **iv)
 
 
 def _country_sectors(acc, q: Query, params: dict) -> ChartOutput:
     from components.country_view import build_sector_gas_figure
     from engine.accounts.regions import NAMED_GROUPS, group_members
 
+    from components.runtime import uncertainty_for
+
     code = _country_code(acc, params)
     name = acc.names().get(code, code)
     prod = acc.production(q)
     members = set(group_members()[code]) if code in NAMED_GROUPS else {code}
     data = prod[prod["code"].isin(members)].groupby(["sector", "gas"], as_index=False)["emissions_mt_co2e"].sum()
-    return ChartOutput(build_sector_gas_figure(data, name, q.year), data, f"{name}: emissions by sector and gas",
+    unc, qq = uncertainty_for(acc), _country_query(q, code)
+    by_gas = unc.production_intervals(qq, by=("region", "sector", "gas"))
+    by_gas = by_gas[by_gas["region"] == code].drop(columns="region").rename(
+        columns={"emissions_lo": "emissions_mt_co2e_lo", "emissions_hi": "emissions_mt_co2e_hi"})
+    data = data.merge(by_gas, on=["sector", "gas"], how="left")
+    totals = unc.production_intervals(qq, by=("region", "sector"))
+    totals = totals[totals["region"] == code]
+    iv = _intervals(acc, q)
+    return ChartOutput(build_sector_gas_figure(data, name, q.year, totals, q.ci), data,
+                       f"{name}: emissions by sector and gas",
                        "EDGAR 2024 production by sector and gas, re-weighted to the chosen GWP set (F-gases as "
-                       "published).", ("edgar",))
+                       "published).", ("edgar",),
+                       ("The interval columns are those of each sector and gas; the whiskers in the figure are those "
+                        "of each sector's total (gases together).", iv["interval_note"]), **iv)
 
 
 def _country_bridge(acc, q: Query, params: dict) -> ChartOutput:
     from components.country_view import build_bridge_figure
 
+    from components import intervals
+
     code = _country_code(acc, params)
     name = acc.names().get(code, code)
-    led = acc.ledger(_country_query(q, code))
+    led = intervals.ledger(acc, _country_query(q, code))
     row = led.set_index("region").loc[code]
-    return ChartOutput(build_bridge_figure(row, name, q.year), led[led["region"] == code].reset_index(drop=True),
+    iv = _intervals(acc, q)
+    return ChartOutput(build_bridge_figure(row, name, q.year, q.ci), led[led["region"] == code].reset_index(drop=True),
                        f"{name}: from production to panoramic", "Panoramic = consumption + land-use change − "
-                       "attributed land sink (modelled).", ("edgar", "wiod", "jrc", "gcb", "modis"))
+                       "attributed land sink (modelled).", ("edgar", "wiod", "jrc", "gcb", "modis"),
+                       (iv["interval_note"],), **iv)
+
+
+def _country_uncertainty(acc, q: Query, params: dict) -> ChartOutput:
+    from components import intervals
+    from components.country_view import ACCOUNT_WORDS, build_uncertainty_figure, group_words, uncertainty_title
+
+    code = _country_code(acc, params)
+    name = acc.names().get(code, code)
+    att, account, bounds, note = intervals.uncertainty_inputs(acc, _country_query(q, code), code)
+    d = att[att["output"] == account].reset_index(drop=True)
+    data = pd.DataFrame({"account": account, "input": [group_words(g) for g in d["group"]], "group": d["group"],
+                         "variance_mt_co2e_squared": d["variance"], "share_pct": d["share_pct"]})
+    iv = _intervals(acc, q)
+    notes = [f"Account: {ACCOUNT_WORDS[account]} (the Query's perspective)."] + ([note] if note else [])
+    if bounds is not None:
+        notes.append(f"{q.ci} % interval of the account: {bounds[0]:,.1f} to {bounds[1]:,.1f} Mt CO2e.")
+    notes.append("Variance shares of independent input groups (to first order for consumption), so the shares add "
+                 "up to 100 %; the chart shows the largest 8, the data has every group.")
+    return ChartOutput(build_uncertainty_figure(att, name, q.year, account, q.ci, bounds, note=note), data,
+                       uncertainty_title(name, account, q.year),
+                       "Share of the variance of the account by input: emissions by gas and sector, the input–output "
+                       "table, the nowcast, land-use change, the land sink.", ("edgar", "wiod", "gcb"),
+                       tuple(notes + [iv["interval_note"]]), **iv)
 
 
 def _country_partners(acc, q: Query, params: dict) -> ChartOutput:
@@ -204,63 +275,88 @@ def _ledger_map(acc, q: Query, params: dict) -> ChartOutput:
     )
     from engine.accounts import regions
 
+    from components import intervals
+
     per_capita = _ledger_scale(params)
-    led = acc.ledger(q)
+    led = intervals.ledger(acc, q)
     fallback = needs_io_table(q.perspective) and not has_consumption(led)
     shown = "production" if fallback else q.perspective
     membership = regions.partition(acc.year_frame(q.year)["codes"], q, acc.mrio_regions())
     frame = map_frame(led, membership, acc.names(), shown, per_capita)
     method, structure = led.attrs["method"], led.attrs["structure_year"]
-    fig = build_ledger_map(frame, q.perspective, per_capita, q.year, method, structure, q.grouping, fallback=fallback)
+    fig = build_ledger_map(frame, q.perspective, per_capita, q.year, method, structure, q.grouping, fallback=fallback,
+                           ci=q.ci)
     col = PERSPECTIVE_COLUMNS[shown][0].replace("_mt_co2e", "")
     unit_col = f"{col}_t_co2e_per_person" if per_capita else f"{col}_mt_co2e"
-    data = frame.rename(columns={"value": unit_col, "iso3": "country_code", "country": "country_name",
-                                 "n_members": "region_member_countries", "row_share": "consumption_shared_from_row"})
-    notes = [f"Each country is shown with the value of its region ({q.grouping}); {unit_col} is the region's value."]
+    data = frame.rename(columns={"value": unit_col, "value_lo": f"{unit_col}_lo", "value_hi": f"{unit_col}_hi",
+                                 "sign_uncertain": "transfer_sign_uncertain", "iso3": "country_code",
+                                 "country": "country_name", "n_members": "region_member_countries",
+                                 "row_share": "consumption_shared_from_row"})
+    if shown != "transfer":
+        data = data.drop(columns=["transfer_sign_uncertain"], errors="ignore")
+    notes = [f"Each country is shown with the value of its region ({q.grouping}); {unit_col} is the region's value "
+             f"and {unit_col}_lo / _hi its {q.ci} % interval (the map shows the intervals in its hover)."]
     if fallback:
         notes.append(f"No input–output table for {q.year}: production is shown instead of {q.perspective}.")
     title = f"{PERSPECTIVE_TITLES[shown]}, {q.year}" + (" — per person" if per_capita else "")
     return ChartOutput(fig, data, title, _ledger_method(led), LEDGER_SOURCES,
-                       tuple(notes + [LEDGER_METHOD_NOTE] + led.attrs["notes"]))
+                       tuple(notes + [LEDGER_METHOD_NOTE] + led.attrs["notes"]), **_intervals(acc, q))
 
 
 def _ledger_adjustment(acc, q: Query, params: dict) -> ChartOutput:
     from components.ledger_view import NON_MAP, build_adjustment_figure, method_label
 
-    led = acc.ledger(q)
+    from components import intervals
+
+    led = intervals.ledger(acc, q)
     d = led[~led["region"].isin(NON_MAP) & led["adjustment_pct"].notna()].nlargest(20, "production_mt_co2e")
-    data = d[["region", "name", "production_mt_co2e", "consumption_mt_co2e", "adjustment_pct", "row_share",
-              "n_members"]].reset_index(drop=True)
+    cols = _with_bounds(["production_mt_co2e", "consumption_mt_co2e", "adjustment_pct"], d)
+    data = d[["region", "name", *cols, "transfer_sign_uncertain", "row_share", "n_members"]].reset_index(drop=True)
+    data = data.rename(columns={"transfer_sign_uncertain": "sign_uncertain"})
     return ChartOutput(build_adjustment_figure(led), data, f"Consumption vs production, top 20 producers, {q.year}",
                        "Adjustment = consumption ÷ production − 1 [%] for the 20 largest producers (bunkers left out); "
                        + method_label(led.attrs["method"], led.attrs.get("structure_year")) + ".", LEDGER_SOURCES,
-                       (LEDGER_METHOD_NOTE, *led.attrs["notes"]))
+                       (LEDGER_METHOD_NOTE, "sign_uncertain: the interval of the adjustment includes zero (the region "
+                        "may consume more or less than it produces).", *led.attrs["notes"]), **_intervals(acc, q))
 
 
 def _ledger_headline(acc, q: Query, params: dict) -> ChartOutput:
-    from components.ledger_view import build_headline_figure
+    from components import intervals
+    from components.ledger_view import build_headline_figure, headline_with_intervals
     from engine.accounts.headline import HEADLINE_YEAR, headline
 
     head = headline(acc, q.gwp)  # fixed year and regions; only the GWP set follows the Query (as on the page)
+    head = headline_with_intervals(head, intervals.headline_intervals(acc, q.gwp, q.ci), q.ci)
+    iv = _intervals(acc, q)
     return ChartOutput(build_headline_figure(head, HEADLINE_YEAR), head.reset_index(drop=True),
                        f"Headline: who consumes more than it produces, {HEADLINE_YEAR}",
                        f"Consumption vs production [%], {HEADLINE_YEAR}, {q.gwp} GWP100: Holocarbon (EDGAR 2024 + WIOD "
                        "2013, structure of 2011) beside the panoramic claim and GCB 2024 (CO2).",
                        ("edgar", "wiod", "jrc", "gcb", "owid", "claim"),
-                       tuple(head.attrs.get("notes", [])) + ("Only the GWP set of the Query applies to this chart.",))
+                       tuple(head.attrs.get("notes", [])) + (
+                           "Only the GWP set and the interval level of the Query apply to this chart.",
+                           "holocarbon_*_pct_lo / _hi: Holocarbon's intervals; panoramic_claim_pct_position: where "
+                           "the claim lies against the all-GHG interval, gcb_co2_pct_position: where GCB lies against "
+                           "the CO2 interval at GCB's boundary (inside, below or above).",
+                           iv["interval_note"]), **iv)
 
 
 def _ledger_table(acc, q: Query, params: dict) -> ChartOutput:
     from components.ledger_view import TABLE_COLUMNS, method_label
 
-    led = acc.ledger(q)
+    from components import intervals
+
+    led = intervals.ledger(acc, q)
     first = [c["id"] for c in TABLE_COLUMNS if c["id"] in led.columns]
+    first = _with_bounds(first, led)
     data = led[first + [c for c in led.columns if c not in first]].copy()
     data.insert(data.columns.get_loc("method") + 1, "method_label",
                 [method_label(m, None if pd.isna(s) else int(s)) for m, s in zip(data["method"],
                                                                                   data["structure_year"])])
     return ChartOutput(None, data.reset_index(drop=True), f"The full ledger, {q.year}", _ledger_method(led),
-                       LEDGER_SOURCES, (LEDGER_METHOD_NOTE, *led.attrs["notes"]))
+                       LEDGER_SOURCES, (LEDGER_METHOD_NOTE, "Columns *_lo and *_hi: the interval of the column "
+                                        "before them; transfer_sign_uncertain: the interval of the net transfer "
+                                        "includes zero.", *led.attrs["notes"]), **_intervals(acc, q))
 
 
 # ---- sector ---------------------------------------------------------------------------------------------------
@@ -445,6 +541,8 @@ CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
     ChartSpec("country-sectors", "Country emissions by sector and gas", "/country", _country_sectors, ("code",)),
     ChartSpec("country-bridge", "Country production to panoramic", "/country", _country_bridge, ("code",)),
     ChartSpec("country-partners", "Country trading partners", "/country", _country_partners, ("code",)),
+    ChartSpec("country-uncertainty", "What drives the uncertainty of a country's accounts", "/country",
+              _country_uncertainty, ("code",)),
     ChartSpec("ledger-map", "Ledger world map", "/ledger", _ledger_map, optional=("scale",)),
     ChartSpec("ledger-adjustment", "Consumption vs production, largest producers", "/ledger", _ledger_adjustment),
     ChartSpec("ledger-headline", "Headline comparison with the panoramic claim and GCB", "/ledger", _ledger_headline),

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from dash import ALL, Input, Output, clientside_callback, dcc, html
 
 from engine.core.query import (
+    CI_LEVELS,
     GASES,
     GROUPINGS,
     GWP_LABELS,
@@ -24,13 +25,14 @@ from engine.core.query import (
     Query,
 )
 
-FIELDS = ("year", "gwp", "gases", "luc_model", "grouping", "members", "perspective")
+FIELDS = ("year", "gwp", "gases", "luc_model", "grouping", "members", "perspective", "ci")
 GROUPING_LABELS = {"countries": "Countries", "mrio": "MRIO regions (WIOD)", "EU27": "EU27 as one region",
                    "G7": "G7 as one region", "G20": "G20 as one region", "BRICS": "BRICS as one region",
                    "OECD": "OECD as one region", "continents": "Continents", "custom": "Custom group…"}
 PERSPECTIVE_LABELS = {"production": "Production (territorial)", "consumption": "Consumption-based",
                       "transfer": "Net transfer (consumption − production)",
                       "panoramic": "Panoramic (consumption + LUC − land sink)"}
+CI_LABELS = {66: "66 %", 90: "90 %", 95: "95 %"}
 LUC_LABELS = {"mean": "Mean of the 4 GCB models", "BLUE": "BLUE", "H&C2023": "H&C2023", "OSCAR": "OSCAR",
               "LUCE": "LUCE"}
 
@@ -72,6 +74,9 @@ def controls(prefix: str, q: Query, show: tuple[str, ...] = FIELDS) -> html.Div:
     box("Custom group (ISO3 codes)", dcc.Input(id=f"{prefix}-members", value=",".join(q.members), type="text",
                                                placeholder="e.g. FRA,DEU,ITA", debounce=True, maxLength=1200),
         "members")
+    box("Interval (confidence)", dcc.RadioItems(id=f"{prefix}-ci", value=q.ci, inline=True, className="checklist",
+                                                options=[{"label": CI_LABELS[c], "value": c} for c in CI_LEVELS]),
+        "ci")
     return html.Div(items, className="controls")
 
 
@@ -80,13 +85,15 @@ def query_inputs(prefix: str) -> list[Input]:
     return [Input(f"{prefix}-{f}", "value") for f in FIELDS]
 
 
-def query_from_values(year, gwp, gases, luc_model, grouping, members, perspective) -> Query:
-    """Build the Query from control values (raises ValueError with a message a person can act on)."""
+def query_from_values(year, gwp, gases, luc_model, grouping, members, perspective, ci=None) -> Query:
+    """Build the Query from control values, in :data:`FIELDS` order (raises ValueError with a message a person can
+    act on); a missing ``ci`` is the default level."""
     members = members or ""
     if grouping == "custom" and not str(members).strip():
         raise ValueError("type the ISO3 codes of your custom group (e.g. FRA,DEU,ITA)")
     return Query(year=year, gwp=gwp, gases=tuple(gases or ()), luc_model=luc_model, grouping=grouping,
-                 members=members if grouping == "custom" else (), perspective=perspective)
+                 members=members if grouping == "custom" else (), perspective=perspective,
+                 ci=Query().ci if ci in (None, "") else ci)
 
 
 def page_search(q: Query, **extra) -> str:

@@ -22,65 +22,148 @@ def fmt_mt(v: float | None, unit: str = "Mt CO2e") -> str:
     return f"{v:,.0f} {unit}" if abs(v) >= 1000 else f"{v:,.1f} {unit}"
 
 
-def kpi(label: str, value: str, sub: str = "") -> html.Div:
-    """A key-figure card; the unit after the number is shown smaller."""
+def kpi(label: str, value: str, sub: str = "", interval: str | None = None, flag: str | None = None) -> html.Div:
+    """A key-figure card; the unit after the number is shown smaller, its interval (and a flag such as "sign
+    uncertain") under it."""
     number, _, unit = value.partition(" ")
     return html.Div([html.Div(label, className="kpi-label"),
                      html.Div([number, html.Span(" " + unit, className="kpi-unit") if unit else None],
                               className="kpi-value"),
+                     html.Div(interval, className="kpi-interval") if interval else None,
+                     html.Div(flag, className="kpi-flag") if flag else None,
                      html.Div(sub, className="kpi-sub")], className="kpi")
 
 
-def key_figures(row: pd.Series, year: int) -> html.Div:
-    """Cards for one ledger row (units in every card)."""
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or bool(pd.isna(v))
+
+
+def fmt_range(lo, hi, unit: str = "", signed: bool = False) -> str:
+    """An interval in words with the precision of :func:`fmt_mt`: "12,500 to 13,600" (a real minus sign)."""
+    if _missing(lo) or _missing(hi):
+        return "—"
+    big = max(abs(float(lo)), abs(float(hi))) >= 1000
+    f = (lambda v: f"{v:+,.0f}" if signed else f"{v:,.0f}") if big else \
+        (lambda v: f"{v:+,.1f}" if signed else f"{v:,.1f}")
+    text = f"{f(float(lo))} to {f(float(hi))}" + (f" {unit}" if unit else "")
+    return text.replace("-", "−")
+
+
+def interval_text(row, col: str, ci: int | None, unit: str = "", signed: bool = False) -> str | None:
+    """"90 %: lo to hi" for a row with ``<col>_lo`` / ``<col>_hi`` (None without them or when they are missing)."""
+    if ci is None or f"{col}_lo" not in row.index or _missing(row[f"{col}_lo"]):
+        return None
+    return f"{ci} %: {fmt_range(row[f'{col}_lo'], row[f'{col}_hi'], unit, signed)}"
+
+
+def key_figures(row: pd.Series, year: int, ci: int | None = None) -> html.Div:
+    """Cards for one ledger row (units in every card); with interval columns (:meth:`Uncertainty.ledger`) and ``ci``
+    each card also shows its ``ci`` % interval, and the net transfer says when its sign is uncertain."""
     method = row["method"]
     cons_sub = {"mrio": f"WIOD {year}", "nowcast": "nowcast, structure of 2011",
                 "production-only": "no input–output table before 1995"}[method]
     adj = row.get("adjustment_pct")
     pc = row.get("production_t_per_capita")
     cc = row.get("consumption_t_per_capita")
+    flag = None
+    if ci is not None and bool(row.get("transfer_sign_uncertain", False)):
+        flag = "sign uncertain: the interval includes zero"
+    adj_iv = interval_text(row, "adjustment_pct", ci, "%", signed=True)
     return html.Div([
-        kpi(f"Production {year}", fmt_mt(row["production_mt_co2e"]), "territorial (EDGAR)"),
-        kpi("Consumption", fmt_mt(row["consumption_mt_co2e"]), cons_sub),
+        kpi(f"Production {year}", fmt_mt(row["production_mt_co2e"]), "territorial (EDGAR)",
+            interval_text(row, "production_mt_co2e", ci)),
+        kpi("Consumption", fmt_mt(row["consumption_mt_co2e"]), cons_sub,
+            interval_text(row, "consumption_mt_co2e", ci)),
         kpi("Net transfer", fmt_mt(row["transfer_mt_co2e"]),
-            "—" if adj is None or pd.isna(adj) else f"{adj:+.1f} % vs production"),
-        kpi("Land-use change", fmt_mt(row["luc_mt_co2"], "Mt CO2"), "GCB bookkeeping models"),
-        kpi("Land sink (attributed)", fmt_mt(row["land_sink_mt_co2"], "Mt CO2"), "modelled share of the GCB sink"),
-        kpi("Panoramic", fmt_mt(row["panoramic_mt_co2e"]), "consumption + LUC − land sink"),
+            "—" if adj is None or pd.isna(adj) else f"{adj:+.1f} % vs production".replace("-", "−")
+            + (f" ({adj_iv})" if adj_iv else ""),
+            interval_text(row, "transfer_mt_co2e", ci, signed=True), flag),
+        kpi("Land-use change", fmt_mt(row["luc_mt_co2"], "Mt CO2"), "GCB bookkeeping models",
+            interval_text(row, "luc_mt_co2", ci)),
+        kpi("Land sink (attributed)", fmt_mt(row["land_sink_mt_co2"], "Mt CO2"), "modelled share of the GCB sink",
+            interval_text(row, "land_sink_mt_co2", ci)),
+        kpi("Panoramic", fmt_mt(row["panoramic_mt_co2e"]), "consumption + LUC − land sink",
+            interval_text(row, "panoramic_mt_co2e", ci)),
         kpi("Per person", "—" if pd.isna(pc) else f"{pc:,.1f} t CO2e",
-            "" if pd.isna(cc) else f"consumption {cc:,.1f} t CO2e"),
+            "" if pd.isna(cc) else f"consumption {cc:,.1f} t CO2e",
+            interval_text(row, "production_t_per_capita", ci)),
     ], className="cards-row")
 
 
-def build_series_figure(series: pd.DataFrame, name: str) -> go.Figure:
-    """Production, consumption (MRIO years solid, nowcast dashed) and panoramic, 1970–2023 [Mt CO2e]."""
+#: Shaded interval bands of the series chart: (column, colour of the band).
+BANDS = (("production_mt_co2e", "rgba(59, 74, 107, 0.18)"), ("consumption_mt_co2e", "rgba(196, 85, 59, 0.16)"),
+         ("panoramic_mt_co2e", "rgba(90, 158, 111, 0.16)"))
+
+
+def _band(series: pd.DataFrame, col: str, color: str, first: bool, ci: int) -> list[go.Scatter]:
+    """Two traces filling between ``<col>_lo`` and ``<col>_hi`` where both exist (consumption from 1995)."""
+    d = series[series[f"{col}_lo"].notna() & series[f"{col}_hi"].notna()]
+    if d.empty:
+        return []
+    common = dict(x=d["year"], mode="lines", line=dict(width=0, color=color), hoverinfo="skip",
+                  legendgroup="intervals")
+    return [go.Scatter(y=d[f"{col}_lo"], showlegend=False, name=f"{col} lower bound", **common),
+            go.Scatter(y=d[f"{col}_hi"], fill="tonexty", fillcolor=color, showlegend=first,
+                       name=f"{ci} % intervals (shaded)", **common)]
+
+
+def build_series_figure(series: pd.DataFrame, name: str, ci: int | None = None) -> go.Figure:
+    """Production, consumption (MRIO years solid, nowcast dashed) and panoramic, 1970–2023 [Mt CO2e].
+
+    With interval columns (:meth:`Uncertainty.series`) and ``ci``, each of the three accounts gets a shaded band of
+    its ``ci`` % interval (drawn under the lines, one legend entry for all) and the hover gives the interval.
+    """
+    bands = ci is not None and all(f"{c}_lo" in series.columns for c, _ in BANDS)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=series["year"], y=series["production_mt_co2e"], name="Production (territorial)", mode="lines",
-                             line=dict(color="#3b4a6b", width=2.5),
-                             hovertemplate="Production %{x}: %{y:,.1f} Mt CO2e<extra></extra>"))
+    if bands:
+        for i, (col, color) in enumerate(BANDS):
+            for tr in _band(series, col, color, i == 0, ci):
+                fig.add_trace(tr)
+
+    def hover(label: str, col: str, d: pd.DataFrame, extra: str = "") -> dict:
+        if not bands:
+            return dict(hovertemplate=f"{label} %{{x}}: %{{y:,.1f}} Mt CO2e{extra}<extra></extra>")
+        return dict(customdata=np.column_stack([d[f"{col}_lo"], d[f"{col}_hi"]]),
+                    hovertemplate=(f"{label} %{{x}}: %{{y:,.1f}} Mt CO2e{extra} ({ci} %: %{{customdata[0]:,.0f}} to "
+                                   "%{customdata[1]:,.0f})<extra></extra>"))
+
+    fig.add_trace(go.Scatter(x=series["year"], y=series["production_mt_co2e"], name="Production (territorial)",
+                             mode="lines", line=dict(color="#3b4a6b", width=2.5),
+                             **hover("Production", "production_mt_co2e", series)))
     mrio = series[series["method"] == "mrio"]
     now = series[series["method"].isin(["nowcast"]) | (series["year"] == 2011)]
-    fig.add_trace(go.Scatter(x=mrio["year"], y=mrio["consumption_mt_co2e"], name="Consumption (WIOD years)", mode="lines",
-                             line=dict(color=SOURCE_COLOR, width=2.5),
-                             hovertemplate="Consumption %{x}: %{y:,.1f} Mt CO2e (WIOD)<extra></extra>"))
+    fig.add_trace(go.Scatter(x=mrio["year"], y=mrio["consumption_mt_co2e"], name="Consumption (WIOD years)",
+                             mode="lines", line=dict(color=SOURCE_COLOR, width=2.5),
+                             **hover("Consumption", "consumption_mt_co2e", mrio, " (WIOD)")))
     fig.add_trace(go.Scatter(x=now["year"], y=now["consumption_mt_co2e"], mode="lines",
                              name="Consumption (nowcast, 2011 structure)",
                              line=dict(color=SOURCE_COLOR, width=2.5, dash="dash"),
-                             hovertemplate="Consumption %{x}: %{y:,.1f} Mt CO2e (nowcast)<extra></extra>"))
+                             **hover("Consumption", "consumption_mt_co2e", now, " (nowcast)")))
     fig.add_trace(go.Scatter(x=series["year"], y=series["panoramic_mt_co2e"], name="Panoramic", mode="lines",
                              line=dict(color="#5a9e6f", width=2, dash="dot"),
-                             hovertemplate="Panoramic %{x}: %{y:,.1f} Mt CO2e<extra></extra>"))
+                             **hover("Panoramic", "panoramic_mt_co2e", series)))
+    foot = ("Consumption exists from 1995 (WIOD 2013 tables to 2011, solid; 2012–2023 nowcast on the 2011 structure, "
+            "dashed).<br>")
+    if bands:
+        foot += (f"Shaded: {ci} % intervals (Monte Carlo draws of the inventories, the input–output table, the "
+                 "nowcast, land-use change and the land sink).<br>")
     fig.update_layout(**base_layout(
-        f"{name}: production, consumption and panoramic emissions, 1970–2023",
-        "Consumption exists from 1995 (WIOD 2013 tables to 2011, solid; 2012–2023 nowcast on the 2011 structure, "
-        "dashed).<br>" + SOURCES_NOTE, height=430))
+        f"{name}: production, consumption and panoramic emissions, 1970–2023", foot + SOURCES_NOTE,
+        height=430 + (14 if bands else 0)))
     fig.update_yaxes(title_text="Mt CO2e per year", tickformat=",.0f", rangemode="tozero")
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"), hovermode="x unified")
+    if bands:
+        fig.update_layout(margin=dict(t=84, b=124))
     return fig
 
 
-def build_sector_gas_figure(prod: pd.DataFrame, name: str, year: int) -> go.Figure:
-    """Stacked bars: EDGAR sectors × gases for one region and year [Mt CO2e]."""
+def build_sector_gas_figure(prod: pd.DataFrame, name: str, year: int, totals: pd.DataFrame | None = None,
+                            ci: int | None = None) -> go.Figure:
+    """Stacked bars: EDGAR sectors × gases for one region and year [Mt CO2e].
+
+    ``totals`` (``sector, emissions_lo, emissions_hi`` [Mt CO2e], from :meth:`Uncertainty.production_intervals`) adds
+    whiskers of each sector total's ``ci`` % interval at the end of its stack.
+    """
     if prod.empty:
         fig = go.Figure()
         fig.update_layout(**base_layout(f"{name}: emissions by sector and gas, {year}", "No EDGAR data."))
@@ -93,9 +176,22 @@ def build_sector_gas_figure(prod: pd.DataFrame, name: str, year: int) -> go.Figu
             continue
         fig.add_trace(go.Bar(y=order, x=d.values, name=gas, orientation="h", marker_color=GAS_COLORS[gas],
                              hovertemplate=f"%{{y}} · {gas}: %{{x:,.1f}} Mt CO2e<extra></extra>"))
-    fig.update_layout(**base_layout(f"{name}: emissions by sector and gas, {year}",
-                                    "Source: EDGAR 2024 GHG booklet.<br>F-gases in AR5 CO2e as published "
-                                    "(not re-weighted).", height=400))
+    foot = "Source: EDGAR 2024 GHG booklet.<br>F-gases in AR5 CO2e as published (not re-weighted)."
+    if totals is not None and ci is not None and not totals.empty:
+        tot = prod.groupby("sector")["emissions_mt_co2e"].sum().reindex(order)
+        t = totals.set_index("sector").reindex(order)
+        lo, hi = t["emissions_lo"].to_numpy(dtype=float), t["emissions_hi"].to_numpy(dtype=float)
+        x = tot.to_numpy(dtype=float)
+        fig.add_trace(go.Scatter(
+            y=order, x=x, mode="markers", marker=dict(size=1, color="rgba(0,0,0,0)"), showlegend=False,
+            name=f"{ci} % interval of the sector total",
+            error_x=dict(type="data", symmetric=False, array=np.clip(hi - x, 0, None),
+                         arrayminus=np.clip(x - lo, 0, None), color="#1f2933", thickness=1.2, width=3),
+            customdata=np.column_stack([lo, hi]),
+            hovertemplate=(f"%{{y}}, all gases: %{{x:,.1f}} Mt CO2e<br>{ci} % interval %{{customdata[0]:,.1f}} to "
+                           "%{customdata[1]:,.1f}<extra></extra>")))
+        foot += f"<br>Whiskers: {ci} % interval of each sector's total (all gases)."
+    fig.update_layout(**base_layout(f"{name}: emissions by sector and gas, {year}", foot, height=400))
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=0.02, x=0.98, xanchor="right",
                                                    yanchor="bottom", bgcolor="rgba(255,255,255,0.8)"),
                       margin=dict(l=140, r=20, t=60, b=110))
@@ -136,26 +232,164 @@ def build_partners_figure(imports: pd.DataFrame, exports: pd.DataFrame, names: d
     return fig
 
 
-def build_bridge_figure(row: pd.Series, name: str, year: int) -> go.Figure:
-    """Waterfall from production to panoramic: + transfer, + land-use change, − land sink [Mt CO2e]."""
+def build_bridge_figure(row: pd.Series, name: str, year: int, ci: int | None = None) -> go.Figure:
+    """Waterfall from production to panoramic: + transfer, + land-use change, − land sink [Mt CO2e].
+
+    With interval columns in ``row`` and ``ci``, the three totals (production, consumption, panoramic) get whiskers
+    of their ``ci`` % interval and their value labels move inside the bars, at their foot.
+    """
     steps = [("Production", row["production_mt_co2e"], "absolute"),
              ("Net<br>transfer", row["transfer_mt_co2e"], "relative"),
              ("Consumption", row["consumption_mt_co2e"], "total"),
              ("Land-use<br>change", row["luc_mt_co2"], "relative"),
              ("Land<br>sink", -row["land_sink_mt_co2"], "relative"),
              ("Panoramic", row["panoramic_mt_co2e"], "total")]
+    totals = {"Production": "production_mt_co2e", "Consumption": "consumption_mt_co2e",
+              "Panoramic": "panoramic_mt_co2e"}
+    whiskers = ci is not None and all(f"{c}_lo" in row.index for c in totals.values())
     fig = go.Figure(go.Waterfall(
         x=[s[0] for s in steps], y=[0 if s[2] == "total" else s[1] for s in steps], measure=[s[2] for s in steps],
-        text=[f"{s[1]:+,.0f}" if s[2] == "relative" else f"{s[1]:,.0f}" for s in steps], textposition="outside",
+        text=[f"{s[1]:+,.0f}" if s[2] == "relative" else f"{s[1]:,.0f}" for s in steps],
+        textposition=["inside" if whiskers and s[0] in totals else "outside" for s in steps], textangle=0,
+        insidetextanchor="start",  # at the foot of the bar, clear of the whisker at its top
         increasing=dict(marker_color=SOURCE_COLOR), decreasing=dict(marker_color=SINK_COLOR),
         totals=dict(marker_color="#3b4a6b"), connector=dict(line=dict(color="#aab4be")),
         hovertemplate="%{x}: %{y:,.1f} Mt CO2e<extra></extra>", cliponaxis=False))
-    fig.update_layout(**base_layout(f"{name}: from production to panoramic, {year}",
-                                    "Land-use change and land sink are CO2 (GCB 2024);<br>the sink share is a "
-                                    "modelled attribution (MODIS × Pan et al. 2011).", height=400))
+    foot = ("Land-use change and land sink are CO2 (GCB 2024);<br>the sink share is a modelled attribution (MODIS × "
+            "Pan et al. 2011).")
+    if whiskers:
+        xs = [k for k in totals if not _missing(row[totals[k]]) and not _missing(row[f"{totals[k]}_lo"])]
+        v = np.array([float(row[totals[k]]) for k in xs])
+        lo = np.array([float(row[f"{totals[k]}_lo"]) for k in xs])
+        hi = np.array([float(row[f"{totals[k]}_hi"]) for k in xs])
+        if xs:
+            fig.add_trace(go.Scatter(
+                x=xs, y=v, mode="markers", marker=dict(size=1, color="rgba(0,0,0,0)"), showlegend=False,
+                error_y=dict(type="data", symmetric=False, array=np.clip(hi - v, 0, None),
+                             arrayminus=np.clip(v - lo, 0, None), color="#1f2933", thickness=1.4, width=5),
+                customdata=np.column_stack([lo, hi]), name=f"{ci} % interval",
+                hovertemplate=(f"%{{x}}: %{{y:,.1f}} Mt CO2e<br>{ci} % interval %{{customdata[0]:,.0f}} to "
+                               "%{customdata[1]:,.0f}<extra></extra>")))
+        foot += f"<br>Whiskers: {ci} % interval of each total."
+    fig.update_layout(**base_layout(f"{name}: from production to panoramic, {year}", foot, height=400))
     fig.update_xaxes(tickangle=0)
     fig.update_yaxes(title_text="Mt CO2e per year", tickformat=",.0f")
     fig.update_layout(showlegend=False)
+    return fig
+
+
+#: Input groups of :func:`engine.uncertainty.propagate.attribution` in words a policy reader understands.
+GAS_WORDS = {"CO2": "CO2", "CH4": "Methane", "N2O": "Nitrous oxide", "F-gases": "F-gases"}
+SECTOR_WORDS = {"Agriculture": "agriculture", "Buildings": "buildings", "Fuel Exploitation": "oil, gas and coal supply",
+                "Industrial Combustion": "industrial fuel use", "Power Industry": "power plants",
+                "Processes": "industrial processes", "Transport": "transport", "Waste": "waste"}
+#: What dominates an inventory's uncertainty per gas (data/uncertainty_parameters.csv: default emission factors carry
+#: 80 % of the CH4 and N2O variance, 20 % of the CO2 variance, where national fuel statistics dominate).
+GAS_CAUSE = {"CO2": "fuel statistics", "CH4": "emission factors", "N2O": "emission factors",
+             "F-gases": "inventory estimate"}
+GROUP_WORDS = {"input–output table": ("Input–output table", "who supplies whom"),
+               "nowcast": ("Nowcast", "years after 2011"),
+               "land-use change": ("Land-use change", "spread of the GCB models"),
+               "land sink": ("Land sink", "GCB estimate")}
+GROUP_COLORS = {"input–output table": "#7a8794", "nowcast": "#a9b4bf", "land-use change": "#8c6d3f",
+                "land sink": SINK_COLOR}
+ACCOUNT_WORDS = {"production": "production (territorial)", "consumption": "consumption-based",
+                 "transfer": "net transfer", "panoramic": "panoramic"}
+
+
+def group_parts(group: str) -> tuple[str, str | None]:
+    """(what, why) of an attribution group: "CH4 · Agriculture" -> ("Methane from agriculture", "emission factors")."""
+    if group in GROUP_WORDS:
+        return GROUP_WORDS[group]
+    gas, _, sector = group.partition(" · ")
+    if gas in GAS_WORDS and sector:
+        return f"{GAS_WORDS[gas]} from {SECTOR_WORDS.get(sector, sector.lower())}", GAS_CAUSE[gas]
+    return group, None
+
+
+def group_words(group: str) -> str:
+    """An attribution group in plain words: "CH4 · Agriculture" -> "Methane from agriculture (emission factors)"."""
+    what, why = group_parts(group)
+    return f"{what} ({why})" if why else what
+
+
+def attribution_rows(att: pd.DataFrame, account: str, n: int = 8) -> pd.DataFrame:
+    """The ``n`` largest variance shares of one account, the rest pooled in one row: ``group, input, share_pct,
+    variance`` (largest first; ``input`` in words)."""
+    d = att[(att["output"] == account) & (att["variance"] > 0)].sort_values("variance", ascending=False)
+    top = d.head(n)
+    rows = [{"group": g, "input": group_words(g), "share_pct": float(p), "variance": float(v)}
+            for g, p, v in zip(top["group"], top["share_pct"], top["variance"])]
+    rest = d.iloc[n:]
+    if len(rest):
+        rows.append({"group": "other", "input": f"Everything else ({len(rest)} smaller inputs)",
+                     "share_pct": float(rest["share_pct"].sum()), "variance": float(rest["variance"].sum())})
+    return pd.DataFrame(rows, columns=["group", "input", "share_pct", "variance"])
+
+
+def uncertainty_title(name: str, account: str, year: int) -> str:
+    return f"{name}: what drives the uncertainty of the {ACCOUNT_WORDS[account]} account, {year}"
+
+
+def build_uncertainty_figure(att: pd.DataFrame, name: str, year: int, account: str, ci: int | None = None,
+                             interval: tuple[float, float] | None = None, n: int = 8,
+                             note: str | None = None) -> go.Figure:
+    """Horizontal bars: which inputs drive the uncertainty of one account of a region in one year.
+
+    Parameters
+    ----------
+    att : DataFrame
+        :func:`engine.uncertainty.propagate.attribution` (``output, group, variance, share_pct``).
+    account : str
+        production, consumption, transfer or panoramic.
+    interval : (lo, hi), optional
+        The account's ``ci`` % interval [Mt CO2e], quoted in the subtitle.
+    note : str, optional
+        A line for the footnote (e.g. why another account than the one chosen is shown).
+    """
+    import textwrap
+
+    rows = attribution_rows(att, account, n)
+    title = f"{name}: what drives the uncertainty, {year}"  # short: the account is in the subtitle
+    subtitle = f"Share of the variance of the {ACCOUNT_WORDS[account]} account"
+    if interval is not None and ci is not None and not any(_missing(v) for v in interval):
+        subtitle += f"<br>{ci} % interval: {fmt_range(*interval, 'Mt CO2e', signed=account == 'transfer')}"
+    # short footnote lines, so that it stays readable on a phone
+    foot = ("Inputs are independent, so the shares add up to 100 %.<br>Emissions: Solazzo et al. (2021) ranges by "
+            "country, sector, gas;<br>input–output table: 20 % cell errors; nowcast: its drift against GCB;<br>"
+            "land: GCB 2024. Method: Data & methods, “Uncertainty”.")
+    if note:
+        foot = "<br>".join(textwrap.wrap(note, 60)) + "<br>" + foot
+    extra = 14 * foot.count("<br>") - 28  # lines beyond the three the default margin holds
+    if rows.empty:
+        fig = go.Figure()
+        fig.update_layout(**base_layout(title, foot, height=420, subtitle=subtitle))
+        fig.add_annotation(text="No uncertainty to attribute for this account.", showarrow=False, xref="paper",
+                           yref="paper", x=0.5, y=0.55, font=dict(size=13, color="#5f6b7a"))
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return fig
+    # one row per input: its name above a thin bar (readable at any width, no tick labels to make room for)
+    k = len(rows)
+    colors = [GROUP_COLORS.get(g, GAS_COLORS.get(g.partition(" · ")[0], "#c5ccd3")) for g in rows["group"]]
+    share = rows["share_pct"].to_numpy(dtype=float)
+    y = np.arange(k, dtype=float)
+    fig = go.Figure(go.Bar(
+        x=share, y=y + 0.16, orientation="h", width=0.46, marker_color=colors,
+        text=[f"{v:.0f} %" if v >= 10 else f"{v:.1f} %" for v in share], textposition="outside", cliponaxis=False,
+        customdata=np.column_stack([rows["input"], np.sqrt(rows["variance"].to_numpy(dtype=float))]),
+        hovertemplate=("%{customdata[0]}: %{x:.1f} % of the variance<br>standard deviation %{customdata[1]:,.1f} "
+                       "Mt CO2e<extra></extra>")))
+    height = 170 + 40 * k + extra
+    fig.update_layout(**base_layout(title, foot, height=height, subtitle=subtitle))  # the footnote is annotation 0
+    for i, g in enumerate(rows["group"]):
+        what, why = group_parts(g) if g != "other" else (rows["input"].iloc[i], None)
+        label = what + (f" <span style='color:#5f6b7a'>({why})</span>" if why else "")
+        fig.add_annotation(text=label, x=0, xref="paper", xanchor="left", y=i - 0.2, yref="y", yanchor="middle",
+                           showarrow=False, align="left", font=dict(size=11.5, color="#1f2933"))
+    fig.update_xaxes(title_text="Share of the variance (%)", ticksuffix=" %", range=[0, 1.16 * share.max()])
+    fig.update_yaxes(autorange=False, range=[k - 0.45, -0.6], showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_layout(showlegend=False, margin=dict(l=20, r=30, t=86, b=118 + extra))
     return fig
 
 

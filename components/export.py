@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,17 +29,28 @@ def source_lines(out: ChartOutput) -> list[str]:
     return [f"{SOURCES[k][0]} ({SOURCES[k][1]})" if k in SOURCES else k for k in out.sources]
 
 
+def interval_lines(out: ChartOutput) -> list[str]:
+    """The interval note of a chart that shows intervals, wrapped for the footer (empty otherwise)."""
+    if out.ci is None or not out.interval_note:
+        return []
+    return textwrap.wrap(out.interval_note, 180)
+
+
 def decorate(out: ChartOutput, q: Query, params: dict | None = None) -> go.Figure:
-    """A copy of the chart's figure dressed for a report: title, Query in words, method, sources, credit."""
+    """A copy of the chart's figure dressed for a report: title, Query in words (and the interval level when the
+    chart shows intervals), method, interval note, sources, credit."""
     fig = go.Figure(out.figure)
     where = ", ".join(f"{k} {v}" for k, v in (params or {}).items())
     subtitle = (out.query_text or q.describe()) + (f" · {where}" if where else "")
+    if out.ci is not None:
+        subtitle += f" · {out.ci} % intervals"
+    ivl = interval_lines(out)
     fig.update_layout(title=dict(text=out.title, subtitle=dict(text=subtitle, font=dict(size=12, color="#5f6b7a")),
                                  x=0.01, xanchor="left", font=dict(size=18)),
-                      width=WIDTH, height=HEIGHT, margin=dict(t=100, b=120 + 14 * len(out.sources)),
+                      width=WIDTH, height=HEIGHT, margin=dict(t=100, b=120 + 14 * (len(out.sources) + len(ivl))),
                       legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom",
                                   bgcolor="rgba(255,255,255,0)"))
-    lines = ["Method: " + out.method] + ["Source: " + s for s in source_lines(out)]
+    lines = ["Method: " + out.method] + ivl + ["Source: " + s for s in source_lines(out)]
     lines.append(f"{CREDIT} · {dt.date.today().isoformat()}")
     old = [a for a in fig.layout.annotations if not (a.yref == "paper" and (a.y or 0) <= 0)]
     footer = go.layout.Annotation(text="<br>".join(lines), showarrow=False, xref="paper", yref="paper", x=0, y=0,
@@ -69,6 +81,8 @@ def about_rows(out: ChartOutput, q: Query, params: dict) -> list[tuple[str, str]
     rows = [("title", out.title), ("query", out.query_text or q.describe()), ("query string", q.to_query_string())]
     rows += [(k, str(v)) for k, v in params.items()]
     rows.append(("method", out.method))
+    if out.ci is not None:
+        rows.append(("intervals", f"{out.ci} % (central {out.ci} % of the Monte Carlo draws; columns *_lo and *_hi)"))
     rows += [("note", n) for n in out.notes]
     rows += [("source", f"{SOURCES[k][0]}") for k in out.sources if k in SOURCES]
     rows += [("license", f"{SOURCES[k][0]}: {SOURCES[k][1]}") for k in out.sources if k in SOURCES]

@@ -58,13 +58,16 @@ def graph(fig: go.Figure, **kwargs) -> dcc.Graph:
     return dcc.Graph(figure=fig, config=GRAPH_CONFIG, **kwargs)
 
 
-def build_world_ghg_figure(world: pd.DataFrame) -> go.Figure:
+def build_world_ghg_figure(world: pd.DataFrame, interval: tuple[float, float, int] | None = None) -> go.Figure:
     """Stacked area of world GHG emissions by gas.
 
     Parameters
     ----------
     world : DataFrame
         Output of :func:`engine.accounts.overview.world_ghg_by_gas` [Mt CO2e yr⁻¹].
+    interval : (lo, hi, ci), optional
+        The ``ci`` % interval of the latest year's world total [Mt CO2e yr⁻¹]: quoted in the subtitle and drawn as a
+        whisker on the top of the stack.
     """
     fig = go.Figure()
     for gas in overview.GAS_ORDER:
@@ -78,16 +81,30 @@ def build_world_ghg_figure(world: pd.DataFrame) -> go.Figure:
         ))
     last = int(world["year"].max())
     total = world.loc[world["year"] == last, "emissions_mt_co2e"].sum() / 1000
+    subtitle = f"{total:,.1f} Gt CO2e in {last}"
+    foot = ("Source: EDGAR 2024 GHG booklet (Crippa et al. 2024, JRC138862).<br>"
+            "Excl. LULUCF, incl. international aviation and shipping. CH4, N2O and F-gases<br>"
+            "in CO2e with AR5 GWP100 as published; F-gases cannot be re-weighted.")
+    if interval is not None:
+        lo, hi, ci = interval
+        subtitle += f" ({ci} % interval {lo / 1000:,.1f} to {hi / 1000:,.1f})"
+        legend = dict(orientation="h", x=0.01, y=0.99, xanchor="left", yanchor="top", bgcolor="rgba(255,255,255,0.75)")
+        foot += (f"<br>Whisker: {ci} % interval of the {last} total (Solazzo et al. 2021 ranges, Monte Carlo).")
+        fig.add_trace(go.Scatter(
+            x=[last], y=[total], mode="markers", marker=dict(size=5, color="#1f2933"), showlegend=False,
+            error_y=dict(type="data", symmetric=False, array=[max(hi / 1000 - total, 0)],
+                         arrayminus=[max(total - lo / 1000, 0)], color="#1f2933", thickness=1.4, width=4),
+            hovertemplate=(f"World total %{{x}}: %{{y:,.1f}} Gt CO2e<br>{ci} % interval {lo / 1000:,.1f} to "
+                           f"{hi / 1000:,.1f}<extra></extra>")))
     fig.update_layout(**base_layout(
-        f"World greenhouse-gas emissions by gas, 1970–{last}",
-        "Source: EDGAR 2024 GHG booklet (Crippa et al. 2024, JRC138862).<br>"
-        "Excl. LULUCF, incl. international aviation and shipping. CH4, N2O and F-gases<br>"
-        "in CO2e with AR5 GWP100 as published; F-gases cannot be re-weighted.",
-        subtitle=f"{total:,.1f} Gt CO2e in {last}",
-    ))
+        f"World greenhouse-gas emissions by gas, 1970–{last}", foot, subtitle=subtitle,
+        height=440 + (14 if interval is not None else 0)))
     fig.update_yaxes(title_text="Gt CO2e per year", rangemode="tozero", tickformat=",.0f")
     fig.update_xaxes(title_text=None)
-    fig.update_layout(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    if interval is not None:  # the whisker's marker would widen the axis past the last year
+        fig.update_xaxes(range=[int(world["year"].min()), last + 0.4])
+    fig.update_layout(legend=legend if interval is not None else  # the longer subtitle needs the top row
+                      dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
     return fig
 
 

@@ -56,6 +56,27 @@ def fmt(value: float, decimals: int = 1, sign: bool = False) -> str:
     return s.replace("-", "−")
 
 
+def fmt_interval(lo: float, hi: float, decimals: int = 1, sign: bool = False) -> str:
+    """An interval in words, "12,345.6 to 14,567.8" ("—" when it does not exist)."""
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (lo, hi)):
+        return "—"
+    return f"{fmt(lo, decimals, sign)} to {fmt(hi, decimals, sign)}"
+
+
+def ci_of(ledger: pd.DataFrame) -> int | None:
+    """The interval level of a ledger with interval columns (:meth:`Uncertainty.ledger`), else None."""
+    if "production_mt_co2e_lo" not in ledger.columns:
+        return None
+    ci = ledger.attrs.get("ci")
+    if ci is None:
+        ci = ledger.attrs.get("query", {}).get("ci", 90)
+    return int(ci)
+
+
+def has_intervals(ledger: pd.DataFrame, column: str) -> bool:
+    return f"{column}_lo" in ledger.columns and f"{column}_hi" in ledger.columns
+
+
 def method_label(method: str, structure_year: int | None) -> str:
     """The method flag in words; nowcast years say "structure of 2011"."""
     if method == "mrio":
@@ -98,6 +119,19 @@ def values_of(ledger: pd.DataFrame, perspective: str, per_capita: bool) -> pd.Se
     return ledger[col].astype(float) * 1e6 / pop
 
 
+def interval_of(ledger: pd.DataFrame, perspective: str, per_capita: bool) -> tuple[pd.Series, pd.Series] | None:
+    """(lo, hi) of the perspective's value per ledger row, in the unit of :func:`values_of`; None without intervals."""
+    col, pc_col = PERSPECTIVE_COLUMNS[perspective]
+    if not has_intervals(ledger, col):
+        return None
+    if not per_capita:
+        return ledger[f"{col}_lo"].astype(float), ledger[f"{col}_hi"].astype(float)
+    if pc_col is not None and has_intervals(ledger, pc_col):
+        return ledger[f"{pc_col}_lo"].astype(float), ledger[f"{pc_col}_hi"].astype(float)
+    pop = ledger["population"].astype(float).where(ledger["population"] > 0)
+    return ledger[f"{col}_lo"].astype(float) * 1e6 / pop, ledger[f"{col}_hi"].astype(float) * 1e6 / pop
+
+
 # ---- map ------------------------------------------------------------------------------------------------------
 def map_frame(ledger: pd.DataFrame, membership: pd.Series, names: dict[str, str], perspective: str,
               per_capita: bool) -> pd.DataFrame:
@@ -116,10 +150,12 @@ def map_frame(ledger: pd.DataFrame, membership: pd.Series, names: dict[str, str]
     -------
     DataFrame
         ``iso3, country, region, region_name, n_members, row_share, value`` [Mt CO2e or t CO2e person⁻¹];
-        rows without a value (no population, no consumption account) are dropped.
+        with a ledger that has intervals also ``value_lo, value_hi`` and ``sign_uncertain`` (the interval of a net
+        transfer contains zero). Rows without a value (no population, no consumption account) are dropped.
     """
     led = ledger.set_index("region")
     vals = values_of(ledger, perspective, per_capita).set_axis(ledger["region"])
+    bounds = interval_of(ledger, perspective, per_capita)
     m = membership[~membership.index.isin(NON_MAP)]
     m = m[m.isin(led.index)]
     out = pd.DataFrame({"iso3": m.index.astype(str), "region": m.to_numpy(dtype=str)})
@@ -128,6 +164,13 @@ def map_frame(ledger: pd.DataFrame, membership: pd.Series, names: dict[str, str]
     out["n_members"] = led["n_members"].reindex(out["region"]).to_numpy()
     out["row_share"] = led["row_share"].reindex(out["region"]).to_numpy(dtype=bool)
     out["value"] = vals.reindex(out["region"]).to_numpy(dtype=float)
+    if bounds is not None:
+        for side, v in zip(("value_lo", "value_hi"), bounds):
+            out[side] = v.set_axis(ledger["region"]).reindex(out["region"]).to_numpy(dtype=float)
+        flag = ledger["transfer_sign_uncertain"] if perspective == "transfer" and \
+            "transfer_sign_uncertain" in ledger else pd.Series(False, index=ledger.index)
+        out["sign_uncertain"] = flag.set_axis(ledger["region"]).reindex(out["region"]).fillna(False).to_numpy(
+            dtype=bool)
     return out[np.isfinite(out["value"])].reset_index(drop=True)
 
 
@@ -139,10 +182,14 @@ def _group_label(region: str, region_name: str, grouping: str) -> str:
     return region_name
 
 
-def map_hover(frame: pd.DataFrame, perspective: str, per_capita: bool, grouping: str) -> list[str]:
-    """Hover text per country: the value with its unit, whose total it is, and the RoW sharing note."""
+def map_hover(frame: pd.DataFrame, perspective: str, per_capita: bool, grouping: str,
+              ci: int | None = None) -> list[str]:
+    """Hover text per country: the value with its unit (and its ``ci`` % interval when the frame has one), whose
+    total it is, and the RoW sharing note."""
     unit = unit_of(per_capita)
     what = PERSPECTIVE_SHORT[perspective].lower()
+    with_iv = ci is not None and "value_lo" in frame.columns
+    decimals = 2 if per_capita else 1
     out = []
     for r in frame.itertuples(index=False):
         head = f"<b>{r.country}</b> ({r.iso3})"
@@ -153,6 +200,11 @@ def map_hover(frame: pd.DataFrame, perspective: str, per_capita: bool, grouping:
         else:
             line = f"{PERSPECTIVE_SHORT[perspective]}: {fmt(r.value, 1 if not per_capita else 2)} {unit}"
             extra = ""
+        if with_iv and np.isfinite(r.value_lo):
+            sign = perspective == "transfer"
+            line += f"<br>{ci} % interval: {fmt_interval(r.value_lo, r.value_hi, decimals, sign)} {unit}"
+            if r.sign_uncertain:
+                line += "<br><i>sign uncertain: the interval includes zero</i>"
         if r.row_share and needs_io_table(perspective) and r.region != "ROW":
             extra += ("<br>consumption shared from RoW by production (WIOD RoW region)" if r.n_members == 1
                       else "<br>includes members whose consumption is shared from RoW by production")
@@ -186,7 +238,7 @@ def map_footnote(perspective: str, per_capita: bool, method: str, structure_year
 
 def build_ledger_map(frame: pd.DataFrame, perspective: str, per_capita: bool, year: int, method: str,
                      structure_year: int | None = None, grouping: str = "countries",
-                     fallback: bool = False) -> go.Figure:
+                     fallback: bool = False, ci: int | None = None) -> go.Figure:
     """World choropleth of one ledger perspective (plotly geo, ISO-3 locations, local TopoJSON basemap).
 
     Production and consumption totals are coloured on a log scale (the colour bar is labelled in Mt CO2e);
@@ -198,12 +250,14 @@ def build_ledger_map(frame: pd.DataFrame, perspective: str, per_capita: bool, ye
         Output of :func:`map_frame`.
     fallback : bool
         The year has no consumption account: ``frame`` holds production and the title says so.
+    ci : int, optional
+        The interval level of ``value_lo`` / ``value_hi`` in ``frame`` (shown in the hover).
     """
     unit = unit_of(per_capita)
     v = frame["value"].to_numpy(dtype=float)
     diverging = perspective == "transfer" or (perspective == "panoramic" and len(v) and np.nanmin(v) < 0)
     trace = dict(locations=frame["iso3"], locationmode="ISO-3", customdata=frame[["iso3"]].to_numpy(),
-                 hovertext=map_hover(frame, "production" if fallback else perspective, per_capita, grouping),
+                 hovertext=map_hover(frame, "production" if fallback else perspective, per_capita, grouping, ci),
                  hoverinfo="text", marker=dict(line=dict(color="#ffffff", width=0.3)))
     colorbar = dict(title=dict(text=unit.replace(" per ", "<br>per "), side="top"), thickness=14, len=0.8,
                     tickformat=",.0f")
@@ -229,6 +283,8 @@ def build_ledger_map(frame: pd.DataFrame, perspective: str, per_capita: bool, ye
     title = f"{PERSPECTIVE_TITLES[shown]}, {year}" + (" — per person" if per_capita else "")
     subtitle = ("No consumption account before 1995: production shown" if fallback
                 else "Click a country for its page")
+    if ci is not None and "value_lo" in frame.columns:
+        subtitle += f" · hover for its {ci} % interval"
     foot = map_footnote(perspective, per_capita, method, structure_year, year, fallback, grouping)
     fig.update_layout(**base_layout(title, foot, height=640, subtitle=subtitle))
     fig.update_layout(margin=dict(l=10, r=10, t=64, b=58 + 14 * (foot.count("<br>") + 1)))
@@ -256,39 +312,75 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
     """Horizontal bars of the adjustment (consumption vs production [%]) of the ``n`` largest producers.
 
     Regions are sorted by production (largest on top), labelled with their production [Mt CO2e]; bars are
-    coloured on a diverging scale centred on 0 (red: consumption above production).
+    coloured on a diverging scale centred on 0 (red: consumption above production). With a ledger that has intervals
+    (:meth:`Uncertainty.ledger`) each bar gets its interval as error bars (``error_x`` array/arrayminus), the value
+    label moves past the whisker, and a bar whose interval contains zero (sign uncertain) is drawn pale.
     """
     year = int(ledger.attrs.get("query", {}).get("year", 0)) or None
     method, structure = _method_of(ledger)
     title = f"Consumption vs production, top {n} producers" + (f", {year}" if year else "")
+    ci = ci_of(ledger) if has_intervals(ledger, "adjustment_pct") else None
     foot = ("Adjustment = consumption ÷ production − 1 [%]; "
             f"{method_label(method, structure)}. International bunkers are<br>left out. † consumption shared "
-            "from the WIOD rest-of-the-world region by production.<br>" + SOURCES)
+            "from the WIOD rest-of-the-world region by production.<br>")
+    if ci is not None:
+        foot += (f"Whiskers: {ci} % interval (Monte Carlo). Pale bars: the interval includes 0, so the direction "
+                 "is uncertain.<br>")
+    foot += SOURCES
     if not has_consumption(ledger):
         msg = NO_IO_TABLE.format(year=year or "this year").replace(" (WIOD", "<br>(WIOD").replace(", so", ",<br>so")
         msg = msg.replace(" are not estimated", "<br>are not estimated")
         return empty_figure(title, msg, f"{method_label(method, structure)}.<br>" + SOURCES, height=600)
     d = ledger[~ledger["region"].isin(NON_MAP) & ledger["adjustment_pct"].notna()]
     d = d.nlargest(n, "production_mt_co2e")
-    labels = [f"{nm if len(nm) <= 24 else nm[:23] + '…'}{' †' if row and n == 1 else ''} · {fmt(p, 0)} Mt"
-              for nm, p, row, n in zip(d["name"], d["production_mt_co2e"], d["row_share"], d["n_members"])]
+    labels = [f"{nm if len(nm) <= 24 else nm[:23] + '…'}{' †' if row and k == 1 else ''} · {fmt(p, 0)} Mt"
+              for nm, p, row, k in zip(d["name"], d["production_mt_co2e"], d["row_share"], d["n_members"])]
     adj = d["adjustment_pct"].to_numpy(dtype=float)
     m = float(np.nanmax(np.abs(adj))) if len(adj) else 1.0
-    fig = go.Figure(go.Bar(
+    texts = [fmt(a, 1, sign=True) + " %" for a in adj]
+    bar = dict(
         x=adj, y=labels, orientation="h",
         marker=dict(color=adj, colorscale=DIVERGING_BARS, cmid=0.0, cmin=-m, cmax=m),
-        text=[fmt(a, 1, sign=True) + " %" for a in adj], textposition="outside", cliponaxis=False,
+        text=texts, textposition="outside", cliponaxis=False,
         customdata=np.column_stack([d["name"], d["production_mt_co2e"], d["consumption_mt_co2e"]]),
         hovertemplate=("<b>%{customdata[0]}</b><br>adjustment %{x:+,.1f} %<br>production %{customdata[1]:,.1f} "
                        "Mt CO2e<br>consumption %{customdata[2]:,.1f} Mt CO2e<extra></extra>"),
-    ))
-    fig.update_layout(**base_layout(title, foot, height=600,
-                                    subtitle="Red: consumes more than it produces; blue: produces for others"))
+    )
+    traces = []
+    reach = m
+    subtitle = "Red: consumes more than it produces; blue: produces for others"
+    if ci is not None:
+        lo = d["adjustment_pct_lo"].to_numpy(dtype=float)
+        hi = d["adjustment_pct_hi"].to_numpy(dtype=float)
+        uncertain = (lo < 0) & (hi > 0)
+        bar.update(
+            error_x=dict(type="data", symmetric=False, array=np.clip(hi - adj, 0, None),
+                         arrayminus=np.clip(adj - lo, 0, None), color="#3a4754", thickness=1.2, width=3),
+            text=None, textposition="none",
+            customdata=np.column_stack([d["name"], d["production_mt_co2e"], d["consumption_mt_co2e"], lo, hi,
+                                        np.where(uncertain, "<br><i>sign uncertain: the interval includes 0</i>",
+                                                 "")]),
+            hovertemplate=("<b>%{customdata[0]}</b><br>adjustment %{x:+,.1f} %<br>" + f"{ci} % interval "
+                           "%{customdata[3]:+,.1f} to %{customdata[4]:+,.1f} %%{customdata[5]}<br>production "
+                           "%{customdata[1]:,.1f} Mt CO2e<br>consumption %{customdata[2]:,.1f} Mt CO2e<extra></extra>"),
+        )
+        bar["marker"]["opacity"] = np.where(uncertain, 0.45, 1.0)
+        right = adj >= 0
+        ends = np.where(right, hi, lo)
+        traces.append(go.Scatter(  # the value label past the whisker, on the bar's side
+            x=ends, y=labels, mode="text", text=texts, cliponaxis=False, hoverinfo="skip", showlegend=False,
+            textposition=["middle right" if r else "middle left" for r in right],
+            textfont=dict(size=11, color="#1f2933")))
+        finite = np.concatenate([lo, hi])[np.isfinite(np.concatenate([lo, hi]))]
+        reach = max(m, float(np.max(np.abs(finite)))) if len(finite) else m
+        subtitle += f"; whiskers: {ci} % interval"
+    fig = go.Figure([go.Bar(**bar), *traces])
+    fig.update_layout(**base_layout(title, foot, height=600, subtitle=subtitle))
     left = min(260, 30 + 6.6 * max(len(lb) for lb in labels))  # room for the region labels [px]
     fig.update_yaxes(autorange="reversed", automargin=False, title_text=None)
     fig.update_xaxes(title_text="Adjustment, consumption vs production (%)", ticksuffix=" %", zeroline=True,
-                     zerolinecolor="#888", range=[-1.35 * m, 1.35 * m])
-    fig.update_layout(showlegend=False, margin=dict(l=left, r=30, t=70, b=130))
+                     zerolinecolor="#888", range=[-1.35 * reach, 1.35 * reach])
+    fig.update_layout(showlegend=False, margin=dict(l=left, r=30, t=70, b=130 + (14 if ci is not None else 0)))
     fig.layout.annotations[0].update(xshift=-(left - 12))  # the footnote starts under the labels
     return fig
 
@@ -300,30 +392,106 @@ HEADLINE_SERIES = (("holocarbon_ghg_pct", "Holocarbon, all GHGs", "#1f6f5c"),
                    ("gcb_co2_pct", "GCB 2024 / OWID, CO2", "#2f7fb5"))
 
 
+#: Published figures and the Holocarbon interval each is compared with: (published column, interval column, how the
+#: sentence names the published figure, how it names the interval).
+HEADLINE_PUBLISHED = (
+    ("panoramic_claim_pct", "holocarbon_ghg_pct", "the published panoramic claim", "our {ci} % interval"),
+    ("gcb_co2_pct", "holocarbon_co2_gcb_boundary_pct", "GCB's CO2 figure",
+     "our {ci} % interval for CO2 at GCB's boundary"),
+)
+#: Holocarbon's bars that carry an interval in the headline chart.
+HEADLINE_INTERVALS = ("holocarbon_ghg_pct", "holocarbon_co2_gcb_boundary_pct")
+
+
+def headline_with_intervals(head: pd.DataFrame, intervals: pd.DataFrame, ci: int) -> pd.DataFrame:
+    """The headline rows with Holocarbon's ``ci`` % intervals (``<column>_lo`` / ``_hi`` [%] for
+    :data:`HEADLINE_INTERVALS`, from :func:`engine.uncertainty.propagate.headline_intervals`) and where each published
+    figure lies: ``<published column>_position`` = ``inside``, ``below`` or ``above`` the interval it is compared with
+    (None without a published figure). The claim (all GHGs) is compared with the all-GHG interval, GCB (CO2, bunker
+    fuel left out) with the CO2 interval at GCB's boundary."""
+    cols = ["region"] + [f"{c}_{s}" for c in HEADLINE_INTERVALS for s in ("lo", "hi")]
+    out = head.merge(intervals[cols], on="region", how="left")
+    for col, against, _, _ in HEADLINE_PUBLISHED:
+        pos = []
+        for v, lo, hi in zip(out[col].astype(float), out[f"{against}_lo"], out[f"{against}_hi"]):
+            if not (np.isfinite(v) and np.isfinite(lo) and np.isfinite(hi)):
+                pos.append(None)
+            else:
+                pos.append("below" if v < lo else "above" if v > hi else "inside")
+        out[f"{col}_position"] = pos
+    out.attrs.update(head.attrs)
+    out.attrs["ci"] = int(ci)
+    return out
+
+
+def headline_statement(r, ci: int) -> str:
+    """One region in plain words: whether each published figure lies inside the Holocarbon interval it is compared
+    with."""
+    parts = []
+    for col, against, what, name in HEADLINE_PUBLISHED:
+        pos = r.get(f"{col}_position")
+        if pos is None:
+            if col == "panoramic_claim_pct":
+                parts.append("there is no published panoramic figure")
+            continue
+        where = {"inside": "lies inside", "below": "lies below", "above": "lies above"}[pos]
+        pct = lambda v: f"{fmt(v, 1, True)}\u00a0%"  # noqa: E731 — a number and its unit never split
+        parts.append(f"{what} of {pct(r[col])} {where} {name.format(ci=ci)}, {pct(r[f'{against}_lo'])} to "
+                     f"{pct(r[f'{against}_hi'])} (Holocarbon {pct(r[against])})")
+    return f"{r['name']}: " + "; ".join(parts) + "."
+
+
+HEADLINE_BARGAP = 0.25
+
+
 def build_headline_figure(head: pd.DataFrame, year: int = 2022) -> go.Figure:
     """Grouped bars of the 2022 adjustment [%] per headline region: Holocarbon (GHG; CO2 at GCB's boundary), the
-    published panoramic claim and GCB."""
+    published panoramic claim and GCB. With :func:`headline_with_intervals` rows, Holocarbon's two bars get their
+    intervals as error bars (``error_y``) and their value labels sit past the whiskers."""
+    ci = head.attrs.get("ci") if "holocarbon_ghg_pct_lo" in head.columns else None
     fig = go.Figure()
-    for col, label, color in HEADLINE_SERIES:
+    labels = []  # (x position, y, text, above) of the labels that move past a whisker
+    n = len(HEADLINE_SERIES)
+    width = (1 - HEADLINE_BARGAP) / n  # each bar's share of a category [category units]
+    for j, (col, label, color) in enumerate(HEADLINE_SERIES):
         vals = head[col].astype(float)
-        fig.add_trace(go.Bar(
-            x=head["name"], y=vals, name=label, marker_color=color,
-            text=[fmt(v, 1, sign=True) if np.isfinite(v) else "" for v in vals], textposition="outside",
-            textfont=dict(size=10), textangle=-90, cliponaxis=False,
-            hovertemplate=f"%{{x}}<br>{label}: %{{y:+,.1f}} %<extra></extra>",
-        ))
+        texts = [fmt(v, 1, sign=True) if np.isfinite(v) else "" for v in vals]
+        bar = dict(x=head["name"], y=vals, name=label, marker_color=color, offsetgroup=col,
+                   text=texts, textposition="outside", textfont=dict(size=10), textangle=-90, cliponaxis=False,
+                   hovertemplate=f"%{{x}}<br>{label}: %{{y:+,.1f}} %<extra></extra>")
+        if col in HEADLINE_INTERVALS and ci is not None:
+            lo = head[f"{col}_lo"].astype(float).to_numpy()
+            hi = head[f"{col}_hi"].astype(float).to_numpy()
+            v = vals.to_numpy()
+            bar.update(text=None, textposition="none",
+                       error_y=dict(type="data", symmetric=False, array=np.clip(hi - v, 0, None),
+                                    arrayminus=np.clip(v - lo, 0, None), color="#12261f", thickness=1.4, width=3),
+                       customdata=np.column_stack([lo, hi]),
+                       hovertemplate=(f"%{{x}}<br>{label}: %{{y:+,.1f}} %<br>{ci} % interval %{{customdata[0]:+,.1f}} "
+                                      "to %{customdata[1]:+,.1f} %<extra></extra>"))
+            offset = -(1 - HEADLINE_BARGAP) / 2 + width * (j + 0.5)
+            labels += [(i + offset, h if up else lw, t, up)
+                       for i, (h, lw, t, up) in enumerate(zip(hi, lo, texts, v >= 0)) if t and np.isfinite(h)]
+        fig.add_trace(go.Bar(**bar))
     missing = [c if c == "EU27" else n for c, n, v in zip(head["region"], head["name"], head["panoramic_claim_pct"])
                if not np.isfinite(float(v))]
     foot = ("Consumption vs production [%], " + str(year) + "."
             + (f" No published panoramic figure for {' and '.join(missing)}." if missing else "")
+            + (f"<br>Whiskers: Holocarbon's {ci} % intervals (Monte Carlo draws of its inputs)." if ci is not None
+               else "")
             + "<br>" + HEADLINE_SOURCES)
     fig.update_layout(**base_layout(f"Headline: who consumes more than it produces, {year}", foot, height=600,
                                     subtitle="Holocarbon beside the published panoramic claim and GCB"))
-    fig.update_layout(barmode="group", bargap=0.25, uniformtext=dict(minsize=10, mode="show"),
+    fig.update_layout(barmode="group", bargap=HEADLINE_BARGAP, uniformtext=dict(minsize=10, mode="show"),
                       legend=dict(orientation="h", y=-0.08, x=0, xanchor="left", yanchor="top", font=dict(size=11)),
-                      margin=dict(l=60, r=20, t=70, b=150))
+                      margin=dict(l=60, r=20, t=70, b=150 + (14 if ci is not None else 0)))
     fig.layout.annotations[0].update(yshift=-82)
-    vals = head[[c for c, _, _ in HEADLINE_SERIES]].to_numpy(dtype=float)
+    for x, y, text, up in labels:  # vertical like the other bars' labels, past the whisker's end
+        fig.add_annotation(x=x, y=y, text=text, showarrow=False, textangle=-90, font=dict(size=10),
+                           yanchor="bottom" if up else "top", yshift=2 if up else -2, xref="x", yref="y")
+    cols = [c for c, _, _ in HEADLINE_SERIES] + ([f"{c}_{s}" for c in HEADLINE_INTERVALS for s in ("lo", "hi")]
+                                                  if ci is not None else [])
+    vals = head[cols].to_numpy(dtype=float)
     lo, hi = min(float(np.nanmin(vals)), 0.0), max(float(np.nanmax(vals)), 0.0)
     pad = 0.22 * (hi - lo)  # room for the vertical value labels
     fig.update_yaxes(title_text="Adjustment vs production (%)", ticksuffix=" %", zeroline=True,
@@ -332,22 +500,47 @@ def build_headline_figure(head: pd.DataFrame, year: int = 2022) -> go.Figure:
 
 
 def headline_panel(head: pd.DataFrame) -> html.Div:
-    """A compact table of the headline numbers [%] and the one-line reasons, with sources."""
+    """A compact table of the headline numbers [%] and the one-line reasons, with sources; with
+    :func:`headline_with_intervals` rows also Holocarbon's interval and, per region, a plain statement of whether each
+    published figure lies inside it."""
+    ci = head.attrs.get("ci") if "holocarbon_ghg_pct_lo" in head.columns else None
     rows = []
     for r in head.itertuples(index=False):
-        rows.append(html.Tr([
-            html.Td(r.name), html.Td(fmt(r.holocarbon_ghg_pct, 1, True) + " %"),
-            html.Td(fmt(r.holocarbon_co2_gcb_boundary_pct, 1, True) + " %"),
+        cells = [html.Td(r.name), html.Td(fmt(r.holocarbon_ghg_pct, 1, True) + " %")]
+        if ci is not None:
+            cells.append(html.Td(fmt_interval(r.holocarbon_ghg_pct_lo, r.holocarbon_ghg_pct_hi, 1, True) + " %",
+                                 className="interval"))
+        cells.append(html.Td(fmt(r.holocarbon_co2_gcb_boundary_pct, 1, True) + " %"))
+        if ci is not None:
+            cells.append(html.Td(fmt_interval(r.holocarbon_co2_gcb_boundary_pct_lo,
+                                              r.holocarbon_co2_gcb_boundary_pct_hi, 1, True) + " %",
+                                 className="interval"))
+        cells += [
             html.Td(fmt(r.panoramic_claim_pct, 1, True) + (" %" if np.isfinite(r.panoramic_claim_pct) else "")),
             html.Td(fmt(r.gcb_co2_pct, 1, True) + (" %" if np.isfinite(r.gcb_co2_pct) else "")),
             html.Td(r.reason, className="reason"),
-        ]))
-    head_row = html.Tr([html.Th(t) for t in ("Region", "Holocarbon GHG (%)", "Holocarbon CO2, GCB boundary (%)",
-                                            "Panoramic claim (%)", "GCB 2024 CO2 (%)", "Why they differ")])
+        ]
+        rows.append(html.Tr(cells))
+    iv = [f"{ci} % interval (%)"] if ci is not None else []
+    titles = (["Region", "Holocarbon GHG (%)", *iv, "Holocarbon CO2, GCB boundary (%)", *iv, "Panoramic claim (%)",
+               "GCB 2024 CO2 (%)", "Why they differ"])
+    head_row = html.Tr([html.Th(t) for t in titles])
     notes = list(head.attrs.get("notes", []))
+    statements = None
+    if ci is not None:
+        statements = html.Div([
+            html.P(f"Do the published figures lie inside Holocarbon's {ci} % interval?", className="statements-title"),
+            html.Ul([html.Li(headline_statement(r, ci)) for _, r in head.iterrows()], className="headline-statements"),
+            html.P("The claim (all greenhouse gases) is compared with Holocarbon's all-GHG interval; GCB (CO2 only, "
+                   "international bunker fuel left out) with Holocarbon's CO2 interval on the same boundary. The "
+                   "claim's input–output table, year and boundary are not published: a figure inside the interval is "
+                   "consistent with Holocarbon's estimate, not a confirmation of it.", className="footnote"),
+        ], className="headline-statements-box")
     return html.Div([
         html.H3("Headline figures, 2022: Holocarbon beside the panoramic claim and the Global Carbon Budget"),
-        html.Table([html.Thead(head_row), html.Tbody(rows)], className="table headline-table"),
+        statements,
+        html.Div(html.Table([html.Thead(head_row), html.Tbody(rows)], className="table headline-table"),
+                 className="table-scroll"),
         html.P([html.Strong("Sources. "), " ".join(notes) + " GCB 2024: Friedlingstein et al. 2024, "
                 "doi:10.18160/gcp-2024, national files as processed by Our World in Data (OWID)."],
                className="footnote"),
@@ -360,33 +553,68 @@ def _num(id_: str, name: str, decimals: int = 1) -> dict:
             "format": Format(group=Group.yes, precision=decimals, scheme=Scheme.fixed)}
 
 
-TABLE_COLUMNS = [
-    {"id": "name", "name": "Region", "type": "text"},
-    {"id": "region", "name": "Code", "type": "text"},
-    _num("production_mt_co2e", "Production (Mt CO2e)"),
-    _num("consumption_mt_co2e", "Consumption (Mt CO2e)"),
-    _num("transfer_mt_co2e", "Net transfer, cons. − prod. (Mt CO2e)"),
-    _num("adjustment_pct", "Adjustment (%)"),
-    _num("bunkers_in_consumption_mt_co2e", "Bunker fuel in consumption (Mt CO2e)"),
-    _num("luc_mt_co2", "Land-use change (Mt CO2)"),
-    _num("land_sink_mt_co2", "Land sink, attributed (Mt CO2)"),
-    _num("panoramic_mt_co2e", "Panoramic (Mt CO2e)"),
-    _num("production_t_per_capita", "Production per person (t CO2e/person)", 2),
-    _num("consumption_t_per_capita", "Consumption per person (t CO2e/person)", 2),
-    _num("panoramic_t_per_capita", "Panoramic per person (t CO2e/person)", 2),
-    _num("population", "Population (persons)", 0),
-    {"id": "method_label", "name": "Method", "type": "text"},
-    {"id": "row_flag", "name": "Consumption shared from RoW", "type": "text"},
-    {"id": "n_members", "name": "Member countries", "type": "numeric", "format": Format(group=Group.yes)},
-]
+#: Value columns of the table, in order: (id, header, decimals) [unit in the header].
+VALUE_COLUMNS = (
+    ("production_mt_co2e", "Production (Mt CO2e)", 1),
+    ("consumption_mt_co2e", "Consumption (Mt CO2e)", 1),
+    ("transfer_mt_co2e", "Net transfer, cons. − prod. (Mt CO2e)", 1),
+    ("adjustment_pct", "Adjustment (%)", 1),
+    ("bunkers_in_consumption_mt_co2e", "Bunker fuel in consumption (Mt CO2e)", 1),
+    ("luc_mt_co2", "Land-use change (Mt CO2)", 1),
+    ("land_sink_mt_co2", "Land sink, attributed (Mt CO2)", 1),
+    ("panoramic_mt_co2e", "Panoramic (Mt CO2e)", 1),
+    ("production_t_per_capita", "Production per person (t CO2e/person)", 2),
+    ("consumption_t_per_capita", "Consumption per person (t CO2e/person)", 2),
+    ("panoramic_t_per_capita", "Panoramic per person (t CO2e/person)", 2),
+)
+#: Short names of the value columns for their interval columns (``<id>_interval``, text "lo to hi").
+INTERVAL_NAMES = {"production_mt_co2e": "Production", "consumption_mt_co2e": "Consumption",
+                  "transfer_mt_co2e": "Net transfer", "adjustment_pct": "Adjustment",
+                  "bunkers_in_consumption_mt_co2e": "Bunker fuel", "luc_mt_co2": "Land-use change",
+                  "land_sink_mt_co2": "Land sink", "panoramic_mt_co2e": "Panoramic",
+                  "production_t_per_capita": "Production per person",
+                  "consumption_t_per_capita": "Consumption per person",
+                  "panoramic_t_per_capita": "Panoramic per person"}
+#: Interval columns written with a sign (they can be negative either way).
+SIGNED = ("transfer_mt_co2e", "adjustment_pct")
+#: The marker of a net transfer whose interval contains zero.
+SIGN_UNCERTAIN = "sign uncertain"
+
+
+def table_columns(ci: int = 90) -> list[dict]:
+    """The DataTable columns: each value (numeric, sortable) followed by its ``ci`` % interval (text)."""
+    cols = [{"id": "name", "name": "Region", "type": "text"}, {"id": "region", "name": "Code", "type": "text"}]
+    for id_, name, decimals in VALUE_COLUMNS:
+        cols.append(_num(id_, name, decimals))
+        cols.append({"id": f"{id_}_interval", "name": f"{INTERVAL_NAMES[id_]}: {ci} % interval", "type": "text"})
+    cols += [
+        _num("population", "Population (persons)", 0),
+        {"id": "method_label", "name": "Method", "type": "text"},
+        {"id": "row_flag", "name": "Consumption shared from RoW", "type": "text"},
+        {"id": "n_members", "name": "Member countries", "type": "numeric", "format": Format(group=Group.yes)},
+    ]
+    return cols
+
+
+TABLE_COLUMNS = table_columns()
+INTERVAL_COLUMN_IDS = tuple(f"{id_}_interval" for id_, _, _ in VALUE_COLUMNS)
 
 
 def table_records(ledger: pd.DataFrame) -> list[dict]:
-    """Ledger rows for the DataTable: numbers as floats (None when missing), flags in words."""
+    """Ledger rows for the DataTable: numbers as floats (None when missing), intervals as text "lo to hi" (None
+    without interval columns; the net transfer's says "sign uncertain" when it contains zero), flags in words."""
     d = ledger.copy()
     d["method_label"] = [method_label(m, None if s is None or (isinstance(s, float) and math.isnan(s)) else int(s))
                          for m, s in zip(d["method"], d["structure_year"])]
     d["row_flag"] = np.where(d["row_share"] & (d["method"] != "production-only"), "yes, by production", "")
+    for id_, _, decimals in VALUE_COLUMNS:
+        if not has_intervals(d, id_):
+            d[f"{id_}_interval"] = None
+            continue
+        text = [fmt_interval(lo, hi, decimals, id_ in SIGNED) for lo, hi in zip(d[f"{id_}_lo"], d[f"{id_}_hi"])]
+        if id_ == "transfer_mt_co2e" and "transfer_sign_uncertain" in d:
+            text = [f"{t} · {SIGN_UNCERTAIN}" if flag else t for t, flag in zip(text, d["transfer_sign_uncertain"])]
+        d[f"{id_}_interval"] = [None if t == "—" else t for t in text]
     cols = [c["id"] for c in TABLE_COLUMNS]
     d = d[cols].astype(object)
     return d.where(pd.notna(d), None).to_dict("records")

@@ -6,10 +6,10 @@ from typing import Final, final
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from flask import request
 
-from components import runtime
+from components import intervals, runtime
 from components.atlas import build_atlas_figure
 from components.controls import (
     controls,
@@ -22,6 +22,7 @@ from components.country_view import (
     build_partners_figure,
     build_sector_gas_figure,
     build_series_figure,
+    build_uncertainty_figure,
     key_figures,
     map_view,
     partners,
@@ -31,9 +32,13 @@ from components.figures import LIGHT_TEMPLATE, graph
 from components.messages import notice, user_message
 from components.urlstate import url_state, url_sync
 from engine.accounts.regions import NAMED_GROUPS, ROW
-from engine.core.query import closest
+from engine.core.query import PERSPECTIVES, closest
 
-SHOW = ("year", "gwp", "gases", "luc_model")
+SHOW = ("year", "gwp", "gases", "luc_model", "ci")
+#: Query fields the country page keeps in its URL (the grouping is the page's code).
+URL_FIELDS = ("year", "gwp", "gases", "luc_model", "ci", "perspective")
+ACCOUNT_OPTIONS = [{"label": {"production": "Production", "consumption": "Consumption", "transfer": "Net transfer",
+                              "panoramic": "Panoramic"}[p], "value": p} for p in PERSPECTIVES]
 
 
 @final
@@ -47,6 +52,10 @@ class ID:
     NOTICE: Final = "country-notice"
     CARDS: Final = "country-cards"
     SERIES: Final = "country-series"
+    UNCERTAINTY: Final = "country-uncertainty"
+    ACCOUNT: Final = "country-account"  # which account the uncertainty chart explains (the Query's perspective)
+    CI: Final = f"{PREFIX}-ci"
+    STATE: Final = "country-state"  # the Query and code of the view, written once the key figures are done
     SECTORS: Final = "country-sectors"
     BRIDGE: Final = "country-bridge"
     PARTNERS: Final = "country-partners"
@@ -103,10 +112,19 @@ def layout(code: str | None = None, **query):
         controls(ID.PREFIX, q, show=SHOW),
         dcc.Store(id=ID.CODE, data=code),
         dcc.Store(id=ID.SEARCH),
+        dcc.Store(id=ID.STATE),
         html.Div(id=ID.NOTICE),
         dcc.Loading(html.Div(id=ID.CARDS), type="dot", delay_show=300),
-        html.Div([graph(_empty(), id=ID.SERIES), export_menu("country-series", f"{name}: time series")],
-                 className="chart-card"),
+        html.Div([dcc.Loading(graph(_empty(), id=ID.SERIES), type="dot", delay_show=600),
+                  export_menu("country-series", f"{name}: time series")], className="chart-card"),
+        html.Div([
+            html.Div([html.Label("Explain the uncertainty of the", htmlFor=ID.ACCOUNT),
+                      dcc.RadioItems(id=ID.ACCOUNT, options=ACCOUNT_OPTIONS, value=q.perspective, inline=True,
+                                     className="checklist"),
+                      html.Span("account", className="muted")], className="account-choice"),
+            graph(_empty(), id=ID.UNCERTAINTY),
+            export_menu("country-uncertainty", f"{name}: what drives the uncertainty"),
+        ], className="chart-card uncertainty-card"),
         html.Div([html.Div([graph(_empty(), id=ID.SECTORS),
                             export_menu("country-sectors", f"{name}: sectors and gases")], className="chart-card"),
                   html.Div([graph(_empty(), id=ID.BRIDGE),
@@ -129,36 +147,40 @@ def _empty():
                                      xaxis=dict(visible=False), yaxis=dict(visible=False))
 
 
+def _query(values, code: str, account: str | None = None):
+    """The Query of the page: the controls (FIELDS order), the page's region as its grouping, the account chosen for
+    the uncertainty chart as its perspective."""
+    year, gwp, gases, luc_model, grouping, members, perspective, ci = values
+    base = query_from_values(year, gwp, gases, luc_model, "countries", "", account or perspective, ci)
+    return base.replace(grouping=code if code in NAMED_GROUPS else "countries")
+
+
+def _search(q) -> str:
+    return urlencode({k: v for k, v in q.to_params().items() if k in URL_FIELDS}, safe=",")
+
+
 @callback(
-    Output(ID.CARDS, "children"), Output(ID.SERIES, "figure"), Output(ID.SECTORS, "figure"),
+    Output(ID.CARDS, "children"),
     Output(ID.BRIDGE, "figure"), Output(ID.PARTNERS, "figure"), Output(ID.MAP, "figure"),
     Output(ID.NOTICE, "children"), Output(ID.SEARCH, "data"), Output(ID.ATLAS_LINK, "href"),
-    Output(ID.QUERY, "data", allow_duplicate=True),
-    *query_inputs(ID.PREFIX), Input(ID.CODE, "data"),
+    Output(ID.QUERY, "data", allow_duplicate=True), Output(ID.STATE, "data"),
+    *query_inputs(ID.PREFIX), Input(ID.CODE, "data"), State(ID.ACCOUNT, "value"),
     prevent_initial_call="initial_duplicate",
 )
-def update_country(year, gwp, gases, luc_model, grouping, members, perspective, code):
-    """Thin: Query from the controls, engine calls, pure figure builders."""
+def update_country(*values):
+    """Thin: Query from the controls, engine calls, pure figure builders. The series, the sectors and the uncertainty
+    chart follow from the view state this callback writes last, so the key figures never wait for them (and do not
+    share the processor with them)."""
+    *fields, code, account = values
+    year = fields[0]
     acc = runtime.accounts()
     if acc is None:
-        return (notice(runtime.pack_error() or "The data pack is not available.", "error"),) + (no_update,) * 9
+        return (notice(runtime.pack_error() or "The data pack is not available.", "error"),) + (no_update,) * 8
     try:
-        base = query_from_values(year, gwp, gases, luc_model, "countries", "", perspective)
-        grouping_for = code if code in NAMED_GROUPS else "countries"
-        q = base.replace(grouping=grouping_for)
-        led = acc.ledger(q).set_index("region")
+        q = _query(fields, code, account)
+        led = intervals.ledger(acc, q).set_index("region")
         row = led.loc[code]
         name = acc.names().get(code, code)
-        series = acc.series(q, code)
-        prod = acc.production(q)
-        if code in NAMED_GROUPS:
-            from engine.accounts.regions import group_members
-
-            sel = set(group_members()[code])
-            prod = prod[prod["code"].isin(sel)]
-        else:
-            prod = prod[prod["code"] == code]
-        prod = prod.groupby(["sector", "gas"], as_index=False)["emissions_mt_co2e"].sum()
         flows = acc.flows(q)
         notes = []
         region_for_flows = code
@@ -178,13 +200,105 @@ def update_country(year, gwp, gases, luc_model, grouping, members, perspective, 
                                              "Rest of the world (WIOD)", year, method_note)
         map_fig = _country_map(acc, q, code)
     except Exception as exc:  # never a stack trace in the browser: user_message logs what is unexpected
-        return (notice(user_message(exc), "warning"),) + (no_update,) * 9
-    params = {k: v for k, v in q.to_params().items() if k in ("year", "gwp", "gases", "luc_model")}
-    search = "?" + urlencode(params, safe=",")
-    shared = urlencode({k: v for k, v in params.items()}, safe=",")
-    return (key_figures(row, year), build_series_figure(series, name), build_sector_gas_figure(prod, name, year),
-            build_bridge_figure(row, name, year), fig_partners, map_fig, notes, url_state(search),
-            "/atlas" + search, shared)
+        return (notice(user_message(exc), "warning"),) + (no_update,) * 8
+    shared = _search(q)
+    atlas = urlencode({k: v for k, v in q.to_params().items() if k in ("year", "gwp", "gases", "luc_model")},
+                      safe=",")
+    return (key_figures(row, year, q.ci), build_bridge_figure(row, name, year, q.ci), fig_partners, map_fig, notes,
+            url_state("?" + shared), "/atlas?" + atlas, shared, view_state(q, code))
+
+
+def view_state(q, code: str) -> dict:
+    """The view state of the page (its Query as a query string, and the region)."""
+    return {"qs": q.to_query_string(), "code": code}
+
+
+def _from_state(state) -> tuple:
+    """(Query, code) of a view state (ValueError when it is not one)."""
+    from engine.core.query import Query
+
+    if not isinstance(state, dict) or "qs" not in state or "code" not in state:
+        raise ValueError("no view yet")
+    return Query.from_query_string(str(state["qs"])), str(state["code"])
+
+
+@callback(Output(ID.SECTORS, "figure"), Input(ID.STATE, "data"), prevent_initial_call=True)
+def update_sectors(state):
+    """Emissions by sector and gas with the interval of each sector's total."""
+    acc = runtime.accounts()
+    if acc is None or not state:
+        return no_update
+    try:
+        q, code = _from_state(state)
+        prod = acc.production(q)
+        if code in NAMED_GROUPS:
+            from engine.accounts.regions import group_members
+
+            prod = prod[prod["code"].isin(set(group_members()[code]))]
+        else:
+            prod = prod[prod["code"] == code]
+        prod = prod.groupby(["sector", "gas"], as_index=False)["emissions_mt_co2e"].sum()
+        totals = runtime.uncertainty_for(acc).production_intervals(q, by=("region", "sector"))
+        totals = totals[totals["region"] == code]
+    except Exception as exc:  # the main callback shows the notice; this chart keeps its last state
+        user_message(exc)
+        return no_update
+    return build_sector_gas_figure(prod, acc.names().get(code, code), q.year, totals, q.ci)
+
+
+@callback(Output(ID.SERIES, "figure"), Input(ID.STATE, "data"), prevent_initial_call=True)
+def update_series(state):
+    """The 1970–2023 series with the shaded intervals of this region only (cached per choice of gases, GWP set,
+    land-use model and interval level; the year slider does not recompute it)."""
+    acc = runtime.accounts()
+    if acc is None or not state:
+        return no_update
+    try:
+        q, code = _from_state(state)
+        series = intervals.series(acc, q, code)
+    except Exception as exc:  # the main callback shows the notice; this chart keeps its last state
+        user_message(exc)
+        return no_update
+    return build_series_figure(series, acc.names().get(code, code), q.ci)
+
+
+@callback(
+    Output(ID.UNCERTAINTY, "figure"), Output(ID.SEARCH, "data", allow_duplicate=True),
+    Output(ID.QUERY, "data", allow_duplicate=True),
+    Input(ID.STATE, "data"), Input(ID.ACCOUNT, "value"),
+    prevent_initial_call=True,
+)
+def update_uncertainty(state, account):
+    """What drives the uncertainty of the chosen account this year (engine attribution, cached per year and choice);
+    a change of the account is kept in the URL as the Query's perspective."""
+    acc = runtime.accounts()
+    if acc is None or not state:
+        return no_update, no_update, no_update
+    try:
+        q, code = _from_state(state)
+        q = q.replace(perspective=account or q.perspective)
+        fig = uncertainty_view(acc, q, code)
+    except Exception as exc:
+        user_message(exc)
+        return no_update, no_update, no_update
+    if _triggered() != ID.ACCOUNT:
+        return fig, no_update, no_update
+    shared = _search(q)
+    return fig, url_state("?" + shared), shared
+
+
+def _triggered():
+    """The id of the input that fired the running callback (None when called directly, e.g. from a test)."""
+    try:
+        return ctx.triggered_id
+    except Exception:  # noqa: BLE001 — MissingCallbackContextException outside a callback
+        return None
+
+
+def uncertainty_view(acc, q, code: str):
+    """Engine calls (attribution, the account's interval) handed to the figure builder."""
+    att, account, bounds, note = intervals.uncertainty_inputs(acc, q, code)
+    return build_uncertainty_figure(att, acc.names().get(code, code), q.year, account, q.ci, bounds, note=note)
 
 
 def _country_map(acc, q, code):

@@ -1,13 +1,28 @@
 """Data & methods: every source with citation, license, years covered and status; the pack; the methods."""
 
+import logging
+from typing import Final, final
+
 import dash
+import pandas as pd
 from dash import html
 
 from components import runtime
 from components.messages import notice
 from components.sources_table import SourceStatus, cached_statuses, sources_table
+from components.uncertainty_doc import uncertainty_section
+from engine.core.config import AUTHORED_DIR
 from engine.data.pack import PACK_VERSION
 from engine.data.registry import load_registry
+
+
+@final
+class ID:
+    """Component ids of the Data & methods page (one place: layout and tests use these)."""
+
+    UNCERTAINTY: Final = "uncertainty"  # the section (components.uncertainty_doc)
+    PARAMETERS: Final = "uncertainty-parameters"  # its parameter table
+
 
 dash.register_page(__name__, path="/data", name="Data & methods", order=90,
                    description="Every public source Holocarbon reads: citation, license, years and status.")
@@ -47,6 +62,19 @@ METHODS = [
 _statuses = cached_statuses
 
 
+def _uncertainty():
+    """The Uncertainty section: the parameter table and the nowcast's measured error (when the pack is there)."""
+    params = pd.read_csv(AUTHORED_DIR / "uncertainty_parameters.csv")
+    nowcast = None
+    unc = runtime.uncertainty()
+    if unc is not None:
+        try:
+            nowcast = unc.nowcast_sigma()
+        except Exception:  # noqa: BLE001 — the section stays without the measured number
+            logging.getLogger("holocarbon").exception("nowcast sigma for the Data & methods page")
+    return uncertainty_section(params, nowcast, ID.UNCERTAINTY, ID.PARAMETERS)
+
+
 def layout(**_query):
     registry = load_registry()
 
@@ -74,6 +102,7 @@ def layout(**_query):
         sources_table(statuses),
         html.H2("Methods"),
         html.Dl([item for title, text in METHODS for item in (html.Dt(title), html.Dd(text))], className="methods"),
+        _uncertainty(),
         html.P(["Source registry: ", html.Code("data/sources.toml"), ". Command line: ",
                 html.Code("python -m engine sources check"), "."]),
     ])

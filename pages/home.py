@@ -1,16 +1,19 @@
 """Home: what Holocarbon shows, in plain words, with links to each part and a first look at the data."""
 
+import logging
 from typing import Final, final
 
 import dash
 from dash import dcc, html
 
-from components import runtime
+from components import intervals, runtime
+from components.controls import query_from_url
 from components.export_menu import export_menu
 from components.figures import build_budget_figure, build_world_ghg_figure, graph
 from components.messages import error_notice
 from engine.accounts import overview
 from engine.core.errors import PackError
+from engine.core.query import Query
 
 BUDGET_YEAR = 2023
 TITLES = {"world-ghg": "World greenhouse-gas emissions by gas", "budget": "Global carbon budget"}
@@ -22,6 +25,7 @@ class ID:
 
     WORLD_GHG: Final = "home-world-ghg"
     BUDGET: Final = "home-budget"
+    KEY_FIGURES: Final = "home-key-figures"
     ERROR_SUFFIX: Final = "-error"  # ``<chart id>-error``: the notice shown instead of a chart that cannot be drawn
 
 
@@ -48,11 +52,40 @@ def _part_cards() -> html.Div:
     return html.Div(cards, className="cards")
 
 
-def layout(**_query):
+def _world_interval(ci: int) -> tuple[int, float, float, float] | None:
+    """(latest year, world production, lo, hi) [Mt CO2e]: the sum of every country's and the bunkers' draws; None
+    when the uncertainty engine cannot answer (the chart is then drawn without it)."""
+    acc = runtime.accounts()
+    if acc is None:
+        return None
+    try:
+        year = int(acc.pack.table("edgar_ghg_by_sector")["year"].max())
+        return (year, *intervals.world_production(acc, Query(year=year, ci=ci)))
+    except Exception:  # noqa: BLE001 — an optional addition never hides the page
+        logging.getLogger("holocarbon").exception("world interval")
+        return None
+
+
+def key_figures(world: tuple[int, float, float, float] | None, ci: int) -> html.P | None:
+    """The world total in one sentence, with its interval."""
+    if world is None:
+        return None
+    year, total, lo, hi = world
+    return html.P([
+        f"In {year} the world emitted ", html.Strong(f"{total / 1000:,.1f} Gt CO2e"),
+        f" of greenhouse gases ({ci} % interval {lo / 1000:,.1f} to {hi / 1000:,.1f} Gt CO2e: the inventories' own "
+        "uncertainty by country, sector and gas, Solazzo et al. 2021; AR5 GWP100, excluding land use).",
+    ], className="lead-small key-sentence", id=ID.KEY_FIGURES)
+
+
+def layout(**query):
+    q, _ = query_from_url(query)  # only the interval level applies here (kept from the other pages)
     pack = runtime.pack()
+    world = _world_interval(q.ci) if pack is not None else None
+    band = (world[2], world[3], q.ci) if world else None
     builders = (  # (TITLES key, component id, figure)
         ("world-ghg", ID.WORLD_GHG,
-         lambda: build_world_ghg_figure(overview.world_ghg_by_gas(pack.table("edgar_ghg_by_sector")))),
+         lambda: build_world_ghg_figure(overview.world_ghg_by_gas(pack.table("edgar_ghg_by_sector")), band)),
         ("budget", ID.BUDGET, lambda: build_budget_figure(
             overview.global_budget(pack.table("gcb_global_budget"), BUDGET_YEAR), BUDGET_YEAR)),
     )
@@ -75,5 +108,6 @@ def layout(**_query):
         html.H2("Explore"),
         _part_cards(),
         html.H2("The world at a glance"),
+        key_figures(world, q.ci),
         html.Div(charts, className="chart-grid"),
     ])

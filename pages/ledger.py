@@ -30,17 +30,22 @@ from components.controls import (
 )
 from components.export_menu import export_menu
 from components.figures import FONT, graph
+from components import intervals
 from components.ledger_view import (
+    INTERVAL_COLUMN_IDS,
     NO_IO_TABLE,
-    TABLE_COLUMNS,
+    SIGN_UNCERTAIN,
     build_adjustment_figure,
     build_headline_figure,
     build_ledger_map,
+    ci_of,
     footnotes,
     has_consumption,
     headline_panel,
+    headline_with_intervals,
     map_frame,
     needs_io_table,
+    table_columns,
     table_records,
 )
 from components.messages import notice, user_message
@@ -57,6 +62,7 @@ class ID:
 
     PREFIX: Final = "ledger"  # the shared controls are ``<PREFIX>-<field>`` (components.controls)
     GWP: Final = f"{PREFIX}-gwp"
+    CI: Final = f"{PREFIX}-ci"
     SCALE: Final = "ledger-scale"
     NOTICE: Final = "ledger-notice"
     MAP: Final = "ledger-map"
@@ -116,10 +122,13 @@ def layout(**query):
         html.Div(id=ID.HEADLINE_NOTES, className="chart-card headline-card"),
         html.H2("The full ledger"),
         html.P("Sort by clicking a column header; filter by typing in the row under the headers (e.g. > 1000 or "
-               "China). Mt CO2e per year; land-use change and the land sink in Mt CO2 (sink positive = removal).",
+               "China). Mt CO2e per year; land-use change and the land sink in Mt CO2 (sink positive = removal). "
+               "Each value is followed by its interval (the chosen share of 1,000 Monte Carlo draws of the inputs, "
+               "see Data & methods); “sign uncertain” marks a net transfer whose interval includes zero, so whether "
+               "the region is a net importer or exporter of embodied emissions is not settled.",
                className="lead-small"),
         dash_table.DataTable(
-            id=ID.TABLE, columns=TABLE_COLUMNS, data=[], sort_action="native", filter_action="native",
+            id=ID.TABLE, columns=table_columns(q.ci), data=[], sort_action="native", filter_action="native",
             sort_mode="single", page_action="native", page_size=25,
             filter_options={"case": "insensitive", "placeholder_text": "filter…"},
             style_table={"overflowX": "auto"},
@@ -132,10 +141,16 @@ def layout(**query):
                                     for c in ("name", "region", "method_label", "row_flag")]
             + [{"if": {"column_id": "name"}, "minWidth": "170px"},
                {"if": {"column_id": "method_label"}, "minWidth": "200px"},
-               {"if": {"column_id": "region"}, "minWidth": "80px"}],
+               {"if": {"column_id": "region"}, "minWidth": "80px"}]
+            + [{"if": {"column_id": c}, "color": "#5f6b7a", "fontSize": "0.78rem", "minWidth": "150px",
+                "textAlign": "right", "whiteSpace": "nowrap" if c != "transfer_mt_co2e_interval" else "normal"}
+               for c in INTERVAL_COLUMN_IDS],
             style_data_conditional=[
                 {"if": {"filter_query": "{transfer_mt_co2e} > 0", "column_id": "transfer_mt_co2e"}, "color": "#a3312a"},
                 {"if": {"filter_query": "{transfer_mt_co2e} < 0", "column_id": "transfer_mt_co2e"}, "color": "#22639a"},
+                {"if": {"filter_query": f'{{transfer_mt_co2e_interval}} contains "{SIGN_UNCERTAIN}"',
+                        "column_id": ["transfer_mt_co2e", "transfer_mt_co2e_interval"]},
+                 "color": "#8a5a00", "fontStyle": "italic"},
             ],
         ),
         export_menu("ledger-table", "The full ledger", figure=False),
@@ -147,21 +162,25 @@ def layout(**query):
 
 
 def ledger_view(accounts, q, per_capita: bool):
-    """Engine calls and figure builders of one Query: (map, notice, table rows, adjustment figure, footnotes)."""
-    led = accounts.ledger(q)
+    """Engine calls and figure builders of one Query: (map, notice, table rows, adjustment figure, footnotes).
+
+    The ledger comes with its ``q.ci`` % intervals (:meth:`Uncertainty.ledger`, one call for the map hover, the
+    table and the error bars)."""
+    led = intervals.ledger(accounts, q)
     fallback = needs_io_table(q.perspective) and not has_consumption(led)
     shown = "production" if fallback else q.perspective
     membership = regions.partition(accounts.year_frame(q.year)["codes"], q, accounts.mrio_regions())
     frame = map_frame(led, membership, accounts.names(), shown, per_capita)
     method, structure = led.attrs["method"], led.attrs["structure_year"]
-    fig = build_ledger_map(frame, q.perspective, per_capita, q.year, method, structure, q.grouping, fallback=fallback)
+    fig = build_ledger_map(frame, q.perspective, per_capita, q.year, method, structure, q.grouping, fallback=fallback,
+                           ci=ci_of(led))
     note = notice(NO_IO_TABLE.format(year=q.year) + " The map shows production (territorial) emissions instead; "
                   "choose 1995 or later for consumption-based views.", "info", "No consumption account. ") \
         if fallback else None
     return fig, note, table_records(led), build_adjustment_figure(led), footnotes(led)
 
 
-def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, scale, name):
+def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, scale, name, ci=None):
     """Thin: parse the controls into a Query, call the engine, hand the results to the figure builders.
 
     Returns (map, notice, table rows, adjustment figure, footnotes, page search ``?…``, query string); the
@@ -169,7 +188,7 @@ def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, s
     """
     skip = (no_update,) * 7
     try:
-        q = query_from_values(year, gwp, gases, luc_model, grouping, members, perspective)
+        q = query_from_values(year, gwp, gases, luc_model, grouping, members, perspective, ci)
         if q.grouping == "custom" and name:
             q = q.replace(name=name)
     except ValueError as exc:
@@ -195,12 +214,21 @@ def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, s
 )
 def _ledger_callback(*values):
     """:func:`update_ledger`, its search handed to the address bar as the page's URL state (under /ledger)."""
-    *outputs, search, qs = update_ledger(*values)
+    *fields, scale, name = values  # the controls in FIELDS order (the interval level last), then the page's own
+    *query_fields, ci = fields
+    *outputs, search, qs = update_ledger(*query_fields, scale, name, ci=ci)
     return (*outputs, url_state(search, prefix=PATH), qs)
 
 
-def headline_frame(gwp: str) -> pd.DataFrame:
-    """Headline rows and notes for a GWP set (independent of every other control), through the one cache layer."""
+@callback(Output(ID.TABLE, "columns"), Input(ID.CI, "value"), prevent_initial_call=True)
+def _table_columns(ci):
+    """The table's interval headers name the chosen level."""
+    return table_columns(int(ci)) if ci in (66, 90, 95) else no_update
+
+
+def headline_frame(gwp: str, ci: int | None = None) -> pd.DataFrame:
+    """Headline rows and notes for a GWP set (independent of every other control), through the one cache layer;
+    with ``ci``, Holocarbon's interval and where each published figure lies (:func:`headline_with_intervals`)."""
     acc = runtime.accounts()
 
     def build():
@@ -210,16 +238,19 @@ def headline_frame(gwp: str) -> pd.DataFrame:
     records, notes = acc.cache.memo(acc._key("headline", gwp), build)
     head = pd.DataFrame(records)
     head.attrs["notes"] = notes
-    return head
+    if ci is None:
+        return head
+    return headline_with_intervals(head, intervals.headline_intervals(acc, gwp, ci), ci)
 
 
-@callback(Output(ID.HEADLINE, "figure"), Output(ID.HEADLINE_NOTES, "children"), Input(ID.GWP, "value"))
-def update_headline(gwp):
-    """The headline comparison for the chosen GWP set (2022, fixed regions)."""
+@callback(Output(ID.HEADLINE, "figure"), Output(ID.HEADLINE_NOTES, "children"), Input(ID.GWP, "value"),
+          Input(ID.CI, "value"))
+def update_headline(gwp, ci=None):
+    """The headline comparison for the chosen GWP set and interval level (2022, fixed regions)."""
     if runtime.accounts() is None:
         return no_update, notice(runtime.pack_error() or "The processed data pack is not built.", "error")
     try:
-        head = headline_frame(gwp)
+        head = headline_frame(gwp, int(ci) if ci is not None else 90)
     except Exception as exc:
         return no_update, notice(user_message(exc), "warning", "Cannot show the headline comparison: ")
     return build_headline_figure(head, HEADLINE_YEAR), headline_panel(head)

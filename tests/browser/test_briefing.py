@@ -24,10 +24,10 @@ def _shots(out_dir):
 def test_briefing_from_country_page_to_pdf(page, live_server, out_dir):
     page.goto(live_server + "/country/CHN?year=2020", wait_until="networkidle")
     page.locator("#country-series .main-svg").first.wait_for(timeout=30_000)
-    adds = page.locator("button.briefing-add")
-    adds.nth(0).click()
+    add = "button.briefing-add[data-chart='{}']"
+    page.locator(add.format("country-series")).click()
     page.get_by_text("✓ Added (1 in briefing)").wait_for()
-    adds.nth(3).click()  # the trading partners chart
+    page.locator(add.format("country-partners")).click()  # the trading partners chart
     page.get_by_text("✓ Added (2 in briefing)").wait_for()
     stored = page.evaluate(STORED)
     assert [i["chart"] for i in stored["items"]] == ["country-series", "country-partners"]

@@ -61,7 +61,7 @@ def test_ledger_draws_and_follows_controls(page, live_server, out_dir):
     page.screenshot(path=str(_shots(out_dir) / "ledger-default.png"), full_page=True)
     text = page.locator("#ledger-map").inner_text()
     assert "Mt CO2e" in text and "log scale" in text, text  # colour bar with units
-    assert page.locator("#ledger-adjustment .bars path").count() == 20
+    assert page.locator("#ledger-adjustment .bars .point path").count() == 20  # the bars (error bars apart)
     assert "China" in page.locator("#ledger-adjustment").inner_text()
     head = page.locator("#ledger-headline-notes").inner_text()
     assert "−17.7 %" in head and "CAS 2026" in head and "GCB" in head and "OWID" in head, head
@@ -108,7 +108,7 @@ def test_before_1995_explains_and_shows_production(page, live_server, out_dir):
     notice = page.locator("#ledger-notice").inner_text()
     assert "No input–output table before 1995" in notice, notice
     assert "No input–output table before 1995" in page.locator("#ledger-adjustment").inner_text()
-    assert page.locator("#ledger-adjustment .bars path").count() == 0
+    assert page.locator("#ledger-adjustment .bars .point path").count() == 0
     assert page.locator("#ledger-map .choroplethlayer path").count() > 100  # a map, not a blank
     assert "year=1970" in page.url
     page.screenshot(path=str(_shots(out_dir) / "ledger-1970-empty-state.png"), full_page=True)
@@ -151,3 +151,93 @@ def test_click_country_opens_country_page(page, live_server):
     page.mouse.click(x + 0.62 * w, y + 0.55 * h)  # inside eastern China
     page.wait_for_url(re.compile(r"/country/CHN\?.*year=2010.*gwp=AR6"), timeout=TIMEOUT)
     assert page.watch.external == [], page.watch.external
+
+
+# ---- intervals (issue 12) --------------------------------------------------------------------------------------
+#: Error bars of a figure's first trace as plain arrays (plotly.js decodes numpy's binary arrays into _fullData).
+ERRORS_JS = """(sel) => { const t = document.querySelector(sel + ' .js-plotly-plot')._fullData[0];
+    const e = t.error_x && t.error_x.visible ? t.error_x : t.error_y;
+    return {type: e.type, symmetric: e.symmetric, visible: e.visible, array: Array.from(e.array),
+            arrayminus: Array.from(e.arrayminus)}; }"""
+CHINA_CELL_JS = """(col) => {
+    const row = [...document.querySelectorAll('#ledger-table tr')].find(
+        r => { const c = r.querySelector('td[data-dash-column=region]'); return c && c.innerText.trim() === 'CHN'; });
+    const cell = row && row.querySelector(`td[data-dash-column=${col}]`);
+    return cell ? cell.innerText : '';
+}"""
+INTERVAL = re.compile(r"^[−-]?[\d,]+\.\d to [+−-]?[\d,]+\.\d")
+
+
+def _china(page, col: str) -> str:
+    return page.evaluate(CHINA_CELL_JS, col)
+
+
+def test_every_number_has_its_interval(page, live_server, out_dir):
+    """Table, map hover, adjustment error bars and the headline statements all carry the 90 % interval."""
+    _open(page, live_server, "?year=2022")
+    # the table: each value followed by its interval, the value column still numeric and sortable
+    headers = page.locator("#ledger-table th").all_inner_texts()
+    assert any("Production: 90 % interval" in h for h in headers), headers
+    assert any("Net transfer: 90 % interval" in h for h in headers), headers
+    prod, prod_iv = _china(page, "production_mt_co2e"), _china(page, "production_mt_co2e_interval")
+    assert re.fullmatch(r"15,\d{3}\.\d", prod), prod
+    assert INTERVAL.match(prod_iv), prod_iv
+    lo, hi = (float(x.replace(",", "").replace("−", "-")) for x in prod_iv.split(" to "))
+    assert lo < float(prod.replace(",", "")) < hi
+    # a net transfer whose interval includes zero says so
+    cells = page.locator("#ledger-table td[data-dash-column=transfer_mt_co2e_interval]").all_inner_texts()
+    assert any("sign uncertain" in c for c in cells), cells
+    for c in cells:
+        if "sign uncertain" in c:
+            a, b = c.split(" · ")[0].split(" to ")
+            assert a.startswith(("−", "-")) and b.startswith("+"), c  # the interval really contains zero
+    # the map hover gives the interval
+    hover = page.evaluate(f"() => ({MAP_DATA_JS})().hovertext.find(t => t.includes('(USA)'))")
+    assert "90 % interval:" in hover and "Mt CO2e" in hover, hover
+    # the adjustment bars carry asymmetric error bars (array / arrayminus), one per bar
+    ex = page.evaluate(ERRORS_JS, "#ledger-adjustment")
+    assert ex["type"] == "data" and ex["symmetric"] is False and len(ex["array"]) == len(ex["arrayminus"]) == 20
+    assert all(v >= 0 for v in ex["array"]) and any(v > 0 for v in ex["arrayminus"])
+    assert page.locator("#ledger-adjustment .errorbar").count() >= 20  # drawn, not only in the data
+    assert "whiskers: 90 % interval" in page.locator("#ledger-adjustment").inner_text()
+    # the headline: Holocarbon's bars have error bars, the published figures are placed against the interval
+    ey = page.evaluate(ERRORS_JS, "#ledger-headline")
+    assert ey["type"] == "data" and ey["visible"] and len(ey["array"]) == 5
+    notes = page.locator("#ledger-headline-notes").inner_text().replace("\xa0", " ")  # numbers keep their unit
+    assert "the published panoramic claim of −17.7 %" in notes, notes
+    assert re.search(r"China: the published panoramic claim of −17\.7 % lies (inside|below|above) our 90 % "
+                     r"interval, [−+][\d.]+ % to [−+][\d.]+ %", notes), notes
+    assert "GCB's CO2 figure of −9.2 %" in notes and "90 % interval (%)" in notes
+    page.screenshot(path=str(_shots(out_dir) / "ledger-intervals.png"), full_page=True)
+    _assert_clean(page)
+
+
+def test_interval_level_follows_the_url_and_the_control(page, live_server, out_dir):
+    """ci=66 in the link gives the 66 % interval; choosing 95 % widens it, says so and goes into the address."""
+    _open(page, live_server, "?year=2022&ci=66")
+    page.wait_for_function("() => [...document.querySelectorAll('#ledger-table th')].some("
+                           "h => h.innerText.includes('66 % interval'))", timeout=TIMEOUT)
+    assert page.locator("#ledger-ci").get_by_label("66 %").is_checked()
+    narrow = _china(page, "production_mt_co2e_interval")
+    assert INTERVAL.match(narrow), narrow
+    assert "66 % interval" in page.locator("#ledger-headline-notes").inner_text()
+    adj66 = page.evaluate(ERRORS_JS, "#ledger-adjustment")["array"][0]
+
+    page.locator("#ledger-ci label", has_text="95 %").click()
+    page.wait_for_function("() => location.search.includes('ci=95')", timeout=TIMEOUT)
+    page.wait_for_function(f"(old) => ({CHINA_CELL_JS})('production_mt_co2e_interval') !== old", arg=narrow,
+                           timeout=TIMEOUT)
+    wide = _china(page, "production_mt_co2e_interval")
+    (lo66, hi66), (lo95, hi95) = ([float(x.replace(",", "").replace("−", "-")) for x in s.split(" to ")]
+                                  for s in (narrow, wide))
+    assert lo95 < lo66 and hi95 > hi66, (narrow, wide)  # 95 % is wider than 66 %
+    page.wait_for_function("() => document.querySelector('#ledger-headline-notes').innerText.includes("
+                           "'95 % interval')", timeout=TIMEOUT)
+    assert any("95 % interval" in h for h in page.locator("#ledger-table th").all_inner_texts())
+    page.wait_for_function(f"(old) => ({ERRORS_JS})('#ledger-adjustment').array[0] > old", arg=adj66,
+                           timeout=TIMEOUT)  # China's upper whisker is longer at 95 %
+    assert "year=2022" in page.url and "ci=95" in page.url
+    # the other pages get the level with the query (the navigation links carry it)
+    href = page.locator("a.nav-link", has_text="Ledger").first.get_attribute("href")
+    assert "ci=95" in (href or ""), href
+    _assert_clean(page)

@@ -82,3 +82,38 @@ def test_api_page_example_link_answers_json(page, live_server):
     assert body["query"]["year"] == 2019 and body["query"]["gwp"] == "AR6"
     assert {r["region"] for r in body["data"]} == {"CHN", "USA"}
     assert page.get_by_text("from engine import Query, open_engine").first.is_visible()
+
+
+def test_data_page_explains_the_uncertainty(page, live_server):
+    """The Uncertainty section: inputs with sources, correlations, the parameter table read from
+    data/uncertainty_parameters.csv and the API endpoint."""
+    import csv
+    from pathlib import Path
+
+    page.goto(live_server + "/data", wait_until="networkidle")
+    section = page.locator("#uncertainty")
+    section.get_by_role("heading", name="Uncertainty").wait_for(timeout=15_000)
+    text = section.inner_text()
+    for bit in ("Solazzo et al. (2021)", "20 % relative standard error", "Rodrigues et al. (2018)",
+                "four GCB bookkeeping models", "±0.9 GtC per year", "80 % for CH4 and N2O", "seeded",
+                "data/ipcc_to_edgar.csv", "IPCC AR6 WGIII Ch. 2"):
+        assert bit in text, bit
+    rows = list(csv.DictReader(open(Path(__file__).resolve().parents[2] / "data" / "uncertainty_parameters.csv")))
+    table = page.locator("#uncertainty-parameters tbody tr")
+    assert table.count() == len(rows)
+    assert {c.strip() for c in page.locator("#uncertainty-parameters tbody tr td:first-child").all_inner_texts()} \
+        == {r["parameter"] for r in rows}
+    link = section.locator("a[href='/api/v1/uncertainty?region=CHN&year=2022']")
+    assert link.count() == 1
+    resp = page.request.get(live_server + link.get_attribute("href"))
+    assert resp.status == 200 and "attribution" in resp.text()
+    assert page.watch.console_errors == [] and page.watch.external == []
+
+
+def test_home_states_the_world_total_with_its_interval(page, live_server):
+    page.goto(live_server + "/?ci=95", wait_until="networkidle")
+    sentence = page.locator("#home-key-figures").inner_text()
+    assert "Gt CO2e" in sentence and "95 % interval" in sentence, sentence
+    page.locator("#home-world-ghg .main-svg").first.wait_for(timeout=15_000)
+    assert "95 % interval" in page.locator("#home-world-ghg").inner_text()
+    assert page.locator("#home-world-ghg .errorbar").count() >= 1

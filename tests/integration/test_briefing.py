@@ -222,3 +222,14 @@ def test_render_items(page_module):
     assert "unknown chart 'gone'" in broken
     many = str(page_module.render_items(4, {"items": [{"chart": "home-budget"}] * 32}))
     assert "at most 30 charts; remove 2" in many
+
+
+def test_optional_page_parameters_reach_the_chart():
+    """The ledger map's per-person view (``scale``, an optional page parameter) is a page parameter, not an unknown
+    Query field (before: "unknown parameter 'scale'" for a briefing item added from the ledger page)."""
+    from components.charts import CHARTS
+
+    q, params = B.split_query(CHARTS["ledger-map"], "year=2011&scale=per_capita&ci=95")
+    assert params == {"scale": "per_capita"} and q.year == 2011 and q.ci == 95
+    with pytest.raises(ValueError, match="scale"):
+        B.split_query(CHARTS["home-budget"], "scale=per_capita")  # not a parameter of that chart
