@@ -6,9 +6,7 @@ The app factory stores them on the Flask config; pages reach them through these 
 
 from __future__ import annotations
 
-import threading
 import time
-import weakref
 
 from flask import current_app
 from flask_caching import Cache
@@ -47,8 +45,8 @@ def uncertainty():
 
 def uncertainty_for(acc):
     """The :class:`~engine.uncertainty.propagate.Uncertainty` over ``acc``: the per-process one when it wraps the same
-    accounts, else a new one (it shares the accounts' cache, so nothing is computed twice). Chart builders receive
-    ``acc`` only and may run outside the Dash app (the briefing, scripts)."""
+    accounts, else one held in the accounts' own memory cache (built once, by one caller, for those accounts). Chart
+    builders receive ``acc`` only and may run outside the Dash app (the briefing, scripts)."""
     from engine.uncertainty.propagate import Uncertainty
 
     try:
@@ -57,15 +55,7 @@ def uncertainty_for(acc):
         unc = None
     if unc is not None and unc.accounts is acc:
         return unc
-    with _unc_guard:
-        unc = _unc_by_accounts.get(acc)
-        if unc is None:
-            unc = _unc_by_accounts[acc] = Uncertainty(acc)
-    return unc
-
-
-_unc_by_accounts: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_unc_guard = threading.Lock()
+    return acc.cache.memo(acc._key("uncertainty-engine"), lambda: Uncertainty(acc), shared=False)
 
 
 def pack_error() -> str | None:

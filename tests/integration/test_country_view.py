@@ -85,3 +85,18 @@ def test_unknown_code_is_404_with_suggestions(settings):
     assert client.get("/country/EU27").status_code == 200
     assert client.get("/country/FRX").status_code == 404
     assert client.get("/country/..%2fetc").status_code == 404
+
+
+def test_uncertainty_for_is_one_per_accounts_outside_the_app(accounts):
+    """Outside an app context (scripts, the briefing renderer in tests) chart builders get one Uncertainty per
+    accounts object, built once even when several threads ask at the same time, and never another accounts' one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from components.runtime import uncertainty_for
+    from engine.accounts.ledger import Accounts
+
+    with ThreadPoolExecutor(6) as pool:
+        got = list(pool.map(lambda _: uncertainty_for(accounts), range(12)))
+    assert all(u is got[0] for u in got) and got[0].accounts is accounts
+    other = Accounts(accounts.pack)
+    assert uncertainty_for(other) is not got[0] and uncertainty_for(other).accounts is other
