@@ -40,6 +40,9 @@ def decorate(out: ChartOutput, q: Query, params: dict | None = None) -> go.Figur
     """A copy of the chart's figure dressed for a report: title, Query in words (and the interval level when the
     chart shows intervals), method, interval note, sources, credit."""
     fig = go.Figure(out.figure)
+    for i, trace in enumerate(fig.data):  # plotly.js names unnamed traces with a random uid: exports must repeat
+        if trace.uid is None:
+            trace.uid = f"trace-{i}"
     where = ", ".join(f"{k} {v}" for k, v in (params or {}).items())
     subtitle = (out.query_text or q.describe()) + (f" · {where}" if where else "")
     if out.ci is not None:
