@@ -33,6 +33,9 @@ PERSPECTIVE_LABELS = {"production": "Production (territorial)", "consumption": "
                       "transfer": "Net transfer (consumption − production)",
                       "panoramic": "Panoramic (consumption + LUC − land sink)"}
 CI_LABELS = {66: "66 %", 90: "90 %", 95: "95 %"}
+#: Short names of the controls (the phone drawer's button lists the ones it holds).
+CONTROL_NAMES = {"year": "year", "gwp": "GWP metric", "gases": "gases", "luc_model": "land-use model",
+                 "grouping": "regions", "members": "custom group", "perspective": "perspective", "ci": "interval"}
 LUC_LABELS = {"mean": "Mean of the 4 GCB models", "BLUE": "BLUE", "H&C2023": "H&C2023", "OSCAR": "OSCAR",
               "LUCE": "LUCE"}
 
@@ -53,7 +56,9 @@ def controls(prefix: str, q: Query, show: tuple[str, ...] = FIELDS) -> html.Div:
 
     def box(label, comp, field):
         if field in show:
-            items.append(html.Div([html.Label(label, htmlFor=f"{prefix}-{field}"), comp], className=f"ctl ctl-{field}"))
+            more = "" if field == "year" else " ctl-more"  # folded into the drawer on phones
+            items.append(html.Div([html.Label(label, htmlFor=f"{prefix}-{field}"), comp],
+                                  className=f"ctl ctl-{field}{more}"))
         else:
             items.append(html.Div(comp, style={"display": "none"}))
 
@@ -77,7 +82,13 @@ def controls(prefix: str, q: Query, show: tuple[str, ...] = FIELDS) -> html.Div:
     box("Interval (confidence)", dcc.RadioItems(id=f"{prefix}-ci", value=q.ci, inline=True, className="checklist",
                                                 options=[{"label": CI_LABELS[c], "value": c} for c in CI_LEVELS]),
         "ci")
-    return html.Div(items, className="controls")
+    folded = [CONTROL_NAMES[f] for f in FIELDS if f in show and f != "year"]
+    if folded:  # phones: the year stays in sight, the other choices sit in a drawer this button opens
+        items.insert(0, html.Button(
+            ["Choices: ", html.Span(", ".join(folded)), html.Span(" ▾", className="controls-toggle-mark")],
+            type="button", className="controls-toggle", id=f"{prefix}-controls-toggle",
+            **{"aria-expanded": "false", "aria-controls": f"{prefix}-controls"}))
+    return html.Div(items, className="controls", id=f"{prefix}-controls")
 
 
 def query_inputs(prefix: str) -> list[Input]:

@@ -118,10 +118,9 @@ def layout(code: str | None = None, **query):
         html.Div([dcc.Loading(graph(_empty(), id=ID.SERIES), type="dot", delay_show=600),
                   export_menu("country-series", f"{name}: time series")], className="chart-card"),
         html.Div([
-            html.Div([html.Label("Explain the uncertainty of the", htmlFor=ID.ACCOUNT),
+            html.Div([html.Label("Explain the uncertainty of the account:", htmlFor=ID.ACCOUNT),
                       dcc.RadioItems(id=ID.ACCOUNT, options=ACCOUNT_OPTIONS, value=q.perspective, inline=True,
-                                     className="checklist"),
-                      html.Span("account", className="muted")], className="account-choice"),
+                                     className="checklist")], className="account-choice"),
             graph(_empty(), id=ID.UNCERTAINTY),
             export_menu("country-uncertainty", f"{name}: what drives the uncertainty"),
         ], className="chart-card uncertainty-card"),
