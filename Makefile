@@ -68,6 +68,7 @@ bench: setup-dev chromium wrk pack
 	$(BIN)/python bench/grid.py
 	$(BIN)/python bench/atlas.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/firstload.py
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/load.py
 

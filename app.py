@@ -21,10 +21,13 @@ from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from api import limits, register_api
+from api.weblayer import install_web_layer
 from components.render.figures import FigureRenderer
 from components.runtime import cache
+from components.search import canonical_redirect
 from components.shell import shell
 from engine.accounts.ledger import Accounts
+from engine.accounts.search import search_index
 from engine.core.cache import TieredCache
 from engine.core.config import Settings
 from engine.core.errors import HolocarbonError
@@ -94,6 +97,7 @@ def _warm(grids: Grids, uncertainty: Uncertainty | None = None) -> None:
         grids.context()
         grids.accounts.sink_shares()
         grids.accounts.luc_table()
+        search_index(grids.accounts)  # the header search and /country/<name> (about 2 s to build)
         if uncertainty is not None:
             uncertainty.emission_draws()
     except Exception:  # warming is an optimisation; a failure shows up (with a message) when a page asks
@@ -123,6 +127,9 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
         serve_locally=True,
         suppress_callback_exceptions=True,
     )
+    # the document's language; Dash's scripts in a plain <div> (its <footer> made a second footer landmark)
+    app.index_string = (app.index_string.replace("<html>", '<html lang="en">', 1)
+                        .replace("<footer>", '<div class="dash-scripts">', 1).replace("</footer>", "</div>", 1))
     server = app.server
     server.config["HOLOCARBON_SETTINGS"] = settings
     server.config["MAX_CONTENT_LENGTH"] = 1 << 20
@@ -151,6 +158,8 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
                          name="holocarbon-warm").start()
     app.layout = shell
     register_api(server)
+    server.before_request(canonical_redirect)  # /country/germany -> /country/DEU
+    install_web_layer(server, shared_backend)  # compression, cache headers, preload; its hook runs after _headers
     patterns = _path_patterns()
 
     @server.errorhandler(HTTPException)

@@ -33,6 +33,8 @@ from api.errors import (
 )
 from api.limits import heavy
 from api.spec import Column, Endpoint, Param, ParamError, parse_args
+from engine.accounts.search import KINDS as SEARCH_KINDS
+from engine.accounts.search import MAX_QUERY as SEARCH_MAX_QUERY
 from engine.core.query import CI_LEVELS, GWP_SETS, Query
 from engine.maps.files import units_basis
 
@@ -387,6 +389,65 @@ def h_regions(args) -> Result:
                          "data/continents.csv; mrio_region is the WIOD 2013 region (ROW = rest of the world)."])
 
 
+#: Zoom of the atlas centred on a place found by search (0 world .. 12; about 300 km across at 7) [—].
+PLACE_ZOOM = 7
+
+
+def search_href(kind: str, code: str, lat: float | None = None, lon: float | None = None) -> str:
+    """The app page of a search result: a country's page, the ledger grouped by a group (or by continents), a
+    sector's page, or the atlas centred on a place (``view=lat,lon,zoom``)."""
+    from urllib.parse import quote
+
+    if kind == "country":
+        return f"/country/{quote(code)}"
+    if kind == "group":
+        return f"/ledger?grouping={quote(code)}"
+    if kind == "continent":
+        return "/ledger?grouping=continents"
+    if kind == "sector":
+        return f"/sector/{quote(code)}"
+    if kind == "place" and lat is not None and lon is not None:
+        return f"/atlas?view={lat:.3f},{lon:.3f},{PLACE_ZOOM}"
+    raise ValueError(f"no page for a {kind!r} result; kinds are {', '.join(SEARCH_KINDS)}")
+
+
+def h_search(args) -> Result:
+    from engine.accounts.search import normalize, search, search_index
+
+    text = args["q"]
+    if re.search(r"[\x00-\x1f\x7f]", text):
+        raise ParamError(f"q must not hold control characters (line breaks, tabs); got {text[:40]!r}")
+    if not normalize(text):
+        raise ParamError(f"q must hold at least one letter or digit; got {text[:40]!r}")
+    acc = _accounts()
+    hits = search(search_index(acc), text, limit=args.get("limit", 10), kinds=args.get("kinds"))
+    names = acc.names()
+    rows = [{"rank": i + 1, "kind": h.kind, "code": h.code, "name": h.name, "match": h.match, "tier": h.tier,
+             "country": h.country, "country_name": names.get(h.country) if h.country else None,
+             "lat": h.lat, "lon": h.lon, "href": search_href(h.kind, h.code, h.lat, h.lon)}
+            for i, h in enumerate(hits)]
+    return Result(pd.DataFrame(rows, columns=[c.name for c in SEARCH_COLUMNS]), None, "name index",
+                  notes=["Countries (EDGAR entities, by code or any common name), groups, continents, sectors and "
+                         "GeoNames places of 15,000+ people; ranked exact code, exact name, prefix, word prefix, "
+                         "substring, then the closest names when nothing matches."],
+                  extra={"q": " ".join(text.split())})
+
+
+SEARCH_COLUMNS = (
+    Column("rank", "integer", "", "1 for the best match"),
+    Column("kind", "string", "", "country, group, continent, sector or place"),
+    Column("code", "string", "", "ISO3 code, group code, continent, sector code or GeoNames id"),
+    Column("name", "string", "", "Name"),
+    Column("match", "string", "", "The name or code that matched, as written"),
+    Column("tier", "string", "", "code, name, prefix, word, substring or fuzzy"),
+    Column("country", "string", "", "Ledger country a place lies in", True),
+    Column("country_name", "string", "", "Its name", True),
+    Column("lat", "number", "degree_north", "Latitude of a place", True),
+    Column("lon", "number", "degree_east", "Longitude of a place", True),
+    Column("href", "string", "", "The app page of the result"),
+)
+
+
 def h_uncertainty(args) -> Result:
     from engine.uncertainty.propagate import attribution, convergence
 
@@ -628,6 +689,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                       Column("groups", "string", "", "Named groups the country belongs to (comma-separated)"),
                       Column("members", "string", "", "Members of a group or continent (comma-separated)", True)),
              tag="catalogue"),
+    Endpoint("/search", "search", "Find countries, groups, sectors and places by name",
+             "Countries by code or any common name (GERMANY, Holland, Ivory Coast, UK), groups, continents, "
+             "sectors and places (GeoNames cities), best first: exact code, exact name, prefix of a name, prefix of "
+             "a word, substring, then the closest names when nothing matches; case, accents and punctuation are "
+             "ignored. Each result names the app page that shows it.", h_search,
+             (Param("q", "string", "What to look for (no control characters).", required=True,
+                    max_length=SEARCH_MAX_QUERY, example="germ"),
+              Param("limit", "int", "Most results.", default=10, minimum=1, maximum=50),
+              Param("kinds", "list", "Only these kinds of result.", enum=SEARCH_KINDS, max_items=len(SEARCH_KINDS))),
+             query=False, columns=SEARCH_COLUMNS, tag="catalogue", example="?q=germ"),
     Endpoint("/uncertainty", "uncertainty", "Uncertainty of one region's accounts",
              "The interval of every ledger term of one region (the Query's ci level, 1,000 seeded Monte Carlo draws), "
              "the attribution of each account's variance to its inputs (emissions by gas and sector, the "
@@ -724,9 +795,10 @@ ENDPOINTS = tuple(replace(e, params=(_layer_param(), *e.params, _sector_param(),
 BY_RULE = {e.path: e for e in ENDPOINTS}
 
 
-#: Endpoints whose answers are not cached: live file verification (memoised on its own for a minute) and NetCDF
-#: bodies (megabytes; their layer is cached by the grid engine).
-UNCACHED = ("sources", "grid")
+#: Endpoints whose answers are not cached: live file verification (memoised on its own for a minute), NetCDF
+#: bodies (megabytes; their layer is cached by the grid engine) and search (a millisecond from its in-memory index;
+#: every keystroke's answer would only fill the shared cache).
+UNCACHED = ("sources", "grid", "search")
 
 
 def _cache_key(endpoint: Endpoint, args: dict) -> str | None:

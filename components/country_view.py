@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from components.figures import GAS_COLORS, SINK_COLOR, SOURCE_COLOR, base_layout
+from components.figures import GAS_COLORS, SINK_COLOR, SOURCE_COLOR, base_layout, summarise
 from engine.core.query import GASES
 
 SOURCES_NOTE = ("Sources: EDGAR 2024 (production), WIOD 2013 + JRC CO2 shares (consumption), GCB 2024 (land-use "
@@ -154,7 +154,7 @@ def build_series_figure(series: pd.DataFrame, name: str, ci: int | None = None) 
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"), hovermode="x unified")
     if bands:
         fig.update_layout(margin=dict(t=84, b=124))
-    return fig
+    return summarise(fig)
 
 
 def build_sector_gas_figure(prod: pd.DataFrame, name: str, year: int, totals: pd.DataFrame | None = None,
@@ -167,7 +167,7 @@ def build_sector_gas_figure(prod: pd.DataFrame, name: str, year: int, totals: pd
     if prod.empty:
         fig = go.Figure()
         fig.update_layout(**base_layout(f"{name}: emissions by sector and gas, {year}", "No EDGAR data."))
-        return fig
+        return summarise(fig)
     order = prod.groupby("sector")["emissions_mt_co2e"].sum().sort_values().index.tolist()
     fig = go.Figure()
     for gas in GASES:
@@ -196,7 +196,7 @@ def build_sector_gas_figure(prod: pd.DataFrame, name: str, year: int, totals: pd
                                                    yanchor="bottom", bgcolor="rgba(255,255,255,0.8)"),
                       margin=dict(l=140, r=20, t=60, b=110))
     fig.update_xaxes(title_text="Mt CO2e per year", tickformat=",.0f")
-    return fig
+    return summarise(fig)
 
 
 def partners(flows: pd.DataFrame, region: str, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -229,7 +229,7 @@ def build_partners_figure(imports: pd.DataFrame, exports: pd.DataFrame, names: d
                                                    yanchor="bottom", bgcolor="rgba(255,255,255,0.85)"),
                       margin=dict(l=160, r=20, t=60, b=110))
     fig.update_xaxes(title_text="Mt CO2e per year", tickformat=",.0f")
-    return fig
+    return summarise(fig)
 
 
 def build_bridge_figure(row: pd.Series, name: str, year: int, ci: int | None = None) -> go.Figure:
@@ -275,7 +275,7 @@ def build_bridge_figure(row: pd.Series, name: str, year: int, ci: int | None = N
     fig.update_xaxes(tickangle=0)
     fig.update_yaxes(title_text="Mt CO2e per year", tickformat=",.0f")
     fig.update_layout(showlegend=False)
-    return fig
+    return summarise(fig)
 
 
 #: Input groups of :func:`engine.uncertainty.propagate.attribution` in words a policy reader understands.
@@ -368,7 +368,7 @@ def build_uncertainty_figure(att: pd.DataFrame, name: str, year: int, account: s
                            yref="paper", x=0.5, y=0.55, font=dict(size=13, color="#5f6b7a"))
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-        return fig
+        return summarise(fig)
     # one row per input: its name above a thin bar (readable at any width, no tick labels to make room for)
     k = len(rows)
     colors = [GROUP_COLORS.get(g, GAS_COLORS.get(g.partition(" · ")[0], "#c5ccd3")) for g in rows["group"]]
@@ -390,7 +390,7 @@ def build_uncertainty_figure(att: pd.DataFrame, name: str, year: int, account: s
     fig.update_xaxes(title_text="Share of the variance (%)", ticksuffix=" %", range=[0, 1.16 * share.max()])
     fig.update_yaxes(autorange=False, range=[k - 0.45, -0.6], showticklabels=False, showgrid=False, zeroline=False)
     fig.update_layout(showlegend=False, margin=dict(l=20, r=30, t=86, b=118 + extra))
-    return fig
+    return summarise(fig)
 
 
 def map_view(bounds: tuple[float, float, float, float]) -> tuple[dict, float]:

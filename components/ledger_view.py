@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from dash import html
 from dash.dash_table.Format import Format, Group, Scheme
 
-from components.figures import base_layout
+from components.figures import base_layout, summarise
 
 #: Sources named under every ledger chart (REFERENCES.md, data/sources.toml).
 SOURCES = ("Sources: EDGAR 2024 (production); WIOD 2013 + JRC sector CO2 (MRIO); GCB 2024 (land-use change,<br>"
@@ -292,7 +292,7 @@ def build_ledger_map(frame: pd.DataFrame, perspective: str, per_capita: bool, ye
                     lataxis_range=[-58, 85], showframe=False, showcoastlines=False, showcountries=True,
                     countrycolor="#ffffff", showland=True, landcolor="#e6e9ed", showocean=True, oceancolor="#f4f8fb",
                     bgcolor="rgba(0,0,0,0)")
-    return fig
+    return summarise(fig)
 
 
 # ---- adjustment bars ------------------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ def empty_figure(title: str, message: str, footnote: str, height: int = 460) -> 
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(margin=dict(l=20, r=20, t=70, b=110))
-    return fig
+    return summarise(fig)
 
 
 def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
@@ -382,7 +382,7 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
                      zerolinecolor="#888", range=[-1.35 * reach, 1.35 * reach])
     fig.update_layout(showlegend=False, margin=dict(l=left, r=30, t=70, b=130 + (14 if ci is not None else 0)))
     fig.layout.annotations[0].update(xshift=-(left - 12))  # the footnote starts under the labels
-    return fig
+    return summarise(fig)
 
 
 # ---- headline -------------------------------------------------------------------------------------------------
@@ -496,7 +496,7 @@ def build_headline_figure(head: pd.DataFrame, year: int = 2022) -> go.Figure:
     pad = 0.22 * (hi - lo)  # room for the vertical value labels
     fig.update_yaxes(title_text="Adjustment vs production (%)", ticksuffix=" %", zeroline=True,
                      zerolinecolor="#888", range=[lo - pad if lo < 0 else 0, hi + pad])
-    return fig
+    return summarise(fig)
 
 
 def headline_panel(head: pd.DataFrame) -> html.Div:
@@ -537,7 +537,7 @@ def headline_panel(head: pd.DataFrame) -> html.Div:
                    "consistent with Holocarbon's estimate, not a confirmation of it.", className="footnote"),
         ], className="headline-statements-box")
     return html.Div([
-        html.H3("Headline figures, 2022: Holocarbon beside the panoramic claim and the Global Carbon Budget"),
+        html.H2("Headline figures, 2022: Holocarbon beside the panoramic claim and the Global Carbon Budget"),
         statements,
         html.Div(html.Table([html.Thead(head_row), html.Tbody(rows)], className="table headline-table"),
                  className="table-scroll"),

@@ -1,4 +1,5 @@
-"""The page shell: header with navigation built from the page registry, content, footer."""
+"""The page shell: a skip link, the header (navigation built from the page registry, the search box, the share
+button), the content as the ``<main>`` landmark (``#main-content``, the skip link's target), the footer."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from dash import dcc, html
 
 from components.controls import nav_sync_components
 from components.export_menu import share_button
+from components.search import search_box
+
+#: Id of the ``<main>`` landmark (the skip link's target; focusable by script, not a Tab stop).
+MAIN_ID = "main-content"
 
 
 def nav_links() -> list:
@@ -22,18 +27,20 @@ def nav_links() -> list:
 def shell() -> html.Div:
     return html.Div(
         [
+            html.A("Skip to content", href=f"#{MAIN_ID}", className="skip-link"),
             html.Header(
                 html.Div(
                     [
                         dcc.Link([html.Span("◐", className="logo-mark"), " Holocarbon"], href="/", className="brand"),
-                        html.Nav(nav_links(), className="nav"),
+                        html.Nav(nav_links(), className="nav", **{"aria-label": "Main"}),
+                        search_box(),
                         share_button(),
                     ],
                     className="header-inner",
                 ),
                 className="site-header",
             ),
-            html.Main(dash.page_container, className="content"),
+            html.Main(dash.page_container, className="content", id=MAIN_ID, tabIndex="-1"),
             *nav_sync_components(),
             html.Footer(
                 [

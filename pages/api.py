@@ -10,7 +10,7 @@ from api.v1 import ENDPOINTS, PREFIX
 from engine.maps.zonal import MAX_SUBSET_SPAN, MAX_TOP
 from engine.session import PYTHON_EXAMPLE
 
-dash.register_page(__name__, path="/api", name="API", order=95, title="Holocarbon — API",
+dash.register_page(__name__, path="/api", name="API", order=95, title="API — Holocarbon",
                    description="REST and Python API: ledgers, flows, sectors, grids and sources as JSON, CSV or "
                                "NetCDF.")
 
@@ -120,5 +120,6 @@ def layout(**_query):
                 ". Results are pandas DataFrames and xarray DataArrays that carry the Query, units and notes in ",
                 html.Code(".attrs"), ". Run from the project folder with the virtual environment (",
                 html.Code(".venv/bin/python"), ")."]),
-        html.Div(html.Pre(html.Code(PYTHON_EXAMPLE)), className="api-code"),
+        html.Div(html.Pre(html.Code(PYTHON_EXAMPLE), tabIndex="0", role="region",  # scrolls sideways on a phone
+                          **{"aria-label": "Python example"}), className="api-code"),
     ], className="api-page")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Final, final
 from urllib.parse import urlencode
 
@@ -34,7 +35,7 @@ from components.urlstate import url_state, url_sync
 from engine.core.query import GASES, GWP_LABELS, GWP_SETS, YEAR_RANGE, Query
 from engine.maps.grid import SECTORS
 
-dash.register_page(__name__, path="/atlas", name="Atlas", order=10,
+dash.register_page(__name__, path="/atlas", name="Atlas", order=10, title="Atlas — Holocarbon",
                    description="Zoomable 0.1° maps of emissions by sector and gas, the CDIAC reference grid, ocean "
                                "and land sinks, land-use change and the net flux, for any year.")
 
@@ -58,6 +59,10 @@ class ID:
     SEARCH: Final = "atlas-search"  # URL state (components.urlstate)
     VIEW: Final = "atlas-view"  # the map's centre and zoom, {lat, lon, zoom}
     TILES: Final = "atlas-tiles"
+    SUMMARY: Final = "atlas-summary"  # what the map shows, in words (read by screen readers)
+    LAT: Final = "atlas-lat"  # "Look up a cell": the keyboard's way to what a click on the map does
+    LON: Final = "atlas-lon"
+    LOOKUP: Final = "atlas-lookup"
 
 
 #: The map's controls, in the argument order of the callbacks (layer, sector, gases, gwp, year).
@@ -102,6 +107,21 @@ def _layer_options(year: int) -> list[dict]:
              "disabled": not layer_available(v, year)} for v, label in LAYER_OPTIONS]
 
 
+def cell_lookup() -> html.Div:
+    """Latitude and longitude boxes and a button: a cell's value without a mouse (Enter in a box works too). Text
+    boxes, not number boxes: Dash's number box adds two stepper buttons to the tab order, of no use for a position."""
+    return html.Div([
+        html.Div("Look up a cell", className="legend-title", id=f"{ID.LOOKUP}-title"),
+        html.Div([html.Label("Latitude (°N)", htmlFor=ID.LAT),
+                  dcc.Input(id=ID.LAT, type="text", inputMode="decimal", placeholder="e.g. 48.86",
+                            maxLength=12)]),
+        html.Div([html.Label("Longitude (°E)", htmlFor=ID.LON),
+                  dcc.Input(id=ID.LON, type="text", inputMode="decimal", placeholder="e.g. 2.35",
+                            maxLength=12)]),
+        html.Button("Show this cell", id=ID.LOOKUP, className="btn", type="button"),
+    ], className="cell-lookup", role="group", **{"aria-labelledby": f"{ID.LOOKUP}-title"})
+
+
 def layout(**query):
     state, problem = _state_from_query(query)
     marks = {y: str(y) for y in range(1970, 2024, 10)} | {2023: "2023"}
@@ -121,21 +141,25 @@ def layout(**query):
                 html.Label("Sector", htmlFor=ID.SECTOR),
                 dcc.Dropdown(id=ID.SECTOR, options=[{"label": "All sectors", "value": "all"}]
                              + [{"label": s, "value": s} for s in SECTORS], value=state["sector"], clearable=False),
-                html.Label("Gases"),
+                html.Label("Gases", htmlFor=ID.GASES),
                 dcc.Checklist(id=ID.GASES, options=[{"label": g, "value": g} for g in GASES],
                               value=state["gases"], inline=True, className="checklist"),
                 html.Label("GWP metric", htmlFor=ID.GWP),
                 dcc.Dropdown(id=ID.GWP, options=[{"label": GWP_LABELS[g], "value": g} for g in GWP_SETS],
                              value=state["gwp"], clearable=False),
                 html.Div(id=ID.LEGEND),
-                html.Div(id=ID.CELL, className="cell-box",
-                         children=html.Span("Click the map to see a cell's value.", className="muted")),
+                html.Div(id=ID.CELL, className="cell-box", **{"aria-live": "polite"},
+                         children=html.Span("Click the map, or look up a cell below, to see a cell's value.",
+                                            className="muted")),
+                cell_lookup(),
             ], className="atlas-controls"),
             html.Div([
+                html.P(id=ID.SUMMARY, className="sr-only"),
                 dcc.Graph(id=ID.MAP, figure=_initial_figure(state, _view_from_query(query)),
                           config={"displaylogo": False, "scrollZoom": True}, style={"height": "620px"}),
                 html.Div([
                     html.Button("▶ Play", id=ID.PLAY, n_clicks=0, className="btn"),
+                    html.Label("Year", htmlFor=ID.YEAR, className="sr-only"),
                     html.Div(dcc.Slider(id=ID.YEAR, min=YEAR_RANGE[0], max=YEAR_RANGE[1], step=1,
                                         value=state["year"], marks=marks,
                                         tooltip={"placement": "top"}),
@@ -181,7 +205,7 @@ def _initial_figure(state: dict, view: dict | None):
 
 @callback(
     Output(ID.LEGEND, "children"), Output(ID.NOTE, "children"),
-    Output(ID.LAYER, "options"), Output(ID.SEARCH, "data"), Output(ID.SECTOR, "disabled"),
+    Output(ID.LAYER, "options"), Output(ID.SEARCH, "data"), Output(ID.SECTOR, "disabled"), Output(ID.SUMMARY, "children"),
     *(Input(c, "value") for c in CONTROLS),
 )
 def update_map(layer, sector, gases, gwp, year):
@@ -191,10 +215,10 @@ def update_map(layer, sector, gases, gwp, year):
     try:
         q = Query(year=year, gwp=gwp, gases=tuple(gases or ()))
     except ValueError as exc:
-        return no_update, notice(user_message(exc), "warning"), options, no_update, no_update
+        return no_update, notice(user_message(exc), "warning"), options, no_update, no_update, no_update
     if runtime.pack() is None:
         return None, notice(user_message(RuntimeError(runtime.pack_error() or "")), "error"), options, \
-            no_update, True
+            no_update, True, no_update
     tile_layer, params = _tile_params(layer, sector, q)
     note = [html.Strong(f"{year} · "), LAYER_SOURCES[layer]]
     if not layer_available(layer, year):
@@ -210,7 +234,16 @@ def update_map(layer, sector, gases, gwp, year):
     if sector != "all":
         search_params["sector"] = sector
     search = url_state(urlencode(search_params, safe=","))
-    return legend(tile_layer), note, options, search, layer not in ("emissions",)
+    return legend(tile_layer), note, options, search, layer not in ("emissions",), map_summary(tile_layer, sector, q)
+
+
+def map_summary(layer: str, sector: str, q: Query) -> str:
+    """What the map shows, in words, for a screen reader (the tiles themselves carry no text)."""
+    what = dict(LAYER_OPTIONS)[layer] + (f", sector {sector}" if layer == "emissions" and sector != "all" else "")
+    gases = f" ({'+'.join(q.gases)}, {q.gwp})" if layer in ("emissions", "net_flux") else ""
+    return (f"Zoomable world map: {what}{gases}, {q.year}, on a 0.1° grid (about 11 km). The colour scale and its "
+            "unit are in the legend beside the map; “Look up a cell” gives the value of the cell at a latitude and "
+            "longitude.")
 
 
 # keep the address bar in step with the controls and the map view, without reloading (shareable links)
@@ -309,6 +342,27 @@ def show_cell(click, layer, sector, gases, gwp, year):
     has_country_page = any(p.get("path_template") == "/country/<code>" for p in dash.page_registry.values())
     href = f"/country/{info['country']}?year={year}" if info.get("country") and has_country_page else None
     return cell_panel(info, href)
+
+
+@callback(
+    Output(ID.CLICK, "data"), Output(ID.CELL, "children", allow_duplicate=True),
+    Input(ID.LOOKUP, "n_clicks"), Input(ID.LAT, "n_submit"), Input(ID.LON, "n_submit"),
+    State(ID.LAT, "value"), State(ID.LON, "value"),
+    prevent_initial_call=True,
+)
+def look_up_cell(_clicks, _submit_lat, _submit_lon, lat, lon):
+    """The cell at a typed latitude and longitude, as if the map had been clicked there."""
+    try:
+        lat, lon = (float(str(v).strip().replace("−", "-").replace(",", ".")) for v in (lat, lon))
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            raise ValueError("not a number")
+    except (TypeError, ValueError):
+        return no_update, notice("Type a latitude (−90 to 90) and a longitude (−180 to 180), e.g. 48.86 and 2.35.",
+                                 "warning")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return no_update, notice(f"{lat:g}, {lon:g} is off the map: latitude −90 to 90, longitude −180 to 180.",
+                                 "warning")
+    return {"lat": lat, "lon": lon, "t": int(_clicks or 0) + int(_submit_lat or 0) + int(_submit_lon or 0)}, no_update
 
 
 @callback(

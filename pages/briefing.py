@@ -57,7 +57,7 @@ from components.messages import notice, user_message
 
 log = logging.getLogger("holocarbon")
 
-dash.register_page(__name__, path="/briefing", name="Briefing", order=80,
+dash.register_page(__name__, path="/briefing", name="Briefing", order=80, title="Briefing — Holocarbon",
                    description="Collect charts from any page, add your notes, and download them as one PDF or "
                                "HTML report.")
 
@@ -188,7 +188,8 @@ def render_items(shape, data):
                   "and a page of sources.", className="muted")
     warn = notice(f"A briefing holds at most {MAX_ITEMS} charts; remove {n - MAX_ITEMS} before downloading.",
                   "warning") if n > MAX_ITEMS else None
-    return [head, warn, html.Ol([_item(i, n, it) for i, it in enumerate(b["items"])], className="briefing-list")]
+    return [html.H2("Charts in this briefing", className="sr-only"),  # h1 > h2 > each chart's h3
+            head, warn, html.Ol([_item(i, n, it) for i, it in enumerate(b["items"])], className="briefing-list")]
 
 
 # ------------------------------------------------------------------------------------ edits, in the browser

@@ -28,9 +28,11 @@ from components.country_view import (
     partners,
 )
 from components.export_menu import export_menu
-from components.figures import LIGHT_TEMPLATE, graph
+from components.figures import LIGHT_TEMPLATE, graph, summarise
 from components.messages import notice, user_message
+from components.search import known_codes, resolve_code
 from components.urlstate import url_state, url_sync
+from engine.accounts import search
 from engine.accounts.regions import NAMED_GROUPS, ROW
 from engine.core.query import PERSPECTIVES, closest
 
@@ -64,32 +66,34 @@ class ID:
     QUERY: Final = "hc-query"  # the shell's session store of the query string (components.controls)
 
 
-def known_codes() -> set[str]:
-    """Country codes with EDGAR data, plus the named groups."""
-    acc = runtime.accounts()
-    if acc is None:
-        return set(NAMED_GROUPS)
-    codes = set(acc.country_year(2020).index) - {"BUNKERS"}
-    return codes | set(NAMED_GROUPS)
-
-
 def _valid(code: str) -> bool:
-    return str(code).upper() in known_codes()
+    return resolve_code(code) is not None
 
 
-dash.register_page(__name__, path_template="/country/<code>", name="Country", nav=False, validate=_valid,
+def _title(code: str | None = None, **_) -> str:
+    """The browser title of a country page: "China — Holocarbon"."""
+    resolved = resolve_code(code)
+    if resolved is None:
+        return "Country not found — Holocarbon"
+    acc = runtime.accounts()
+    return f"{acc.names().get(resolved, resolved) if acc else resolved} — Holocarbon"
+
+
+dash.register_page(__name__, path_template="/country/<code>", name="Country", nav=False, validate=_valid, title=_title,
                    description="Key figures, time series, sectors, trading partners and land for one country or "
                                "group.")
 
-
 def _not_found(code: str) -> html.Div:
-    hints = closest(code, known_codes(), n=5)
     acc = runtime.accounts()
+    known = known_codes()
+    hints = search.suggest(search.search_index(acc), code, n=5) if acc is not None and str(code).strip() else []
+    hints = list(dict.fromkeys([h for h in hints if h in known] + closest(code, known, n=5)))[:5]
     names = acc.names() if acc else {}
     return html.Div([
         html.H1("Country not found"),
         html.P(f"Holocarbon has no country or group with the code “{code}”. Codes are ISO 3166 alpha-3 "
-               "(e.g. FRA, CHN, USA) or a group (EU27, G7, G20, BRICS, OECD)."),
+               "(e.g. FRA, CHN, USA) or a group (EU27, G7, G20, BRICS, OECD); a country's name works too "
+               "(/country/germany), or search for it in the box at the top."),
         html.P(["Did you mean: ", *[item for h in hints for item in
                                      (dcc.Link(f"{names.get(h, h)} ({h})", href=f"/country/{h}"), " ")]])
         if hints else None,
@@ -98,9 +102,10 @@ def _not_found(code: str) -> html.Div:
 
 
 def layout(code: str | None = None, **query):
-    code = (code or "").upper()
-    if not _valid(code):
-        return _not_found(code)
+    canonical = resolve_code(code)
+    if canonical is None:
+        return _not_found(str(code or "")[:60])
+    code = canonical
     q, problem = query_from_url(query)
     acc = runtime.accounts()
     name = acc.names().get(code, code) if acc else code
@@ -321,7 +326,10 @@ def _country_map(acc, q, code):
     fig = build_atlas_figure(f"{base}/tiles/emissions/{{z}}/{{x}}/{{y}}.png?{qs}", f"{base}/geo/countries.geojson",
                              center=center, zoom=zoom, revision=f"country-{code}")
     fig.update_layout(height=400)
-    return fig
+    name = acc.names().get(code, code)
+    return summarise(fig, f"Map: where the emissions of {name} happen on the 0.1° grid, {q.year} "
+                          f"({'+'.join(q.gases)}, {q.gwp}); the atlas link below opens it with its colour scale and "
+                          "cell values.")
 
 
 # the address bar follows the controls without a reload (every view is a shareable link)

@@ -24,7 +24,7 @@ class ID:
     PARAMETERS: Final = "uncertainty-parameters"  # its parameter table
 
 
-dash.register_page(__name__, path="/data", name="Data & methods", order=90,
+dash.register_page(__name__, path="/data", name="Data & methods", order=90, title="Data & methods — Holocarbon",
                    description="Every public source Holocarbon reads: citation, license, years and status.")
 
 METHODS = [

@@ -29,7 +29,7 @@ class ID:
     ERROR_SUFFIX: Final = "-error"  # ``<chart id>-error``: the notice shown instead of a chart that cannot be drawn
 
 
-dash.register_page(__name__, path="/", name="Home", order=0,
+dash.register_page(__name__, path="/", name="Home", order=0, title="Holocarbon — open holographic carbon maps",
                    description="What Holocarbon shows and where to start.")
 
 INTRO = (

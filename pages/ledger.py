@@ -3,6 +3,7 @@ comparison with the published panoramic claim and the Global Carbon Budget."""
 
 from __future__ import annotations
 
+import json
 from typing import Final, final
 
 import dash
@@ -52,6 +53,7 @@ from components.messages import notice, user_message
 from components.urlstate import url_state, url_sync
 from engine.accounts import regions
 from engine.accounts.headline import HEADLINE_YEAR, headline
+from engine.accounts.regions import NAMED_GROUPS
 
 PATH = "/ledger"
 
@@ -74,10 +76,12 @@ class ID:
     NAME: Final = "ledger-name"
     SEARCH: Final = "ledger-search"  # URL state (components.urlstate)
     GO: Final = "ledger-go"
+    GOTO: Final = "ledger-goto"  # "Go to a country": the keyboard's way to what a click on the map does
+    GOTO_OPEN: Final = "ledger-goto-open"
     QUERY: Final = "hc-query"  # the shell's session store of the query string (components.controls)
 
 
-dash.register_page(__name__, path=PATH, name="Ledger", order=20,
+dash.register_page(__name__, path=PATH, name="Ledger", order=20, title="Ledger — Holocarbon",
                    description="Production, consumption, transfers and the panoramic account of every country and "
                                "group: world map, sortable table, and Holocarbon's 2022 figures beside the published "
                                "panoramic claim and the Global Carbon Budget.")
@@ -85,6 +89,28 @@ dash.register_page(__name__, path=PATH, name="Ledger", order=20,
 SCALES = ("absolute", "per_capita")
 SCALE_OPTIONS = [{"label": "Absolute (Mt CO2e)", "value": "absolute"},
                  {"label": "Per capita (t CO2e per person)", "value": "per_capita"}]
+
+
+def country_options() -> list[dict]:
+    """The choices of "Go to a country": the named groups, then every country by name (its code after it)."""
+    acc = runtime.accounts()
+    if acc is None:
+        return []
+    names = acc.names()
+    codes = set(acc.country_year(2020).index) - {"BUNKERS"}
+    countries = sorted(({"label": f"{names.get(c, c)} ({c})", "value": c} for c in codes),
+                       key=lambda o: o["label"].casefold())
+    return [{"label": f"{names.get(g, g)} (group)", "value": g} for g in NAMED_GROUPS] + countries
+
+
+def goto_country() -> html.Div:
+    """A keyboard and screen-reader alternative to clicking the map: choose a country, open its page."""
+    return html.Div([
+        html.Label("Go to a country", htmlFor=ID.GOTO),
+        dcc.Dropdown(id=ID.GOTO, options=country_options(), placeholder="Type a country or group…",
+                     className="ledger-goto-select"),
+        html.Button("Open its page", id=ID.GOTO_OPEN, className="btn", type="button"),
+    ], className="ledger-goto")
 
 
 def layout(**query):
@@ -109,7 +135,8 @@ def layout(**query):
                            className="checklist"),
         ], className="ledger-scale"),
         html.Div(id=ID.NOTICE),
-        html.Div([dcc.Loading(graph(go.Figure(), id=ID.MAP, style={"height": "640px"}), type="circle",
+        html.Div([goto_country(),
+                  dcc.Loading(graph(go.Figure(), id=ID.MAP, style={"height": "640px"}), type="circle",
                               delay_show=400), export_menu("ledger-map", "Ledger world map")], className="chart-card"),
         html.Div([
             html.Div([graph(go.Figure(), id=ID.ADJUSTMENT, style={"height": "600px"}),
@@ -259,14 +286,23 @@ def update_headline(gwp, ci=None):
 # the address bar follows the controls without a reload (every view is a shareable link)
 url_sync(Input(ID.SEARCH, "data"))
 
-# a click on a country opens its page with the same choices
+# a click on a country, or "Open its page" after choosing one in "Go to a country", opens its page with the same
+# choices
 clientside_callback(
-    """function(click, qs){
-        const pt = click && click.points && click.points[0];
-        const code = pt && (pt.location || (pt.customdata && pt.customdata[0]));
-        if(!code){ return window.dash_clientside.no_update; }
+    """function(click, opened, qs, chosen){
+        const dc = window.dash_clientside;
+        const fired = (dc.callback_context.triggered || []).map(t => t.prop_id);
+        let code = null;
+        if(fired.some(p => p.indexOf(%s) === 0)){
+            code = chosen;
+        } else {
+            const pt = click && click.points && click.points[0];
+            code = pt && (pt.location || (pt.customdata && pt.customdata[0]));
+        }
+        if(!code){ return dc.no_update; }
         return '/country/' + encodeURIComponent(code) + (qs ? '?' + qs : '');
-    }""",
-    Output(ID.GO, "href"), Input(ID.MAP, "clickData"), State(ID.QUERY, "data"),
+    }""" % json.dumps(ID.GOTO_OPEN + "."),
+    Output(ID.GO, "href"), Input(ID.MAP, "clickData"), Input(ID.GOTO_OPEN, "n_clicks"), State(ID.QUERY, "data"),
+    State(ID.GOTO, "value"),
     prevent_initial_call=True,
 )

@@ -3,7 +3,7 @@
 import dash
 from dash import dcc, html
 
-dash.register_page(__name__, path="/404", name="Not found", nav=False)
+dash.register_page(__name__, path="/404", name="Not found", nav=False, title="Page not found — Holocarbon")
 
 
 def layout(**_query):

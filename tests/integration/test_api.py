@@ -247,6 +247,13 @@ def test_sources_lists_every_registry_source(client):
     ("/headline?year=2020", 400, "unknown parameter 'year' for /headline", ["ci", "format", "gwp"]),
     ("/sectors?year=2020", 400, "unknown parameter 'year' for /sectors", ["format"]),
     ("/sectors/powr-industry", 404, "unknown sector 'powr-industry'; did you mean power-industry", None),
+    ("/search", 400, "parameter 'q' is required", None),
+    ("/search?q=", 400, "q must be 1–100 characters; got 0", None),
+    ("/search?q=" + "x" * 101, 400, "q must be 1–100 characters; got 101", None),
+    ("/search?q=germ&year=2020", 400, "unknown parameter 'year' for /search", ["format", "kinds", "limit", "q"]),
+    ("/search?q=germ&kinds=planet", 400, "kinds: 'planet' is not one of country, group, continent, sector, place",
+     ["country", "group", "continent", "sector", "place"]),
+    ("/search?q=germ&limit=51", 400, "limit must be in 1–50; got 51", None),
     ("/nope", 404, "no API route /api/v1/nope", None),
 ])
 def test_bad_input_is_a_clear_4xx(client, url, status, detail, allowed):

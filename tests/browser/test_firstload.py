@@ -1,0 +1,104 @@
+"""First load and repeat visit in a real browser (Debian chromium): what goes over the wire (issue 13, item 8).
+
+A fresh browser context opens the Ledger (the page with the most to download: the map, the table, plotly.js):
+every script, style sheet and JSON answer of some size arrives compressed, the whole load stays under the 2.5 MB
+budget, plotly.js was asked for before the page-content callback answered (the preload), a chart is drawn and the
+console stays clean. A second visit in the same context takes Dash's fingerprinted bundles from the browser's cache
+without asking the server, and revalidates plotly.js (a 304 of a few hundred bytes) instead of downloading it again.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+#: A chart is drawn: a plotly graph with at least one trace and a visible ``.main-svg``.
+CHART_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(gd =>
+    gd.data && gd.data.length && gd.querySelector('.main-svg') &&
+    gd.querySelector('.main-svg').getBoundingClientRect().width > 0)"""
+
+
+class Wire:
+    """What the page received, through the Chrome DevTools Protocol (encoded sizes, codings, cache hits)."""
+
+    def __init__(self, page):
+        self.base = page.watch.base
+        self.cdp = page.context.new_cdp_session(page)
+        self.seen: dict[str, dict] = {}
+        self.order: list[str] = []
+        self.cdp.on("Network.requestWillBeSent", self._sent)
+        self.cdp.on("Network.responseReceived", self._response)
+        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.send("Network.enable")
+
+    def _path(self, url: str) -> str | None:
+        return url[len(self.base):] if url.startswith(self.base) else None
+
+    def _sent(self, e):
+        path = self._path(e["request"]["url"])
+        if path is not None:
+            self.seen[e["requestId"]] = {"path": path, "method": e["request"]["method"]}
+            self.order.append(path)
+
+    def _response(self, e):
+        if e["requestId"] in self.seen:
+            r = e["response"]
+            h = {k.lower(): v for k, v in r["headers"].items()}
+            self.seen[e["requestId"]].update(status=r["status"], type=h.get("content-type", ""),
+                                             encoding=h.get("content-encoding"),
+                                             cached=bool(r.get("fromDiskCache") or r.get("fromMemoryCache")))
+
+    def _finished(self, e):
+        if e["requestId"] in self.seen:
+            self.seen[e["requestId"]]["bytes"] = e["encodedDataLength"]
+
+    def total(self) -> int:
+        return sum(r.get("bytes", 0) for r in self.seen.values())
+
+    def by_path(self, prefix: str) -> list[dict]:
+        return [r for r in self.seen.values() if r["path"].startswith(prefix)]
+
+
+def _load(page, path: str) -> None:
+    page.goto(page.watch.base + path, wait_until="commit")
+    page.wait_for_function(CHART_DRAWN, timeout=60_000, polling=100)
+    page.wait_for_load_state("networkidle")
+
+
+def test_ledger_first_load_compressed_then_cached(page, out_dir):
+    wire = Wire(page)
+    _load(page, "/ledger")
+    plotly = wire.by_path(PLOTLY)
+    assert len(plotly) == 1 and plotly[0]["status"] == 200 and plotly[0]["encoding"] == "br", plotly
+    assert plotly[0]["bytes"] < 1_600_000, plotly  # 4.8 MB uncompressed
+    # the preload: plotly.js was requested before the first callback answer came back
+    first_callback = wire.order.index(next(p for p in wire.order if p.startswith("/_dash-update-component")))
+    assert wire.order.index(PLOTLY) < first_callback, wire.order
+    text = ("javascript", "css", "json", "html")
+    big_text = [r for r in wire.seen.values() if r.get("status") == 200 and any(t in r["type"] for t in text)
+                and r.get("bytes", 0) > 1500]
+    assert big_text and all(r["encoding"] in ("br", "gzip") for r in big_text), \
+        [(r["path"], r["encoding"]) for r in big_text if not r["encoding"]]
+    assert wire.total() < 2_500_000, wire.total()
+    shots = out_dir / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / "firstload-ledger.png"))
+
+    # repeat visit, same browser context: a new tab on the same page
+    again = page.context.new_page()
+    again.watch = page.watch
+    again.on("console", lambda msg: page.watch.console_errors.append(msg.text) if msg.type == "error" else None)
+    wire2 = Wire(again)
+    _load(again, "/ledger")
+    bundles = [r for r in wire2.seen.values() if ".v" in r["path"] and r["path"].startswith("/_dash-component")]
+    assert bundles and all(r.get("cached") for r in bundles), [(r["path"], r.get("status")) for r in bundles]
+    plotly2 = wire2.by_path(PLOTLY)
+    # revalidated (chromium reports the cached 200 with only the 304's few hundred bytes on the wire) or cached
+    assert plotly2 and all(r.get("bytes", 0) < 5_000 for r in plotly2), plotly2
+    assert wire2.total() < 0.2 * wire.total(), (wire2.total(), wire.total())
+    again.close()
+    assert page.watch.external == [], page.watch.external
+    assert page.watch.console_errors == [], page.watch.console_errors
+    assert page.watch.failed == [], page.watch.failed
