@@ -313,7 +313,8 @@ def _ledger_adjustment(acc, q: Query, params: dict) -> ChartOutput:
     cols = _with_bounds(["production_mt_co2e", "consumption_mt_co2e", "adjustment_pct"], d)
     data = d[["region", "name", *cols, "transfer_sign_uncertain", "row_share", "n_members"]].reset_index(drop=True)
     data = data.rename(columns={"transfer_sign_uncertain": "sign_uncertain"})
-    return ChartOutput(build_adjustment_figure(led), data, f"Consumption vs production, top 20 producers, {q.year}",
+    fig = build_adjustment_figure(led)
+    return ChartOutput(fig, data, fig.layout.title.text,  # "top 20 producers" or "all 7 regions" (continents)
                        "Adjustment = consumption ÷ production − 1 [%] for the 20 largest producers (bunkers left out); "
                        + method_label(led.attrs["method"], led.attrs.get("structure_year")) + ".", LEDGER_SOURCES,
                        (LEDGER_METHOD_NOTE, "sign_uncertain: the interval of the adjustment includes zero (the region "

@@ -22,6 +22,22 @@ def fmt_mt(v: float | None, unit: str = "Mt CO2e") -> str:
     return f"{v:,.0f} {unit}" if abs(v) >= 1000 else f"{v:,.1f} {unit}"
 
 
+def decimals_for(magnitude: float) -> int:
+    """Decimals that keep two or three significant figures for values up to ``magnitude`` [any unit]: 0 from 100,
+    1 from 1, 2 below (Iceland's 0.4 Mt reads "0.40", not "0")."""
+    m = abs(float(magnitude)) if np.isfinite(magnitude) else 0.0
+    return 0 if m >= 100 else 1 if m >= 1 else 2
+
+
+def axis_format(values) -> str:
+    """A tick format for an axis holding ``values``: thousands separators, and decimals when the values are small
+    (an axis of "0 1 1 2 2" becomes "0 0.5 1 1.5 2")."""
+    v = np.abs(np.asarray(values, dtype=float))
+    v = v[np.isfinite(v)]
+    top = float(v.max()) if v.size else 0.0
+    return ",.0f" if top >= 10 else ",.1f" if top >= 1 else ",.2f"
+
+
 def kpi(label: str, value: str, sub: str = "", interval: str | None = None, flag: str | None = None) -> html.Div:
     """A key-figure card; the unit after the number is shown smaller, its interval (and a flag such as "sign
     uncertain") under it."""
@@ -150,7 +166,8 @@ def build_series_figure(series: pd.DataFrame, name: str, ci: int | None = None) 
     fig.update_layout(**base_layout(
         f"{name}: production, consumption and panoramic emissions, 1970–2023", foot + SOURCES_NOTE,
         height=430 + (14 if bands else 0)))
-    fig.update_yaxes(title_text="Mt CO2e per year", tickformat=",.0f", rangemode="tozero")
+    fig.update_yaxes(title_text="Mt CO2e per year", rangemode="tozero",
+                     tickformat=axis_format(series[["production_mt_co2e", "consumption_mt_co2e"]].to_numpy()))
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"), hovermode="x unified")
     if bands:
         fig.update_layout(margin=dict(t=84, b=124))
@@ -195,7 +212,8 @@ def build_sector_gas_figure(prod: pd.DataFrame, name: str, year: int, totals: pd
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=0.02, x=0.98, xanchor="right",
                                                    yanchor="bottom", bgcolor="rgba(255,255,255,0.8)"),
                       margin=dict(l=140, r=20, t=60, b=110))
-    fig.update_xaxes(title_text="Mt CO2e per year", tickformat=",.0f")
+    fig.update_xaxes(title_text="Mt CO2e per year",
+                     tickformat=axis_format(prod.groupby("sector")["emissions_mt_co2e"].sum()))
     return summarise(fig)
 
 
@@ -212,23 +230,30 @@ def partners(flows: pd.DataFrame, region: str, n: int = 10) -> tuple[pd.DataFram
 
 def build_partners_figure(imports: pd.DataFrame, exports: pd.DataFrame, names: dict, name: str,
                           year: int, method_note: str) -> go.Figure:
-    """Two horizontal bar groups: embodied in imports (by producer) and in exports (by consumer)."""
+    """Horizontal bars per partner, sorted by the two flows together (largest on top): emissions made in the
+    partner for this region's consumption (embodied in its imports) and made here for the partner's consumption
+    (embodied in its exports) [Mt CO2e]."""
     fig = go.Figure()
-    for df, label, color in ((imports, "Embodied in imports (made in →)", SOURCE_COLOR),
-                             (exports, "Embodied in exports (consumed in →)", SINK_COLOR)):
+    total = pd.concat([imports.set_index("partner")["emissions_mt_co2e"],
+                       exports.set_index("partner")["emissions_mt_co2e"]], axis=1).fillna(0.0).sum(axis=1)
+    order = [names.get(p, p) for p in total.sort_values(ascending=False).index]
+    series = ((imports, f"Made in the partner, consumed in {name} (imports)", SOURCE_COLOR),
+              (exports, f"Made in {name}, consumed in the partner (exports)", SINK_COLOR))
+    for df, label, color in series:
         if df.empty:
             continue
-        d = df.iloc[::-1]
-        fig.add_trace(go.Bar(y=[names.get(p, p) for p in d["partner"]], x=d["emissions_mt_co2e"], orientation="h",
+        fig.add_trace(go.Bar(y=[names.get(p, p) for p in df["partner"]], x=df["emissions_mt_co2e"], orientation="h",
                              name=label, marker_color=color,
-                             hovertemplate="%{y}: %{x:,.1f} Mt CO2e<extra>" + label + "</extra>"))
+                             hovertemplate="%{y}: %{x:,.2f} Mt CO2e<extra>" + label + "</extra>"))
     fig.update_layout(**base_layout(f"{name}: top partners by embodied emissions, {year}",
                                     "Bilateral flows f∘(L·Y) between WIOD 2013 regions;<br>" + method_note +
-                                    ". Sources: WIOD 2013, EDGAR 2024, JRC CO2 shares.", height=460))
-    fig.update_layout(barmode="group", legend=dict(orientation="v", y=0.02, x=0.98, xanchor="right",
-                                                   yanchor="bottom", bgcolor="rgba(255,255,255,0.85)"),
-                      margin=dict(l=160, r=20, t=60, b=110))
-    fig.update_xaxes(title_text="Mt CO2e per year", tickformat=",.0f")
+                                    ".<br>Sources: WIOD 2013, EDGAR 2024, JRC CO2 shares.", height=480))
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.0, x=0, xanchor="left", yanchor="bottom",
+                                                   font=dict(size=11)),
+                      margin=dict(l=160, r=20, t=96, b=124))
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])  # the largest partner on top
+    values = pd.concat([imports["emissions_mt_co2e"], exports["emissions_mt_co2e"]])
+    fig.update_xaxes(title_text="Mt CO2e per year", tickformat=axis_format(values))
     return summarise(fig)
 
 
@@ -247,9 +272,11 @@ def build_bridge_figure(row: pd.Series, name: str, year: int, ci: int | None = N
     totals = {"Production": "production_mt_co2e", "Consumption": "consumption_mt_co2e",
               "Panoramic": "panoramic_mt_co2e"}
     whiskers = ci is not None and all(f"{c}_lo" in row.index for c in totals.values())
+    sizes = [abs(float(s[1])) for s in steps if np.isfinite(float(s[1]))]
+    dp = decimals_for(max(sizes) if sizes else 0.0)  # Iceland: "+0.12", not "+0"
     fig = go.Figure(go.Waterfall(
         x=[s[0] for s in steps], y=[0 if s[2] == "total" else s[1] for s in steps], measure=[s[2] for s in steps],
-        text=[f"{s[1]:+,.0f}" if s[2] == "relative" else f"{s[1]:,.0f}" for s in steps],
+        text=[(f"{s[1]:+,.{dp}f}" if s[2] == "relative" else f"{s[1]:,.{dp}f}").replace("-", "−") for s in steps],
         textposition=["inside" if whiskers and s[0] in totals else "outside" for s in steps], textangle=0,
         insidetextanchor="start",  # at the foot of the bar, clear of the whisker at its top
         increasing=dict(marker_color=SOURCE_COLOR), decreasing=dict(marker_color=SINK_COLOR),
@@ -273,7 +300,7 @@ def build_bridge_figure(row: pd.Series, name: str, year: int, ci: int | None = N
         foot += f"<br>Whiskers: {ci} % interval of each total."
     fig.update_layout(**base_layout(f"{name}: from production to panoramic, {year}", foot, height=400))
     fig.update_xaxes(tickangle=0)
-    fig.update_yaxes(title_text="Mt CO2e per year", tickformat=",.0f")
+    fig.update_yaxes(title_text="Mt CO2e per year", tickformat=axis_format(sizes))
     fig.update_layout(showlegend=False)
     return summarise(fig)
 

@@ -318,7 +318,10 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
     """
     year = int(ledger.attrs.get("query", {}).get("year", 0)) or None
     method, structure = _method_of(ledger)
-    title = f"Consumption vs production, top {n} producers" + (f", {year}" if year else "")
+    eligible = ledger[~ledger["region"].isin(NON_MAP) & ledger["adjustment_pct"].notna()]
+    count = len(eligible) if has_consumption(ledger) else n
+    what = f"top {n} producers" if count > n else f"all {count} regions"  # continents: "all 7 regions"
+    title = f"Consumption vs production, {what}" + (f", {year}" if year else "")
     ci = ci_of(ledger) if has_intervals(ledger, "adjustment_pct") else None
     foot = ("Adjustment = consumption ÷ production − 1 [%]; "
             f"{method_label(method, structure)}. International bunkers are<br>left out. † consumption shared "
@@ -331,8 +334,7 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
         msg = NO_IO_TABLE.format(year=year or "this year").replace(" (WIOD", "<br>(WIOD").replace(", so", ",<br>so")
         msg = msg.replace(" are not estimated", "<br>are not estimated")
         return empty_figure(title, msg, f"{method_label(method, structure)}.<br>" + SOURCES, height=600)
-    d = ledger[~ledger["region"].isin(NON_MAP) & ledger["adjustment_pct"].notna()]
-    d = d.nlargest(n, "production_mt_co2e")
+    d = eligible.nlargest(n, "production_mt_co2e")
     labels = [f"{nm if len(nm) <= 24 else nm[:23] + '…'}{' †' if row and k == 1 else ''} · {fmt(p, 0)} Mt"
               for nm, p, row, k in zip(d["name"], d["production_mt_co2e"], d["row_share"], d["n_members"])]
     adj = d["adjustment_pct"].to_numpy(dtype=float)
@@ -583,14 +585,15 @@ SIGN_UNCERTAIN = "sign uncertain"
 
 def table_columns(ci: int = 90) -> list[dict]:
     """The DataTable columns: each value (numeric, sortable) followed by its ``ci`` % interval (text)."""
-    cols = [{"id": "name", "name": "Region", "type": "text"}, {"id": "region", "name": "Code", "type": "text"}]
+    cols = [{"id": "name", "name": "Region", "type": "text"}, {"id": "region", "name": "Code", "type": "text"},
+            # the caveats next to the region, not 20 columns to the right: a modelled or shared figure says so
+            {"id": "method_label", "name": "Method", "type": "text"},
+            {"id": "row_flag", "name": "Consumption shared from RoW", "type": "text"}]
     for id_, name, decimals in VALUE_COLUMNS:
         cols.append(_num(id_, name, decimals))
         cols.append({"id": f"{id_}_interval", "name": f"{INTERVAL_NAMES[id_]}: {ci} % interval", "type": "text"})
     cols += [
         _num("population", "Population (persons)", 0),
-        {"id": "method_label", "name": "Method", "type": "text"},
-        {"id": "row_flag", "name": "Consumption shared from RoW", "type": "text"},
         {"id": "n_members", "name": "Member countries", "type": "numeric", "format": Format(group=Group.yes)},
     ]
     return cols
@@ -607,6 +610,11 @@ def table_records(ledger: pd.DataFrame) -> list[dict]:
     d["method_label"] = [method_label(m, None if s is None or (isinstance(s, float) and math.isnan(s)) else int(s))
                          for m, s in zip(d["method"], d["structure_year"])]
     d["row_flag"] = np.where(d["row_share"] & (d["method"] != "production-only"), "yes, by production", "")
+    # the bunker line hands its fuel to the consumers of every country: an "adjustment" of −100 % is not a finding
+    lines = d["region"].isin(NON_MAP)
+    for col in ("adjustment_pct", "adjustment_pct_lo", "adjustment_pct_hi"):
+        if col in d:
+            d.loc[lines, col] = np.nan
     for id_, _, decimals in VALUE_COLUMNS:
         if not has_intervals(d, id_):
             d[f"{id_}_interval"] = None

@@ -180,7 +180,7 @@ def build_intensity_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",), m
     fig.update_layout(showlegend=False, margin=dict(l=70, r=20, t=70, b=150))
     fit_footnote(fig, 70)
     fig.update_yaxes(title_text="kg CO2e per USD", rangemode="tozero")  # default ticks: 0.05 … 10 stay distinct
-    fig.update_xaxes(title_text=None, tickangle=-90, tickfont=dict(size=10))
+    fig.update_xaxes(title_text=None, tickangle=-90, tickfont=dict(size=9), dtick=1)  # every code, not every other
     return fig
 
 
@@ -224,7 +224,7 @@ def build_foreign_share_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",
     fig.update_layout(showlegend=False, margin=dict(l=70, r=20, t=70, b=170))
     fit_footnote(fig, 70)
     fig.update_yaxes(title_text="% of the sector's emissions", ticksuffix=" %", range=[0, 100])
-    fig.update_xaxes(title_text=None, tickangle=-90, tickfont=dict(size=10))
+    fig.update_xaxes(title_text=None, tickangle=-90, tickfont=dict(size=9), dtick=1)  # every code, not every other
     return fig
 
 

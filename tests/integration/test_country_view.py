@@ -100,3 +100,35 @@ def test_uncertainty_for_is_one_per_accounts_outside_the_app(accounts):
     assert all(u is got[0] for u in got) and got[0].accounts is accounts
     other = Accounts(accounts.pack)
     assert uncertainty_for(other) is not got[0] and uncertainty_for(other).accounts is other
+
+
+def test_partners_sorted_by_both_flows_and_named_in_words(accounts, china):
+    """Issue 13: the partners were in the order plotly met them; now by imports + exports, largest on top, and the
+    legend says what each bar is instead of "made in →"."""
+    q, _, _ = china
+    imp, exp = partners(accounts.flows(q), "CHN")
+    fig = build_partners_figure(imp, exp, accounts.names(), "China", 2018, "nowcast").to_dict()
+    order = fig["layout"]["yaxis"]["categoryarray"][::-1]  # top first
+    total = (imp.set_index("partner")["emissions_mt_co2e"].add(exp.set_index("partner")["emissions_mt_co2e"],
+                                                               fill_value=0).sort_values(ascending=False))
+    names = accounts.names()
+    assert order == [names.get(p, p) for p in total.index]
+    assert order[0] in ("United States", "Rest of the world (WIOD RoW)")  # the largest two flows of China's trade
+    legend = [t["name"] for t in fig["data"]]
+    assert legend == ["Made in the partner, consumed in China (imports)",
+                      "Made in China, consumed in the partner (exports)"]
+
+
+def test_small_countries_keep_their_digits(accounts):
+    """Iceland's bridge read "+0" and "−0" and its axis "0 1 1 2 2": labels and ticks take decimals by magnitude."""
+    from components.country_view import axis_format, build_bridge_figure, decimals_for
+
+    assert (decimals_for(15160), decimals_for(4.2), decimals_for(0.4)) == (0, 1, 2)
+    assert (axis_format([12000, 50]), axis_format([4.2, 1.1]), axis_format([0.4, -0.2])) == (",.0f", ",.1f", ",.2f")
+    q = Query(year=2011)
+    row = accounts.ledger(q).set_index("region").loc["ISL"]
+    fig = build_bridge_figure(row, "Iceland", 2011).to_dict()
+    labels = fig["data"][0]["text"]
+    assert all(t.strip("+−-0.,") for t in labels), labels  # no label is a bare zero
+    big = max(abs(float(row[c])) for c in ("production_mt_co2e", "consumption_mt_co2e"))
+    assert fig["layout"]["yaxis"]["tickformat"] == axis_format([big])

@@ -365,3 +365,24 @@ def test_layout_bad_link_warns(app, ledger_page):
         page = ledger_page.layout(year="1890", scale="nope")
     text = str(page)
     assert "The link had a value Holocarbon cannot use" in text and "scale must be one of" in text
+
+
+def test_adjustment_title_counts_the_regions_and_bunkers_have_no_adjustment(accounts):
+    """Issue 13: the continents view said "top 20 producers" for 7 bars; the bunker line showed −100 %."""
+    from components.ledger_view import build_adjustment_figure, table_records
+
+    cont = accounts.ledger(Query(year=2011, grouping="continents"))
+    fig = build_adjustment_figure(cont)
+    n = len(fig.data[0].y)
+    assert fig.layout.title.text == f"Consumption vs production, all {n} regions, 2011" and 3 <= n < 20
+    top = build_adjustment_figure(accounts.ledger(Query(year=2011)))
+    assert top.layout.title.text == "Consumption vs production, top 20 producers, 2011" and len(top.data[0].y) == 20
+    rows = {r["region"]: r for r in table_records(accounts.ledger(Query(year=2011)))}
+    assert rows["BUNKERS"]["adjustment_pct"] is None and rows["BUNKERS"]["transfer_mt_co2e"] < 0
+    assert rows["CHN"]["adjustment_pct"] is not None
+
+
+def test_table_caveats_sit_next_to_the_region():
+    ids = [c["id"] for c in lv.table_columns(90)]
+    assert ids[:4] == ["name", "region", "method_label", "row_flag"]
+    assert ids.index("production_mt_co2e_interval") == ids.index("production_mt_co2e") + 1

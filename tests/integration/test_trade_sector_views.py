@@ -179,6 +179,7 @@ def test_intensity_figure(accounts):
     assert len(bar.x) == 41 and bar.x[0] == d.iloc[0]["region"]
     assert fig.layout.yaxis.title.text == "kg CO2e per USD" and "kg CO2e per USD" in bar.hovertemplate
     assert "WIOD 2013 table of 2011" in _footnote(fig)
+    assert fig.layout.xaxis.dtick == 1  # every region's code is labelled (plotly skipped every other one)
 
 
 def test_intensity_figure_nowcast_and_empty(accounts):
