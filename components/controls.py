@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dash import ALL, Input, Output, clientside_callback, dcc, html
+from dash import ALL, Input, Output, callback, clientside_callback, dcc, html
 
 from engine.core.query import (
     CI_LEVELS,
@@ -62,8 +62,12 @@ def controls(prefix: str, q: Query, show: tuple[str, ...] = FIELDS) -> html.Div:
         else:
             items.append(html.Div(comp, style={"display": "none"}))
 
-    box("Year", dcc.Slider(id=f"{prefix}-year", min=YEAR_RANGE[0], max=YEAR_RANGE[1], step=1, value=q.year,
-                           marks=marks, updatemode="mouseup"), "year")
+    text, kind = year_status(q.year)
+    box("Year", html.Div([
+        dcc.Slider(id=f"{prefix}-year", min=YEAR_RANGE[0], max=YEAR_RANGE[1], step=1, value=q.year, marks=marks,
+                   updatemode="mouseup"),
+        html.Span(text, id=f"{prefix}-year-status", className=f"year-status year-status-{kind}", role="status"),
+    ]), "year")
     box("Perspective", dcc.Dropdown(id=f"{prefix}-perspective", value=q.perspective, clearable=False,
                                     options=[{"label": PERSPECTIVE_LABELS[p], "value": p} for p in PERSPECTIVES]),
         "perspective")
@@ -89,6 +93,32 @@ def controls(prefix: str, q: Query, show: tuple[str, ...] = FIELDS) -> html.Div:
             type="button", className="controls-toggle", id=f"{prefix}-controls-toggle",
             **{"aria-expanded": "false", "aria-controls": f"{prefix}-controls"}))
     return html.Div(items, className="controls", id=f"{prefix}-controls")
+
+
+def year_status(year) -> tuple[str, str]:
+    """(words, kind) of what the accounts of ``year`` rest on, for the badge beside the year: a measured input–output
+    table, a nowcast on the last table (modelled), or production only. ``kind`` is the engine's method."""
+    from engine.io.nowcast import method_for
+
+    try:
+        method, structure = method_for(int(year))
+    except (TypeError, ValueError):
+        return "", "none"
+    if method == "mrio":
+        return f"Consumption from the WIOD table of {structure}", method
+    if method == "nowcast":
+        return f"Modelled: consumption nowcast on the {structure} table", method
+    return "Production only: no input–output table before 1995", method
+
+
+def year_status_callback(prefix: str) -> None:
+    """Register the callback that keeps the badge beside ``<prefix>-year`` in step with the year (pages call it once
+    at import, next to their own callbacks)."""
+    @callback(Output(f"{prefix}-year-status", "children"), Output(f"{prefix}-year-status", "className"),
+              Input(f"{prefix}-year", "value"), prevent_initial_call=True)
+    def _year_status(year):
+        text, kind = year_status(year)
+        return text, f"year-status year-status-{kind}"
 
 
 def query_inputs(prefix: str) -> list[Input]:

@@ -16,6 +16,7 @@ from components.controls import (
     query_from_url,
     query_from_values,
     query_inputs,
+    year_status_callback,
 )
 from components.country_view import (
     build_bridge_figure,
@@ -334,3 +335,6 @@ def _country_map(acc, q, code):
 
 # the address bar follows the controls without a reload (every view is a shareable link)
 url_sync(Input(ID.SEARCH, "data"))
+
+
+year_status_callback(ID.PREFIX)  # the badge beside the year: measured table, nowcast or production only

@@ -28,6 +28,7 @@ from components.controls import (
     query_from_url,
     query_from_values,
     query_inputs,
+    year_status_callback,
 )
 from components.export_menu import export_menu
 from components.figures import FONT, graph
@@ -306,3 +307,6 @@ clientside_callback(
     State(ID.GOTO, "value"),
     prevent_initial_call=True,
 )
+
+
+year_status_callback(ID.PREFIX)  # the badge beside the year: measured table, nowcast or production only

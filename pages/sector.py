@@ -19,6 +19,7 @@ from components.controls import (
     query_from_url,
     query_from_values,
     query_inputs,
+    year_status_callback,
 )
 from components.export_menu import export_menu
 from components.figures import graph
@@ -219,3 +220,6 @@ def update(*values):
 
 # the address bar follows the controls without a reload (only while the address is this sector's page)
 url_sync(Input(ID.SEARCH, "data"))
+
+
+year_status_callback(ID.PREFIX)  # the badge beside the year: measured table, nowcast or production only

@@ -98,3 +98,17 @@ def test_wide_screens_keep_the_server_layout(page, live_server):
     assert page.locator(".hc-narrow-head").count() == 0
     assert not page.locator("#country-controls-toggle").is_visible()
     assert page.locator("#country-controls .ctl-gwp").is_visible()
+
+
+def test_the_year_says_when_it_is_modelled(phone, live_server):
+    """The badge beside the year stays in sight on a phone and follows the year: a nowcast year says "Modelled"."""
+    phone.goto(live_server + "/ledger?year=2022", wait_until="networkidle")
+    badge = phone.locator("#ledger-year-status")
+    assert badge.is_visible() and badge.inner_text() == "Modelled: consumption nowcast on the 2011 table"
+    assert "year-status-nowcast" in badge.get_attribute("class")
+    box = phone.locator("#ledger-controls .ctl-year input[type=number]")
+    box.fill("2005")
+    box.blur()  # the slider's number box commits when it loses focus
+    phone.wait_for_function("() => document.querySelector('#ledger-year-status').innerText === "
+                            "'Consumption from the WIOD table of 2005'", timeout=30_000)
+    assert "year-status-mrio" in badge.get_attribute("class")

@@ -386,3 +386,18 @@ def test_table_caveats_sit_next_to_the_region():
     ids = [c["id"] for c in lv.table_columns(90)]
     assert ids[:4] == ["name", "region", "method_label", "row_flag"]
     assert ids.index("production_mt_co2e_interval") == ids.index("production_mt_co2e") + 1
+
+
+@pytest.mark.parametrize("year,kind,words", [
+    (2022, "nowcast", "Modelled: consumption nowcast on the 2011 table"),
+    (2011, "mrio", "Consumption from the WIOD table of 2011"),
+    (1995, "mrio", "Consumption from the WIOD table of 1995"),
+    (1994, "production-only", "Production only: no input–output table before 1995"),
+])
+def test_year_badge_says_what_the_year_rests_on(year, kind, words):
+    """Issue 13: a nowcast year was flagged only in small grey text; the badge beside the year says it is modelled."""
+    from components.controls import controls, year_status
+
+    assert year_status(year) == (words, kind)
+    layout = str(controls("t", Query(year=year)))
+    assert words in layout and f"year-status-{kind}" in layout
