@@ -108,7 +108,7 @@ def year_status(year) -> tuple[str, str]:
         return f"Consumption from the WIOD table of {structure}", method
     if method == "nowcast":
         return f"Modelled: consumption nowcast on the {structure} table", method
-    return "Production only: no input–output table before 1995", method
+    return "Production only: the input–output tables start in 1995", method
 
 
 def year_status_callback(prefix: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +71,17 @@ def test_ledger_opens_a_country_from_the_keyboard(page, live_server, out_dir):
     _named(page, "button", re.compile(r"^Go to a country"))  # the dropdown is announced with its label
     page.locator("body").focus()
     _tab_to(page, "#ledger-goto")  # Dash's focus trampoline hands the focus to the dropdown's button
-    page.keyboard.type("Germ")
-    page.get_by_role("option", name="Germany (DEU)").wait_for(timeout=TIMEOUT)
+    germany = page.get_by_role("option", name="Germany (DEU)")
+    for attempt in range(3):  # a loaded machine can drop the first keystrokes while the menu opens: type again
+        page.keyboard.type("Germ", delay=60)
+        try:
+            germany.wait_for(timeout=TIMEOUT // 3)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            for _ in range(6):
+                page.keyboard.press("Backspace")  # clear what was typed, keep the focus where it is
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelector('#ledger-goto').innerText.includes('Germany (DEU)')",
