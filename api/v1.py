@@ -157,20 +157,22 @@ def _json_default(o):
 # context
 # ---------------------------------------------------------------------------------------------------------------
 
-def _accounts():
-    acc = current_app.config.get("HOLOCARBON_ACCOUNTS")
-    if acc is None:
+def _served(key: str):
+    """The app's engine object under config ``key`` (accounts, grids, uncertainty); 503 with the pack's error when
+    the data pack could not be loaded."""
+    obj = current_app.config.get(key)
+    if obj is None:
         raise ServiceUnavailable(current_app.config.get("HOLOCARBON_PACK_ERROR")
                                  or "the processed data pack is not available")
-    return acc
+    return obj
+
+
+def _accounts():
+    return _served("HOLOCARBON_ACCOUNTS")
 
 
 def _grids():
-    grids = current_app.config.get("HOLOCARBON_GRIDS")
-    if grids is None:
-        raise ServiceUnavailable(current_app.config.get("HOLOCARBON_PACK_ERROR")
-                                 or "the processed data pack is not available")
-    return grids
+    return _served("HOLOCARBON_GRIDS")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -258,11 +260,7 @@ def _filter_regions(df: pd.DataFrame, regions, column: str = "region") -> pd.Dat
 
 
 def _uncertainty():
-    unc = current_app.config.get("HOLOCARBON_UNCERTAINTY")
-    if unc is None:
-        raise ServiceUnavailable(current_app.config.get("HOLOCARBON_PACK_ERROR")
-                                 or "the processed data pack is not available")
-    return unc
+    return _served("HOLOCARBON_UNCERTAINTY")
 
 
 def _interval_flags(res: Result, q: Query) -> Result:
@@ -509,8 +507,8 @@ def h_headline(args) -> Result:
     order = [c for c in ("region", "name", "holocarbon_ghg_pct", "holocarbon_ghg_pct_lo", "holocarbon_ghg_pct_hi",
                          "holocarbon_co2_pct", "holocarbon_co2_pct_lo", "holocarbon_co2_pct_hi",
                          "holocarbon_co2_gcb_boundary_pct", "holocarbon_co2_gcb_boundary_pct_lo",
-                         "holocarbon_co2_gcb_boundary_pct_hi", "panoramic_claim_pct", "claim_inside", "gcb_co2_pct",
-                         "gcb_inside", "method", "reason")]
+                         "holocarbon_co2_gcb_boundary_pct_hi", "panoramic_claim_pct", "claim_position",
+                         "claim_inside", "gcb_co2_pct", "gcb_position", "gcb_inside", "method", "reason")]
     res = Result(df[order], q, "nowcast", 2011, {"nowcast": True}, list(df.attrs.get("notes", [])),
                  {"*_pct": "%"})
     return _interval_flags(res, q)
@@ -731,9 +729,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                       Column("holocarbon_co2_pct", "number", "%", "CO2 only, bunker fuel included"),
                       Column("holocarbon_co2_gcb_boundary_pct", "number", "%", "CO2, GCB boundary"),
                       Column("panoramic_claim_pct", "number", "%", "Published claim", True),
+                      Column("claim_position", "string", "", "Where the claim lies against the all-GHG interval: "
+                             "inside, below or above (with ci; null where nothing is published)", True, True),
                       Column("claim_inside", "boolean", "", "The claim lies inside the all-GHG interval (with ci; "
                              "null where nothing is published)", True, True),
                       Column("gcb_co2_pct", "number", "%", "GCB 2024 (OWID)", True),
+                      Column("gcb_position", "string", "", "Where GCB lies against the CO2 interval on GCB's "
+                             "boundary: inside, below or above (with ci)", True, True),
                       Column("gcb_inside", "boolean", "", "GCB lies inside the CO2 interval on GCB's boundary (with "
                              "ci)", True, True),
                       Column("method", "string"), Column("reason", "string", "", "Why the numbers differ")),

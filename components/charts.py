@@ -13,6 +13,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.messages import no_io_table
 from engine.core.query import Query
 
 #: Sources quoted in export footers, by key.
@@ -381,7 +382,7 @@ def _sector_ranks(acc, q: Query, sec):
     ranks = sectors.sector_emissions_by_region(acc, q, sec.code)
     meta = dict(ranks.attrs)
     if sec.kind == "mrio" and not meta.get("available", True):
-        raise ValueError(f"no input–output table before 1995: sector {sec.code} has no emissions for {q.year}; "
+        raise ValueError(f"{no_io_table}: sector {sec.code} has no emissions for {q.year}; "
                          "choose 1995–2023")
     return ranks, meta
 
@@ -467,7 +468,7 @@ def _trade(acc, q: Query):
     flows = acc.flows(q)
     meta = dict(flows.attrs) | {"year": q.year}
     if meta["method"] == "production-only":
-        raise ValueError(f"no input–output table before 1995: no trade flows for {q.year}; choose 1995–2023")
+        raise ValueError(f"{no_io_table}: no trade flows for {q.year}; choose 1995–2023")
     names = acc.names()
     if q.grouping == "custom":
         names = {**names, q.name: q.name}

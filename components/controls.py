@@ -98,17 +98,14 @@ def controls(prefix: str, q: Query, show: tuple[str, ...] = FIELDS) -> html.Div:
 def year_status(year) -> tuple[str, str]:
     """(words, kind) of what the accounts of ``year`` rest on, for the badge beside the year: a measured input–output
     table, a nowcast on the last table (modelled), or production only. ``kind`` is the engine's method."""
+    from components.messages import year_words
     from engine.io.nowcast import method_for
 
     try:
         method, structure = method_for(int(year))
     except (TypeError, ValueError):
         return "", "none"
-    if method == "mrio":
-        return f"Consumption from the WIOD table of {structure}", method
-    if method == "nowcast":
-        return f"Modelled: consumption nowcast on the {structure} table", method
-    return "Production only: the input–output tables start in 1995", method
+    return year_words(method, structure), method
 
 
 def year_status_callback(prefix: str) -> None:

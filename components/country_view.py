@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.figures import GAS_COLORS, SINK_COLOR, SOURCE_COLOR, base_layout, summarise
+from components.messages import no_io_table
 from engine.core.query import GASES
 
 SOURCES_NOTE = ("Sources: EDGAR 2024 (production), WIOD 2013 + JRC CO2 shares (consumption), GCB 2024 (land-use "
@@ -77,7 +78,7 @@ def key_figures(row: pd.Series, year: int, ci: int | None = None) -> html.Div:
     each card also shows its ``ci`` % interval, and the net transfer says when its sign is uncertain."""
     method = row["method"]
     cons_sub = {"mrio": f"WIOD {year}", "nowcast": "nowcast, structure of 2011",
-                "production-only": "no input–output table before 1995"}[method]
+                "production-only": f"{no_io_table}"}[method]
     adj = row.get("adjustment_pct")
     pc = row.get("production_t_per_capita")
     cc = row.get("consumption_t_per_capita")

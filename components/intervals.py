@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from components.messages import NO_IO_TABLE
 from components.runtime import uncertainty_for
 from engine.core.query import YEAR_RANGE, Query
 from engine.uncertainty.propagate import attribution, interval_note
@@ -91,7 +92,7 @@ def uncertainty_inputs(acc, q: Query, region: str) -> tuple[pd.DataFrame, str, t
 
     account, why = q.perspective, None
     if method_for(q.year)[0] == "production-only" and account != "production":
-        why = (f"No input–output table before 1995: the {account} account does not exist for {q.year}, so the "
+        why = (f"{NO_IO_TABLE}: the {account} account does not exist for {q.year}, so the "
                "production account is shown.")
         account = "production"
     att = attribution_frame(acc, q, region)

@@ -16,6 +16,7 @@ from dash import html
 from dash.dash_table.Format import Format, Group, Scheme
 
 from components.figures import base_layout, summarise
+from components.messages import NO_IO_TABLE, no_io_table
 
 #: Sources named under every ledger chart (REFERENCES.md, data/sources.toml).
 SOURCES = ("Sources: EDGAR 2024 (production); WIOD 2013 + JRC sector CO2 (MRIO); GCB 2024 (land-use change,<br>"
@@ -23,7 +24,7 @@ SOURCES = ("Sources: EDGAR 2024 (production); WIOD 2013 + JRC sector CO2 (MRIO);
 SOURCES_TEXT = SOURCES.replace("<br>", " ")
 HEADLINE_SOURCES = ("Sources: panoramic claim: CAS 2026 announcement (2022 GHG);<br>GCB 2024 national files, "
                     "OWID processing (2022 CO2);<br>Holocarbon: EDGAR 2024 + WIOD 2013 (structure of 2011).")
-NO_IO_TABLE = ("No input–output table before 1995 (WIOD 2013 covers 1995–2011), so consumption, transfers and the "
+NO_IO_TABLE = (f"{NO_IO_TABLE} (WIOD 2013 covers 1995–2011), so consumption, transfers and the "
                "panoramic account are not estimated for {year}.")
 
 PERSPECTIVE_TITLES = {"production": "Production (territorial) emissions", "consumption": "Consumption-based emissions",
@@ -83,7 +84,7 @@ def method_label(method: str, structure_year: int | None) -> str:
         return f"MRIO (WIOD 2013 table of {structure_year})"
     if method == "nowcast":
         return f"nowcast (structure of {structure_year})"
-    return "production only (no input–output table before 1995)"
+    return f"production only ({no_io_table})"
 
 
 def has_consumption(ledger: pd.DataFrame) -> bool:
@@ -225,7 +226,7 @@ def map_footnote(perspective: str, per_capita: bool, method: str, structure_year
     lines = [f"{year}, {method_label(method, structure_year)}. "
              + ("Per capita: region total ÷ population (EDGAR)." if per_capita else "Values in Mt CO2e per year.")]
     if fallback:
-        lines.append(f"No input–output table before 1995: showing production instead of {perspective}.")
+        lines.append(f"{NO_IO_TABLE}: showing production instead of {perspective}.")
     elif perspective == "transfer":
         lines.append("Red: consumes more than it produces (net importer of embodied emissions); blue: net exporter.")
     elif perspective == "panoramic":
@@ -408,19 +409,16 @@ HEADLINE_INTERVALS = ("holocarbon_ghg_pct", "holocarbon_co2_gcb_boundary_pct")
 def headline_with_intervals(head: pd.DataFrame, intervals: pd.DataFrame, ci: int) -> pd.DataFrame:
     """The headline rows with Holocarbon's ``ci`` % intervals (``<column>_lo`` / ``_hi`` [%] for
     :data:`HEADLINE_INTERVALS`, from :func:`engine.uncertainty.propagate.headline_intervals`) and where each published
-    figure lies: ``<published column>_position`` = ``inside``, ``below`` or ``above`` the interval it is compared with
-    (None without a published figure). The claim (all GHGs) is compared with the all-GHG interval, GCB (CO2, bunker
-    fuel left out) with the CO2 interval at GCB's boundary."""
+    figure lies, as the engine found it: ``<published column>_position`` = ``inside``, ``below`` or ``above`` the
+    interval it is compared with (None without a published figure). The claim (all GHGs) is compared with the all-GHG
+    interval, GCB (CO2, bunker fuel left out) with the CO2 interval at GCB's boundary."""
     cols = ["region"] + [f"{c}_{s}" for c in HEADLINE_INTERVALS for s in ("lo", "hi")]
-    out = head.merge(intervals[cols], on="region", how="left")
-    for col, against, _, _ in HEADLINE_PUBLISHED:
-        pos = []
-        for v, lo, hi in zip(out[col].astype(float), out[f"{against}_lo"], out[f"{against}_hi"]):
-            if not (np.isfinite(v) and np.isfinite(lo) and np.isfinite(hi)):
-                pos.append(None)
-            else:
-                pos.append("below" if v < lo else "above" if v > hi else "inside")
-        out[f"{col}_position"] = pos
+    positions = {"panoramic_claim_pct": "claim_position", "gcb_co2_pct": "gcb_position"}
+    out = head.merge(intervals[cols + list(positions.values())].rename(columns={v: f"{k}_position"
+                                                                             for k, v in positions.items()}),
+                     on="region", how="left")
+    for col in positions:
+        out[f"{col}_position"] = out[f"{col}_position"].astype(object).where(out[f"{col}_position"].notna(), None)
     out.attrs.update(head.attrs)
     out.attrs["ci"] = int(ci)
     return out

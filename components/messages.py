@@ -12,8 +12,24 @@ import logging
 from dash import html
 
 from api.errors import detail_for, status_for
+from engine.io.nowcast import MRIO_YEARS
 
 log = logging.getLogger("holocarbon")
+
+#: What a year before the input–output tables lacks, in the words every page, badge and export uses (one source).
+NO_IO_TABLE = f"No input–output table before {MRIO_YEARS[0]}"
+no_io_table = NO_IO_TABLE[0].lower() + NO_IO_TABLE[1:]
+
+
+def year_words(method: str, structure: int | None) -> str:
+    """What the accounts of a year rest on, for the badge beside the year and the line in exports: a measured table,
+    a nowcast on the last table (modelled), or production only (``method`` from
+    :func:`engine.io.nowcast.method_for`)."""
+    if method == "mrio":
+        return f"Consumption from the WIOD table of {structure}"
+    if method == "nowcast":
+        return f"Modelled: consumption nowcast on the {structure} table"
+    return f"Production only: {no_io_table}"
 
 
 def user_message(exc: BaseException) -> str:

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.figures import SINK_COLOR, SOURCE_COLOR, base_layout
+from components.messages import NO_IO_TABLE, no_io_table
 
 EDGAR_SOURCE = "Source: EDGAR 2024 GHG (Crippa et al. 2024, JRC138862), production (territorial)."
 MRIO_SOURCE = ("Sources: WIOD 2013 (Timmer et al. 2015, doi:10.1111/roie.12178); EDGAR 2024 emissions<br>"
@@ -30,7 +31,7 @@ def method_text(meta: dict) -> str:
         return f"MRIO: WIOD 2013 table of {structure} with EDGAR emissions of {year}."
     if method == "nowcast":
         return f"Nowcast: structure of {structure} (WIOD 2013) with EDGAR emissions of {year}."
-    return "No input–output table before 1995: production only."
+    return f"{NO_IO_TABLE}: production only."
 
 
 def _gas_line(gases) -> str:
@@ -164,7 +165,7 @@ def build_intensity_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",), m
     foot = (MRIO_SOURCE + "<br>" + method_text(meta) + "<br>Intensity = the sector's emissions / its gross output.<br>"
             + _gas_line(gases))
     if df.empty:
-        return _empty_figure(title, "No input–output table before 1995: no intensities for this year.", foot)
+        return _empty_figure(title, f"{NO_IO_TABLE}: no intensities for this year.", foot)
     d = df.sort_values("intensity_kg_per_usd", ascending=False)
     fig = go.Figure(go.Bar(
         x=d["region"], y=d["intensity_kg_per_usd"], marker_color=SOURCE_COLOR,
@@ -203,7 +204,7 @@ def build_foreign_share_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",
         foot += "<br>EDGAR sector approximated by the WIOD sectors it maps to (households left out)."
     foot += "<br>" + _gas_line(gases)
     if df.empty:
-        return _empty_figure(title, "No input–output table before 1995: no foreign demand shares for this year.",
+        return _empty_figure(title, f"{NO_IO_TABLE}: no foreign demand shares for this year.",
                              foot)
     d = df.sort_values("foreign_share", ascending=False)
     fig = go.Figure(go.Bar(
@@ -240,7 +241,7 @@ def foreign_kpis(df: pd.DataFrame, sector_name: str) -> list[html.Div]:
     a = df.attrs
     share = a.get("world_share")
     if df.empty or not _finite(share):
-        return [kpi("Serving foreign final demand (world)", "—", "no input–output table before 1995")]
+        return [kpi("Serving foreign final demand (world)", "—", f"{no_io_table}")]
     sub = "approximation via WIOD sectors" if a.get("approximation") else f"of {sector_name} emissions worldwide"
     return [
         kpi("Serving foreign final demand (world)", f"{100 * share:.1f} %", sub, id="sector-kpi-foreign"),

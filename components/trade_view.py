@@ -13,11 +13,12 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.figures import SINK_COLOR, SOURCE_COLOR, base_layout
+from components.messages import NO_IO_TABLE
 from components.sector_view import _empty_figure, fit_footnote, method_text
 
 SOURCES = ("Sources: WIOD 2013 (Timmer et al. 2015, doi:10.1111/roie.12178); EDGAR 2024 GHG<br>"
            "(Crippa et al. 2024, JRC138862) allocated by JRC sector CO2 (Corsatea et al. 2019).")
-EMPTY_TEXT = ("No input–output table before 1995: embodied flows between regions exist for 1995–2011 "
+EMPTY_TEXT = (f"{NO_IO_TABLE}: embodied flows between regions exist for 1995–2011 "
               "(WIOD 2013) and, as a nowcast on the structure of 2011, for 2012–2023. Choose a later year.")
 OTHER = "Other"
 N_SANKEY = 25

@@ -30,7 +30,7 @@ from components.country_view import (
 )
 from components.export_menu import export_menu
 from components.figures import LIGHT_TEMPLATE, graph, summarise
-from components.messages import notice, user_message
+from components.messages import NO_IO_TABLE, notice, user_message
 from components.search import known_codes, resolve_code
 from components.urlstate import url_state, url_sync
 from engine.accounts import search
@@ -196,7 +196,7 @@ def update_country(*values):
                                 "shared by production, and the trading partners below are those of RoW as a whole.",
                                 "info"))
         if row["method"] == "production-only":
-            notes.append(notice(f"There is no input–output table before 1995: {year} shows production only; "
+            notes.append(notice(f"{NO_IO_TABLE}: {year} shows production only; "
                                 "consumption, transfers and the panoramic total are not estimated.", "info"))
         method_note = {"mrio": f"WIOD table of {year}", "nowcast": "nowcast on the structure of 2011",
                        "production-only": "no bilateral flows before 1995"}[row["method"]]

@@ -23,7 +23,7 @@ from components.controls import (
 )
 from components.export_menu import export_menu
 from components.figures import graph
-from components.messages import error_notice, notice, user_message
+from components.messages import NO_IO_TABLE, error_notice, notice, user_message
 from components.sector_view import (
     build_foreign_share_figure,
     build_intensity_figure,
@@ -152,7 +152,7 @@ def body(sec, q, acc) -> list:
         out.append(notice(f"{q.year}: MRIO figures are a nowcast on the structure of {meta['structure_year']} "
                           f"(WIOD 2013) with the emissions of {q.year}.", "info", "Structure of 2011. "))
     if mrio and not meta.get("available", True):
-        return out + [notice(f"No input–output table before 1995: the WIOD sectors have no emissions, intensities "
+        return out + [notice(f"{NO_IO_TABLE}: the WIOD sectors have no emissions, intensities "
                              f"or trade shares for {q.year}. Choose 1995 or later, or an EDGAR sector (production "
                              f"1970–2023) from the sector index.", "info", f"No data for {q.year}. "),
                       html.P(dcc.Link("All sectors →", href="/sector" + page_search(q)))]

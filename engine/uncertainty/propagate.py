@@ -637,6 +637,14 @@ def convergence(unc: Uncertainty, q: Query, region: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["column", "lo_half", "hi_half", "lo_all", "hi_all", "shift_pct_of_width"])
 
 
+def position(value: float | None, lo: float, hi: float) -> str | None:
+    """Where ``value`` lies against the interval [``lo``, ``hi``]: ``"below"``, ``"inside"`` or ``"above"``; None when
+    there is no value or the interval is not finite."""
+    if value is None or not all(np.isfinite(v) for v in (value, lo, hi)):
+        return None
+    return "below" if value < lo else "above" if value > hi else "inside"
+
+
 def headline_intervals(unc: Uncertainty, gwp: str = "AR5", ci: int = 90) -> pd.DataFrame:
     """The ``ci`` % intervals of the headline adjustments (:func:`engine.accounts.headline.headline`) and whether each
     published figure lies inside them.
@@ -648,8 +656,9 @@ def headline_intervals(unc: Uncertainty, gwp: str = "AR5", ci: int = 90) -> pd.D
     -------
     DataFrame
         ``region``, ``holocarbon_ghg_pct_lo/_hi``, ``holocarbon_co2_pct_lo/_hi``,
-        ``holocarbon_co2_gcb_boundary_pct_lo/_hi`` [%], ``claim_inside``, ``gcb_inside`` (True, False or None when
-        nothing is published).
+        ``holocarbon_co2_gcb_boundary_pct_lo/_hi`` [%], ``claim_position``, ``gcb_position`` (where the published
+        figure lies: ``"inside"``, ``"below"`` or ``"above"`` the interval; None when nothing is published) and
+        ``claim_inside``, ``gcb_inside`` (the same as True/False/None).
     """
     from engine.accounts.headline import HEADLINE_REGIONS, HEADLINE_YEAR, PANORAMIC_CLAIM_PCT, gcb_adjustments
 
@@ -670,10 +679,11 @@ def headline_intervals(unc: Uncertainty, gwp: str = "AR5", ci: int = 90) -> pd.D
             lo, hi = interval(v, ci)
             row[f"holocarbon_{k}_pct_lo"], row[f"holocarbon_{k}_pct_hi"] = float(lo), float(hi)
         claim, g = PANORAMIC_CLAIM_PCT.get(code), gcb.get(code)
-        row["claim_inside"] = None if claim is None else bool(row["holocarbon_ghg_pct_lo"] <= claim
-                                                              <= row["holocarbon_ghg_pct_hi"])
-        row["gcb_inside"] = None if g is None else bool(row["holocarbon_co2_gcb_boundary_pct_lo"] <= g
-                                                        <= row["holocarbon_co2_gcb_boundary_pct_hi"])
+        row["claim_position"] = position(claim, row["holocarbon_ghg_pct_lo"], row["holocarbon_ghg_pct_hi"])
+        row["gcb_position"] = position(g, row["holocarbon_co2_gcb_boundary_pct_lo"],
+                                       row["holocarbon_co2_gcb_boundary_pct_hi"])
+        row["claim_inside"] = None if row["claim_position"] is None else row["claim_position"] == "inside"
+        row["gcb_inside"] = None if row["gcb_position"] is None else row["gcb_position"] == "inside"
         rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs.update(ci=ci, draws=unc.params.draws, year=HEADLINE_YEAR)

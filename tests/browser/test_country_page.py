@@ -37,7 +37,8 @@ def test_country_page_updates_on_gas_change(page, live_server, out_dir):
 
 def test_country_page_before_1995_explains(page, live_server):
     page.goto(live_server + "/country/IND?year=1985", wait_until="networkidle")
-    page.get_by_text("There is no input–output table before 1995").wait_for(timeout=20_000)
+    page.locator(".notice").get_by_text("No input–output table before 1995: 1985 shows production only").wait_for(
+        timeout=20_000)
     assert page.watch.console_errors == []
 
 

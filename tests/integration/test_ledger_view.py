@@ -392,7 +392,7 @@ def test_table_caveats_sit_next_to_the_region():
     (2022, "nowcast", "Modelled: consumption nowcast on the 2011 table"),
     (2011, "mrio", "Consumption from the WIOD table of 2011"),
     (1995, "mrio", "Consumption from the WIOD table of 1995"),
-    (1994, "production-only", "Production only: the input–output tables start in 1995"),
+    (1994, "production-only", "Production only: no input–output table before 1995"),
 ])
 def test_year_badge_says_what_the_year_rests_on(year, kind, words):
     """Issue 13: a nowcast year was flagged only in small grey text; the badge beside the year says it is modelled."""

@@ -145,6 +145,11 @@ def test_headline_claims_against_intervals(results):
     assert h.loc["CHN", "gcb_inside"]
     assert not h.loc["JPN", "claim_inside"]
     assert pd.isna(h.loc["EU27", "claim_inside"])
+    # where each published figure lies, named by the engine: Japan's +7.2 % is above the interval, not below
+    assert h.loc["CHN", "claim_position"] == "inside"
+    assert h.loc["JPN", "claim_position"] == ("above" if h.loc["JPN", "holocarbon_ghg_pct_hi"] < 7.2 else "below")
+    assert h.loc["JPN", "claim_position"] != "inside"
+    assert h.loc["EU27", "claim_position"] is None
     width = h["holocarbon_ghg_pct_hi"] - h["holocarbon_ghg_pct_lo"]
     assert (width > 5).all()
 
@@ -265,6 +270,7 @@ def test_api_headline_with_intervals(client):
     body = get_json(client, PREFIX + "/headline?ci=90")
     rows = rows_of(body)
     assert rows["CHN"]["claim_inside"] is True
+    assert rows["CHN"]["claim_position"] == "inside" and rows["EU27"]["claim_position"] is None
     assert rows["EU27"]["claim_inside"] is None or pd.isna(rows["EU27"]["claim_inside"])
     assert rows["CHN"]["holocarbon_ghg_pct_lo"] < rows["CHN"]["holocarbon_ghg_pct"] < rows["CHN"][
         "holocarbon_ghg_pct_hi"]
