@@ -9,7 +9,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from components.figures import GAS_COLORS, SINK_COLOR, SOURCE_COLOR, base_layout, summarise
+from components.figures import (
+    GAS_COLORS,
+    MODELLED_PATTERN,
+    SINK_COLOR,
+    SOURCE_COLOR,
+    base_layout,
+    summarise,
+)
 from components.messages import no_io_table
 from engine.core.query import GASES
 
@@ -39,16 +46,20 @@ def axis_format(values) -> str:
     return ",.0f" if top >= 10 else ",.1f" if top >= 1 else ",.2f"
 
 
-def kpi(label: str, value: str, sub: str = "", interval: str | None = None, flag: str | None = None) -> html.Div:
+def kpi(label: str, value: str, sub: str = "", interval: str | None = None, flag: str | None = None,
+        kind: str | None = None) -> html.Div:
     """A key-figure card; the unit after the number is shown smaller, its interval (and a flag such as "sign
-    uncertain") under it."""
+    uncertain") under it. ``kind`` "modelled" (a nowcast, an attributed sink) or "shared" (WIOD rest of the world's,
+    not the country's own) styles the card and says so in its first line."""
     number, _, unit = value.partition(" ")
-    return html.Div([html.Div(label, className="kpi-label"),
+    tag = {"modelled": "Modelled", "shared": "Not its own: RoW share"}.get(kind or "")
+    return html.Div([html.Div(tag, className=f"kpi-tag kpi-tag-{kind}") if tag else None,
+                     html.Div(label, className="kpi-label"),
                      html.Div([number, html.Span(" " + unit, className="kpi-unit") if unit else None],
                               className="kpi-value"),
                      html.Div(interval, className="kpi-interval") if interval else None,
                      html.Div(flag, className="kpi-flag") if flag else None,
-                     html.Div(sub, className="kpi-sub")], className="kpi")
+                     html.Div(sub, className="kpi-sub")], className=f"kpi kpi-{kind}" if kind else "kpi")
 
 
 def _missing(v) -> bool:
@@ -73,6 +84,13 @@ def interval_text(row, col: str, ci: int | None, unit: str = "", signed: bool = 
     return f"{ci} %: {fmt_range(row[f'{col}_lo'], row[f'{col}_hi'], unit, signed)}"
 
 
+def row_shared(row: pd.Series) -> bool:
+    """A single country inside WIOD's rest of the world on a year with a consumption account: its consumption,
+    transfer and panoramic figures are RoW's, shared by production, not its own."""
+    return bool(row.get("row_share", False)) and int(row.get("n_members", 1) or 1) == 1 and \
+        row["method"] != "production-only" and str(row.name) != "ROW"
+
+
 def key_figures(row: pd.Series, year: int, ci: int | None = None) -> html.Div:
     """Cards for one ledger row (units in every card); with interval columns (:meth:`Uncertainty.ledger`) and ``ci``
     each card also shows its ``ci`` % interval, and the net transfer says when its sign is uncertain."""
@@ -86,21 +104,26 @@ def key_figures(row: pd.Series, year: int, ci: int | None = None) -> html.Div:
     if ci is not None and bool(row.get("transfer_sign_uncertain", False)):
         flag = "sign uncertain: the interval includes zero"
     adj_iv = interval_text(row, "adjustment_pct", ci, "%", signed=True)
+    shared = row_shared(row)
+    cons_kind = "shared" if shared else "modelled" if method == "nowcast" else None
+    if shared:
+        cons_sub = "WIOD rest of the world's, shared by production; not measured for this country"
     return html.Div([
         kpi(f"Production {year}", fmt_mt(row["production_mt_co2e"]), "territorial (EDGAR)",
             interval_text(row, "production_mt_co2e", ci)),
         kpi("Consumption", fmt_mt(row["consumption_mt_co2e"]), cons_sub,
-            interval_text(row, "consumption_mt_co2e", ci)),
+            interval_text(row, "consumption_mt_co2e", ci), kind=cons_kind),
         kpi("Net transfer", fmt_mt(row["transfer_mt_co2e"]),
             "—" if adj is None or pd.isna(adj) else f"{adj:+.1f} % vs production".replace("-", "−")
-            + (f" ({adj_iv})" if adj_iv else ""),
-            interval_text(row, "transfer_mt_co2e", ci, signed=True), flag),
+            + (f" ({adj_iv})" if adj_iv else "") + ("; the same for every RoW country" if shared else ""),
+            interval_text(row, "transfer_mt_co2e", ci, signed=True), flag, kind=cons_kind),
         kpi("Land-use change", fmt_mt(row["luc_mt_co2"], "Mt CO2"), "GCB bookkeeping models",
             interval_text(row, "luc_mt_co2", ci)),
-        kpi("Land sink (attributed)", fmt_mt(row["land_sink_mt_co2"], "Mt CO2"), "modelled share of the GCB sink",
-            interval_text(row, "land_sink_mt_co2", ci)),
-        kpi("Panoramic", fmt_mt(row["panoramic_mt_co2e"]), "consumption + LUC − land sink",
-            interval_text(row, "panoramic_mt_co2e", ci)),
+        kpi("Land sink (attributed)", fmt_mt(row["land_sink_mt_co2"], "Mt CO2"),
+            "the GCB sink shared out by land cover (MODIS × Pan et al.), not measured here",
+            interval_text(row, "land_sink_mt_co2", ci), kind="modelled"),
+        kpi("Panoramic", fmt_mt(row["panoramic_mt_co2e"]), "consumption + LUC − the modelled land sink",
+            interval_text(row, "panoramic_mt_co2e", ci), kind="shared" if shared else "modelled"),
         kpi("Per person", "—" if pd.isna(pc) else f"{pc:,.1f} t CO2e",
             "" if pd.isna(cc) else f"consumption {cc:,.1f} t CO2e",
             interval_text(row, "production_t_per_capita", ci)),
@@ -149,18 +172,23 @@ def build_series_figure(series: pd.DataFrame, name: str, ci: int | None = None) 
                              **hover("Production", "production_mt_co2e", series)))
     mrio = series[series["method"] == "mrio"]
     now = series[series["method"].isin(["nowcast"]) | (series["year"] == 2011)]
-    fig.add_trace(go.Scatter(x=mrio["year"], y=mrio["consumption_mt_co2e"], name="Consumption (WIOD years)",
-                             mode="lines", line=dict(color=SOURCE_COLOR, width=2.5),
-                             **hover("Consumption", "consumption_mt_co2e", mrio, " (WIOD)")))
+    shared = "row_share" in series and bool(series["row_share"].fillna(False).astype(bool).any()) and \
+        bool((series.get("n_members", pd.Series([1])) == 1).all())
+    cons, color = ("Consumption, RoW share", "#7b8794") if shared else \
+        ("Consumption", SOURCE_COLOR)
+    fig.add_trace(go.Scatter(x=mrio["year"], y=mrio["consumption_mt_co2e"], name=f"{cons} (WIOD years)",
+                             mode="lines", line=dict(color=color, width=2.5),
+                             **hover(cons, "consumption_mt_co2e", mrio, " (WIOD)")))
     fig.add_trace(go.Scatter(x=now["year"], y=now["consumption_mt_co2e"], mode="lines",
-                             name="Consumption (nowcast, 2011 structure)",
-                             line=dict(color=SOURCE_COLOR, width=2.5, dash="dash"),
-                             **hover("Consumption", "consumption_mt_co2e", now, " (nowcast)")))
+                             name=f"{cons} (nowcast, modelled)",
+                             line=dict(color=color, width=2.5, dash="dash"),
+                             **hover(cons, "consumption_mt_co2e", now, " (modelled: nowcast)")))
     fig.add_trace(go.Scatter(x=series["year"], y=series["panoramic_mt_co2e"], name="Panoramic", mode="lines",
                              line=dict(color="#5a9e6f", width=2, dash="dot"),
                              **hover("Panoramic", "panoramic_mt_co2e", series)))
-    foot = ("Consumption exists from 1995 (WIOD 2013 tables to 2011, solid; 2012–2023 nowcast on the 2011 structure, "
-            "dashed).<br>")
+    foot = ("Consumption exists from 1995 (WIOD 2013 tables to 2011, solid; 2012–2023 modelled: a nowcast on the 2011 "
+            "structure, dashed).<br>" + ("Grey: WIOD rest of the world's consumption, shared by production — not this "
+                                         "country's own.<br>" if shared else ""))
     if bands:
         foot += (f"Shaded: {ci} % intervals (Monte Carlo draws of the inventories, the input–output table, the "
                  "nowcast, land-use change and the land sink).<br>")
@@ -229,6 +257,21 @@ def partners(flows: pd.DataFrame, region: str, n: int = 10) -> tuple[pd.DataFram
     return imports.rename_axis("partner").reset_index(), exports.rename_axis("partner").reset_index()
 
 
+def no_partners_figure(name: str, year: int) -> go.Figure:
+    """The partners card of a country inside WIOD's rest of the world: no bars under its name (the model's partners
+    are RoW's as a whole), the reason in words."""
+    fig = go.Figure()
+    fig.update_layout(**base_layout(f"{name}: trading partners, {year}",
+                                    "WIOD 2013 pools every country outside its 40 economies into one region;<br>"
+                                    "RoW's partners as a whole are on the Trade page.", height=480))
+    fig.add_annotation(text=f"No bilateral flows for {name} alone:<br>it is part of WIOD's rest of the world,<br>"
+                            "whose partners are not its own.", showarrow=False, xref="paper", yref="paper",
+                       x=0.5, y=0.55, font=dict(size=13, color="#5f6b7a"), align="center")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return summarise(fig)
+
+
 def build_partners_figure(imports: pd.DataFrame, exports: pd.DataFrame, names: dict, name: str,
                           year: int, method_note: str) -> go.Figure:
     """Horizontal bars per partner, sorted by the two flows together (largest on top): emissions made in the
@@ -264,14 +307,16 @@ def build_bridge_figure(row: pd.Series, name: str, year: int, ci: int | None = N
     With interval columns in ``row`` and ``ci``, the three totals (production, consumption, panoramic) get whiskers
     of their ``ci`` % interval and their value labels move inside the bars, at their foot.
     """
+    shared = row_shared(row)
+    cons_tag = "<br>(RoW share)" if shared else "<br>(nowcast)" if row["method"] == "nowcast" else ""
     steps = [("Production", row["production_mt_co2e"], "absolute"),
-             ("Net<br>transfer", row["transfer_mt_co2e"], "relative"),
-             ("Consumption", row["consumption_mt_co2e"], "total"),
+             ("Net<br>transfer" + cons_tag, row["transfer_mt_co2e"], "relative"),
+             ("Consumption" + cons_tag, row["consumption_mt_co2e"], "total"),
              ("Land-use<br>change", row["luc_mt_co2"], "relative"),
-             ("Land<br>sink", -row["land_sink_mt_co2"], "relative"),
-             ("Panoramic", row["panoramic_mt_co2e"], "total")]
-    totals = {"Production": "production_mt_co2e", "Consumption": "consumption_mt_co2e",
-              "Panoramic": "panoramic_mt_co2e"}
+             ("Land sink<br>(modelled)", -row["land_sink_mt_co2"], "relative"),
+             ("Panoramic<br>(modelled)", row["panoramic_mt_co2e"], "total")]
+    totals = {"Production": "production_mt_co2e", steps[2][0]: "consumption_mt_co2e",
+              steps[5][0]: "panoramic_mt_co2e"}
     whiskers = ci is not None and all(f"{c}_lo" in row.index for c in totals.values())
     sizes = [abs(float(s[1])) for s in steps if np.isfinite(float(s[1]))]
     dp = decimals_for(max(sizes) if sizes else 0.0)  # Iceland: "+0.12", not "+0"
@@ -283,8 +328,20 @@ def build_bridge_figure(row: pd.Series, name: str, year: int, ci: int | None = N
         increasing=dict(marker_color=SOURCE_COLOR), decreasing=dict(marker_color=SINK_COLOR),
         totals=dict(marker_color="#3b4a6b"), connector=dict(line=dict(color="#aab4be")),
         hovertemplate="%{x}: %{y:,.1f} Mt CO2e<extra></extra>", cliponaxis=False))
-    foot = ("Land-use change and land sink are CO2 (GCB 2024);<br>the sink share is a modelled attribution (MODIS × "
-            "Pan et al. 2011).")
+    hatched = [i for i, st in enumerate(steps) if "(" in st[0] and np.isfinite(float(st[1]))]
+    if hatched:  # modelled steps hatched over the waterfall (a waterfall has no per-bar pattern)
+        ends = np.cumsum([0.0 if not np.isfinite(float(st[1])) else float(st[1]) if st[2] != "total" else 0.0
+                          for st in steps])
+        base = [0.0 if st[2] != "relative" else ends[i] - float(st[1]) for i, st in enumerate(steps)]
+        fig.add_trace(go.Bar(
+            x=[steps[i][0] for i in hatched], y=[float(steps[i][1]) for i in hatched],
+            base=[base[i] for i in hatched], marker=dict(color="rgba(0,0,0,0)", pattern=MODELLED_PATTERN),
+            hoverinfo="skip", showlegend=False, name="modelled"))
+        fig.update_layout(barmode="overlay")
+    foot = ("Land-use change and land sink are CO2 (GCB 2024).<br>Hatched: modelled — the sink is attributed by land "
+            "cover (MODIS × Pan et al. 2011)"
+            + (";<br>consumption is WIOD rest of the world's, shared by production." if shared else
+               ";<br>consumption is a nowcast on the last WIOD table." if row["method"] == "nowcast" else "."))
     if whiskers:
         xs = [k for k in totals if not _missing(row[totals[k]]) and not _missing(row[f"{totals[k]}_lo"])]
         v = np.array([float(row[totals[k]]) for k in xs])
@@ -427,3 +484,26 @@ def map_view(bounds: tuple[float, float, float, float]) -> tuple[dict, float]:
     span = max(maxx - minx, (maxy - miny) * 1.6, 1e-3)
     zoom = float(np.clip(np.log2(360.0 / span) - 0.2, 0.5, 8))
     return {"lat": (miny + maxy) / 2, "lon": (minx + maxx) / 2}, zoom
+
+
+def row_member_box(name: str, year: int, adjustment_pct: float | None = None) -> html.Div:
+    """What is and is not known for a country inside WIOD's rest of the world (its page says it where the numbers
+    are): its own inventory and land-use figures, the modelled sink, and what only exists for RoW as a whole."""
+    adj = "" if adjustment_pct is None or not np.isfinite(adjustment_pct) else \
+        f" (the same {adjustment_pct:+.1f} % for every such country in {year})".replace("-", "−")
+    return html.Div([
+        html.Strong(f"{name} is inside WIOD's “rest of the world”. "),
+        html.Span("WIOD 2013 models 40 economies one by one and pools every other country into one region, so some "
+                  f"of {name}'s figures are its own and some are not."),
+        html.Div([
+            html.Div([html.H3("Its own (measured or reported)"), html.Ul([
+                html.Li("production by sector and gas (EDGAR 2024 inventory) and its interval"),
+                html.Li("land-use change (GCB 2024 bookkeeping models, national)"),
+                html.Li("population (for per-person figures)")])]),
+            html.Div([html.H3("Modelled"), html.Ul([
+                html.Li("the land sink: the GCB sink shared out by land cover, not measured for the country")])]),
+            html.Div([html.H3("Not known for it alone"), html.Ul([
+                html.Li(f"consumption, net transfer and adjustment: RoW's, shared by production{adj}"),
+                html.Li("trading partners: the model has none for it (RoW's are on the Trade page)")])]),
+        ], className="known-box"),
+    ], className="notice notice-info", role="status")

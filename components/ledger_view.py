@@ -15,21 +15,22 @@ import plotly.graph_objects as go
 from dash import html
 from dash.dash_table.Format import Format, Group, Scheme
 
-from components.figures import base_layout, summarise
+from components.figures import MODELLED_PATTERN, SHARED_COLOR, base_layout, modelled_tag, summarise
 from components.messages import NO_IO_TABLE, no_io_table
 
 #: Sources named under every ledger chart (REFERENCES.md, data/sources.toml).
 SOURCES = ("Sources: EDGAR 2024 (production); WIOD 2013 + JRC sector CO2 (MRIO); GCB 2024 (land-use change,<br>"
            "sinks); MODIS/Pan et al. 2011 land-sink attribution (modelled).")
 SOURCES_TEXT = SOURCES.replace("<br>", " ")
-HEADLINE_SOURCES = ("Sources: panoramic claim: CAS 2026 announcement (2022 GHG);<br>GCB 2024 national files, "
+HEADLINE_SOURCES = ("Sources: CAS claim: announcement of 8 April 2026 (2022 GHG);<br>GCB 2024 national files, "
                     "OWID processing (2022 CO2);<br>Holocarbon: EDGAR 2024 + WIOD 2013 (structure of 2011).")
-NO_IO_TABLE = (f"{NO_IO_TABLE} (WIOD 2013 covers 1995–2011), so consumption, transfers and the "
+#: Why a year before the tables has no consumption view ({year} filled in).
+NO_CONSUMPTION = (f"{NO_IO_TABLE} (WIOD 2013 covers 1995–2011), so consumption, transfers and the "
                "panoramic account are not estimated for {year}.")
 
 PERSPECTIVE_TITLES = {"production": "Production (territorial) emissions", "consumption": "Consumption-based emissions",
                       "transfer": "Net emission transfer (consumption − production)",
-                      "panoramic": "Panoramic account (consumption + land-use change − land sink)"}
+                      "panoramic": "Panoramic account (consumption + land-use change − modelled land sink)"}
 PERSPECTIVE_SHORT = {"production": "Production", "consumption": "Consumption", "transfer": "Net transfer",
                      "panoramic": "Panoramic"}
 #: (absolute column [Mt CO2e], per-capita column [t CO2e person⁻¹]) per perspective; transfer per capita is derived.
@@ -175,6 +176,14 @@ def map_frame(ledger: pd.DataFrame, membership: pd.Series, names: dict[str, str]
     return out[np.isfinite(out["value"])].reset_index(drop=True)
 
 
+def shared_from_row(frame: pd.DataFrame, perspective: str) -> pd.Series:
+    """Rows of a :func:`map_frame` whose value is a share of WIOD's rest of the world, not the country's own: a
+    country alone in its region, inside RoW, on a view that needs the input–output table."""
+    if not needs_io_table(perspective) or frame.empty:
+        return pd.Series(False, index=frame.index)
+    return frame["row_share"].astype(bool) & (frame["n_members"] == 1) & (frame["region"] != "ROW")
+
+
 def _group_label(region: str, region_name: str, grouping: str) -> str:
     if region in NAMED_GROUPS:
         return region
@@ -233,6 +242,8 @@ def map_footnote(perspective: str, per_capita: bool, method: str, structure_year
         lines.append("Consumption + land-use change (GCB, CO2) − attributed land sink (modelled); blue = net sink.")
     if grouping != "countries":
         lines.append("Each member country is coloured with its region's total.")
+    elif needs_io_table(perspective) and not fallback:
+        lines.append("Grey: inside WIOD's rest of the world; their consumption is a share of RoW's, not their own.")
     lines.append(SOURCES)
     return "<br>".join(lines)
 
@@ -255,11 +266,13 @@ def build_ledger_map(frame: pd.DataFrame, perspective: str, per_capita: bool, ye
         The interval level of ``value_lo`` / ``value_hi`` in ``frame`` (shown in the hover).
     """
     unit = unit_of(per_capita)
+    shared = shared_from_row(frame, "production" if fallback else perspective)
+    whole, frame = frame, frame[~shared]
     v = frame["value"].to_numpy(dtype=float)
     diverging = perspective == "transfer" or (perspective == "panoramic" and len(v) and np.nanmin(v) < 0)
     trace = dict(locations=frame["iso3"], locationmode="ISO-3", customdata=frame[["iso3"]].to_numpy(),
                  hovertext=map_hover(frame, "production" if fallback else perspective, per_capita, grouping, ci),
-                 hoverinfo="text", marker=dict(line=dict(color="#ffffff", width=0.3)))
+                 hoverinfo="text", marker=dict(line=dict(color="#ffffff", width=0.3)), name="", showlegend=False)
     colorbar = dict(title=dict(text=unit.replace(" per ", "<br>per "), side="top"), thickness=14, len=0.8,
                     tickformat=",.0f")
     if diverging:
@@ -280,8 +293,21 @@ def build_ledger_map(frame: pd.DataFrame, perspective: str, per_capita: bool, ye
         colorbar.update(tickvals=tickvals, ticktext=ticktext)
         colorbar["title"]["text"] += "<br>(log scale)"
     fig = go.Figure(go.Choropleth(**trace, colorbar=colorbar))
+    if shared.any():  # a share of RoW's account is not the country's own: grey, out of the colour scale
+        sh = whole[shared]
+        hover = [f"<b>{c}</b> ({i})<br><i>Inside WIOD's rest of the world: no {PERSPECTIVE_SHORT[perspective].lower()} "
+                 f"account of its own.</i><br>RoW's, shared by production: {fmt(val, 2 if per_capita else 1)} {unit}"
+                 "<br><i>click for what is known</i>" for c, i, val in zip(sh["country"], sh["iso3"], sh["value"])]
+        fig.add_trace(go.Choropleth(
+            locations=sh["iso3"], locationmode="ISO-3", z=np.zeros(len(sh)), customdata=sh[["iso3"]].to_numpy(),
+            colorscale=[[0, SHARED_COLOR], [1, SHARED_COLOR]], showscale=False, hovertext=hover, hoverinfo="text",
+            marker=dict(line=dict(color="#ffffff", width=0.3)), showlegend=True,
+            name="Inside WIOD's rest of the world: no account of their own"))
+        fig.update_layout(legend=dict(x=0.0, y=0.0, xanchor="left", yanchor="bottom", bgcolor="rgba(255,255,255,0.8)",
+                                      font=dict(size=11)))
     shown = "production" if fallback else perspective
-    title = f"{PERSPECTIVE_TITLES[shown]}, {year}" + (" — per person" if per_capita else "")
+    method_tag = "" if fallback or not needs_io_table(perspective) else modelled_tag(method, structure_year)
+    title = f"{PERSPECTIVE_TITLES[shown]}, {year}" + (" — per person" if per_capita else "") + method_tag
     subtitle = ("No consumption account before 1995: production shown" if fallback
                 else "Click a country for its page")
     if ci is not None and "value_lo" in frame.columns:
@@ -309,6 +335,36 @@ def empty_figure(title: str, message: str, footnote: str, height: int = 460) -> 
     return summarise(fig)
 
 
+def bar_colour(x: float) -> str:
+    """The colour of :data:`DIVERGING_BARS` at ``x`` in [−1, 1] (negative: blues, zero and above: reds)."""
+    (_, c0), (_, c1), (_, c2), (_, c3) = DIVERGING_BARS
+    lo, hi, t = (c1, c0, -x) if x < 0 else (c2, c3, x)
+    t = min(max(float(t), 0.0), 1.0) if np.isfinite(t) else 0.0
+    a, b = (np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)]) for c in (lo, hi))
+    r, g, bl = np.round(a + (b - a) * t).astype(int)
+    return f"#{r:02x}{g:02x}{bl:02x}"
+
+
+#: The region code of the countries inside WIOD's rest of the world taken together (:func:`row_aggregate`).
+ROW_AGGREGATE = "ROW"
+
+
+def row_aggregate(rows: pd.DataFrame) -> pd.DataFrame:
+    """The countries inside WIOD's rest of the world as one ledger row: production and consumption summed, the
+    adjustment (which they all share) recomputed, its interval that of any member (the same for all: RoW's
+    consumption is shared by production in every draw). Empty when ``rows`` is."""
+    if rows.empty:
+        return rows
+    prod, cons = float(rows["production_mt_co2e"].sum()), float(rows["consumption_mt_co2e"].sum())
+    row = {"region": ROW_AGGREGATE, "name": f"WIOD rest of world ({len(rows)})",
+           "production_mt_co2e": prod, "consumption_mt_co2e": cons, "adjustment_pct": 100 * (cons / prod - 1),
+           "row_share": True, "n_members": len(rows)}
+    for c in ("adjustment_pct_lo", "adjustment_pct_hi"):
+        if c in rows:
+            row[c] = float(rows[c].iloc[0])
+    return pd.DataFrame([row])
+
+
 def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
     """Horizontal bars of the adjustment (consumption vs production [%]) of the ``n`` largest producers.
 
@@ -320,30 +376,39 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
     year = int(ledger.attrs.get("query", {}).get("year", 0)) or None
     method, structure = _method_of(ledger)
     eligible = ledger[~ledger["region"].isin(NON_MAP) & ledger["adjustment_pct"].notna()]
+    inside_row = eligible["row_share"].astype(bool) & (eligible["n_members"] == 1) & (eligible["region"] != "ROW")
+    eligible = pd.concat([eligible[~inside_row], row_aggregate(eligible[inside_row])], ignore_index=True)
     count = len(eligible) if has_consumption(ledger) else n
     what = f"top {n} producers" if count > n else f"all {count} regions"  # continents: "all 7 regions"
     title = f"Consumption vs production, {what}" + (f", {year}" if year else "")
     ci = ci_of(ledger) if has_intervals(ledger, "adjustment_pct") else None
     foot = ("Adjustment = consumption ÷ production − 1 [%]; "
-            f"{method_label(method, structure)}. International bunkers are<br>left out. † consumption shared "
-            "from the WIOD rest-of-the-world region by production.<br>")
+            f"{method_label(method, structure)}. International bunkers are<br>left out. Grey: the countries inside "
+            "WIOD's rest of the world, as one region (they share its adjustment).<br>")
+    if method == "nowcast":
+        foot += f"Hatched: modelled (nowcast on the {structure} table), not a measured table.<br>"
     if ci is not None:
         foot += (f"Whiskers: {ci} % interval (Monte Carlo). Pale bars: the interval includes 0, so the direction "
                  "is uncertain.<br>")
     foot += SOURCES
     if not has_consumption(ledger):
-        msg = NO_IO_TABLE.format(year=year or "this year").replace(" (WIOD", "<br>(WIOD").replace(", so", ",<br>so")
+        msg = NO_CONSUMPTION.format(year=year or "this year").replace(" (WIOD", "<br>(WIOD").replace(", so", ",<br>so")
         msg = msg.replace(" are not estimated", "<br>are not estimated")
         return empty_figure(title, msg, f"{method_label(method, structure)}.<br>" + SOURCES, height=600)
     d = eligible.nlargest(n, "production_mt_co2e")
-    labels = [f"{nm if len(nm) <= 24 else nm[:23] + '…'}{' †' if row and k == 1 else ''} · {fmt(p, 0)} Mt"
-              for nm, p, row, k in zip(d["name"], d["production_mt_co2e"], d["row_share"], d["n_members"])]
+    labels = [f"{nm if len(nm) <= 30 else nm[:29] + '…'} · {fmt(p, 0)} Mt"
+              for nm, p in zip(d["name"], d["production_mt_co2e"])]
     adj = d["adjustment_pct"].to_numpy(dtype=float)
     m = float(np.nanmax(np.abs(adj))) if len(adj) else 1.0
     texts = [fmt(a, 1, sign=True) + " %" for a in adj]
+    colors = [bar_colour(a / m if m > 0 else 0.0) for a in adj]
+    colors = [SHARED_COLOR if r == ROW_AGGREGATE else c for r, c in zip(d["region"], colors)]
+    marker = dict(color=colors)
+    if method == "nowcast":
+        marker["pattern"] = MODELLED_PATTERN
     bar = dict(
         x=adj, y=labels, orientation="h",
-        marker=dict(color=adj, colorscale=DIVERGING_BARS, cmid=0.0, cmin=-m, cmax=m),
+        marker=marker,
         text=texts, textposition="outside", cliponaxis=False,
         customdata=np.column_stack([d["name"], d["production_mt_co2e"], d["consumption_mt_co2e"]]),
         hovertemplate=("<b>%{customdata[0]}</b><br>adjustment %{x:+,.1f} %<br>production %{customdata[1]:,.1f} "
@@ -351,7 +416,8 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
     )
     traces = []
     reach = m
-    subtitle = "Red: consumes more than it produces; blue: produces for others"
+    subtitle = ("Modelled (nowcast) · " if method == "nowcast" else "") + \
+        "red: consumes more than it produces, blue: less"
     if ci is not None:
         lo = d["adjustment_pct_lo"].to_numpy(dtype=float)
         hi = d["adjustment_pct_hi"].to_numpy(dtype=float)
@@ -376,9 +442,9 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
             textfont=dict(size=11, color="#1f2933")))
         finite = np.concatenate([lo, hi])[np.isfinite(np.concatenate([lo, hi]))]
         reach = max(m, float(np.max(np.abs(finite)))) if len(finite) else m
-        subtitle += f"; whiskers: {ci} % interval"
+        subtitle += f" · whiskers: {ci} %"
     fig = go.Figure([go.Bar(**bar), *traces])
-    fig.update_layout(**base_layout(title, foot, height=600, subtitle=subtitle))
+    fig.update_layout(**base_layout(title, foot, height=600, subtitle=subtitle[:1].upper() + subtitle[1:]))
     left = min(260, 30 + 6.6 * max(len(lb) for lb in labels))  # room for the region labels [px]
     fig.update_yaxes(autorange="reversed", automargin=False, title_text=None)
     fig.update_xaxes(title_text="Adjustment, consumption vs production (%)", ticksuffix=" %", zeroline=True,
@@ -391,14 +457,14 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
 # ---- headline -------------------------------------------------------------------------------------------------
 HEADLINE_SERIES = (("holocarbon_ghg_pct", "Holocarbon, all GHGs", "#1f6f5c"),
                    ("holocarbon_co2_gcb_boundary_pct", "Holocarbon, CO2 (GCB boundary)", "#7fb8a4"),
-                   ("panoramic_claim_pct", "Panoramic claim (CAS 2026), GHG", "#c4553b"),
+                   ("panoramic_claim_pct", "CAS claim (8 Apr 2026), GHG", "#c4553b"),
                    ("gcb_co2_pct", "GCB 2024 / OWID, CO2", "#2f7fb5"))
 
 
 #: Published figures and the Holocarbon interval each is compared with: (published column, interval column, how the
 #: sentence names the published figure, how it names the interval).
 HEADLINE_PUBLISHED = (
-    ("panoramic_claim_pct", "holocarbon_ghg_pct", "the published panoramic claim", "our {ci} % interval"),
+    ("panoramic_claim_pct", "holocarbon_ghg_pct", "the published CAS claim", "our {ci} % interval"),
     ("gcb_co2_pct", "holocarbon_co2_gcb_boundary_pct", "GCB's CO2 figure",
      "our {ci} % interval for CO2 at GCB's boundary"),
 )
@@ -432,7 +498,7 @@ def headline_statement(r, ci: int) -> str:
         pos = r.get(f"{col}_position")
         if pos is None:
             if col == "panoramic_claim_pct":
-                parts.append("there is no published panoramic figure")
+                parts.append("there is no published CAS figure")
             continue
         where = {"inside": "lies inside", "below": "lies below", "above": "lies above"}[pos]
         pct = lambda v: f"{fmt(v, 1, True)}\u00a0%"  # noqa: E731 — a number and its unit never split
@@ -476,12 +542,12 @@ def build_headline_figure(head: pd.DataFrame, year: int = 2022) -> go.Figure:
     missing = [c if c == "EU27" else n for c, n, v in zip(head["region"], head["name"], head["panoramic_claim_pct"])
                if not np.isfinite(float(v))]
     foot = ("Consumption vs production [%], " + str(year) + "."
-            + (f" No published panoramic figure for {' and '.join(missing)}." if missing else "")
+            + (f" No published CAS figure for {' and '.join(missing)}." if missing else "")
             + (f"<br>Whiskers: Holocarbon's {ci} % intervals (Monte Carlo draws of its inputs)." if ci is not None
                else "")
             + "<br>" + HEADLINE_SOURCES)
     fig.update_layout(**base_layout(f"Headline: who consumes more than it produces, {year}", foot, height=600,
-                                    subtitle="Holocarbon beside the published panoramic claim and GCB"))
+                                    subtitle="Holocarbon beside the published CAS claim and GCB"))
     fig.update_layout(barmode="group", bargap=HEADLINE_BARGAP, uniformtext=dict(minsize=10, mode="show"),
                       legend=dict(orientation="h", y=-0.08, x=0, xanchor="left", yanchor="top", font=dict(size=11)),
                       margin=dict(l=60, r=20, t=70, b=150 + (14 if ci is not None else 0)))
@@ -522,7 +588,7 @@ def headline_panel(head: pd.DataFrame) -> html.Div:
         ]
         rows.append(html.Tr(cells))
     iv = [f"{ci} % interval (%)"] if ci is not None else []
-    titles = (["Region", "Holocarbon GHG (%)", *iv, "Holocarbon CO2, GCB boundary (%)", *iv, "Panoramic claim (%)",
+    titles = (["Region", "Holocarbon GHG (%)", *iv, "Holocarbon CO2, GCB boundary (%)", *iv, "CAS claim (%)",
                "GCB 2024 CO2 (%)", "Why they differ"])
     head_row = html.Tr([html.Th(t) for t in titles])
     notes = list(head.attrs.get("notes", []))
@@ -537,7 +603,13 @@ def headline_panel(head: pd.DataFrame) -> html.Div:
                    "consistent with Holocarbon's estimate, not a confirmation of it.", className="footnote"),
         ], className="headline-statements-box")
     return html.Div([
-        html.H2("Headline figures, 2022: Holocarbon beside the panoramic claim and the Global Carbon Budget"),
+        html.H2("Headline figures, 2022: Holocarbon beside the CAS claim and the Global Carbon Budget"),
+        html.P(["Two meanings of “panoramic”: the Chinese Academy of Sciences calls its whole accounting system "
+                "“panoramic” (announced 8 April 2026; the figure compared here is its consumption-versus-production "
+                "adjustment, the “CAS claim”); on this site the ", html.Em("panoramic account"), " is Holocarbon's "
+                "column: consumption + land-use change − the land sink attributed to the country (modelled). ",
+                html.A("The claims and their sources", href="/data#claims"), "."],
+               className="footnote headline-terms"),
         statements,
         html.Div(html.Table([html.Thead(head_row), html.Tbody(rows)], className="table headline-table"),
                  className="table-scroll"),
@@ -561,12 +633,30 @@ VALUE_COLUMNS = (
     ("adjustment_pct", "Adjustment (%)", 1),
     ("bunkers_in_consumption_mt_co2e", "Bunker fuel in consumption (Mt CO2e)", 1),
     ("luc_mt_co2", "Land-use change (Mt CO2)", 1),
-    ("land_sink_mt_co2", "Land sink, attributed (Mt CO2)", 1),
-    ("panoramic_mt_co2e", "Panoramic (Mt CO2e)", 1),
+    ("land_sink_mt_co2", "Land sink, attributed — modelled (Mt CO2)", 1),
+    ("panoramic_mt_co2e", "Panoramic, with the modelled sink (Mt CO2e)", 1),
     ("production_t_per_capita", "Production per person (t CO2e/person)", 2),
     ("consumption_t_per_capita", "Consumption per person (t CO2e/person)", 2),
     ("panoramic_t_per_capita", "Panoramic per person (t CO2e/person)", 2),
 )
+#: Columns that rest on the input–output table (a share of RoW's for a country inside it).
+CONSUMPTION_COLUMNS = ("consumption_mt_co2e", "transfer_mt_co2e", "adjustment_pct", "bunkers_in_consumption_mt_co2e",
+                       "panoramic_mt_co2e", "consumption_t_per_capita", "panoramic_t_per_capita")
+#: Modelled columns (the land sink is attributed to countries by land cover; the panoramic account subtracts it).
+MODELLED_COLUMNS = ("land_sink_mt_co2", "panoramic_mt_co2e", "panoramic_t_per_capita")
+
+
+def table_styles() -> list[dict]:
+    """DataTable conditional styles that make the caveats visible where the numbers are: modelled columns on an
+    amber tint, the consumption columns of countries inside WIOD's rest of the world grey and italic (RoW's account
+    shared by production, not theirs)."""
+    cols = list(CONSUMPTION_COLUMNS) + [f"{c}_interval" for c in CONSUMPTION_COLUMNS]
+    return ([{"if": {"column_id": [c for m in MODELLED_COLUMNS for c in (m, f"{m}_interval")]},
+              "backgroundColor": "#fdf6e7"},
+             {"if": {"filter_query": '{row_flag} = "yes, by production"', "column_id": cols},
+              "color": "#6b7682", "fontStyle": "italic", "backgroundColor": "#eef0f3"}])
+
+
 #: Short names of the value columns for their interval columns (``<id>_interval``, text "lo to hi").
 INTERVAL_NAMES = {"production_mt_co2e": "Production", "consumption_mt_co2e": "Consumption",
                   "transfer_mt_co2e": "Net transfer", "adjustment_pct": "Adjustment",

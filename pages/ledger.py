@@ -1,5 +1,5 @@
 """Ledger: the panoramic ledger of every region — world map, sortable table, adjustment chart and the headline
-comparison with the published panoramic claim and the Global Carbon Budget."""
+comparison with the published CAS claim and the Global Carbon Budget."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from components.figures import FONT, graph
 from components import intervals
 from components.ledger_view import (
     INTERVAL_COLUMN_IDS,
-    NO_IO_TABLE,
+    NO_CONSUMPTION,
     SIGN_UNCERTAIN,
     build_adjustment_figure,
     build_headline_figure,
@@ -49,6 +49,7 @@ from components.ledger_view import (
     needs_io_table,
     table_columns,
     table_records,
+    table_styles,
 )
 from components.messages import notice, user_message
 from components.urlstate import url_state, url_sync
@@ -144,7 +145,7 @@ def layout(**query):
                       export_menu("ledger-adjustment", "Consumption vs production, top 20 producers")],
                      className="chart-card"),
             html.Div([graph(go.Figure(), id=ID.HEADLINE, style={"height": "600px"}),
-                      export_menu("ledger-headline", "Headline: Holocarbon, the panoramic claim and GCB, 2022")],
+                      export_menu("ledger-headline", "Headline: Holocarbon, the CAS claim and GCB, 2022")],
                      className="chart-card"),
         ], className="two-col ledger-charts"),
         html.Div(id=ID.HEADLINE_NOTES, className="chart-card headline-card"),
@@ -155,6 +156,10 @@ def layout(**query):
                "see Data & methods); “sign uncertain” marks a net transfer whose interval includes zero, so whether "
                "the region is a net importer or exporter of embodied emissions is not settled.",
                className="lead-small"),
+        html.P([html.Span("Amber", className="key-modelled"), " columns are modelled (the land sink is attributed "
+                "to countries by land cover, not measured); ", html.Span("grey italic", className="key-shared"),
+                " consumption figures belong to WIOD's rest of the world, shared among its countries by production — "
+                "not a measurement of that country."], className="lead-small table-key"),
         dash_table.DataTable(
             id=ID.TABLE, columns=table_columns(q.ci), data=[], sort_action="native", filter_action="native",
             sort_mode="single", page_action="native", page_size=25,
@@ -179,7 +184,7 @@ def layout(**query):
                 {"if": {"filter_query": f'{{transfer_mt_co2e_interval}} contains "{SIGN_UNCERTAIN}"',
                         "column_id": ["transfer_mt_co2e", "transfer_mt_co2e_interval"]},
                  "color": "#8a5a00", "fontStyle": "italic"},
-            ],
+            ] + table_styles(),
         ),
         export_menu("ledger-table", "The full ledger", figure=False),
         html.Div(id=ID.FOOTNOTES),
@@ -202,7 +207,7 @@ def ledger_view(accounts, q, per_capita: bool):
     method, structure = led.attrs["method"], led.attrs["structure_year"]
     fig = build_ledger_map(frame, q.perspective, per_capita, q.year, method, structure, q.grouping, fallback=fallback,
                            ci=ci_of(led))
-    note = notice(NO_IO_TABLE.format(year=q.year) + " The map shows production (territorial) emissions instead; "
+    note = notice(NO_CONSUMPTION.format(year=q.year) + " The map shows production (territorial) emissions instead; "
                   "choose 1995 or later for consumption-based views.", "info", "No consumption account. ") \
         if fallback else None
     return fig, note, table_records(led), build_adjustment_figure(led), footnotes(led)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from engine.accounts.ledger import Accounts
-from engine.core.query import Query
+from engine.core.query import GWP_LABELS, Query
 
 HEADLINE_YEAR = 2022
 HEADLINE_REGIONS = (("CHN", "China"), ("USA", "United States"), ("JPN", "Japan"), ("EU27", "European Union (27)"),
@@ -69,15 +69,15 @@ def headline(accounts: Accounts, gwp: str = "AR5") -> pd.DataFrame:
         if claim is not None:
             parts.append(f"{ghg - claim:+.1f} pp vs the claim (its MRIO, year and boundary are not published)")
         else:
-            parts.append("no published panoramic figure")
+            parts.append("no published CAS figure")
         rows.append({"region": code, "name": name, "holocarbon_ghg_pct": ghg, "holocarbon_co2_pct": co2,
                      "holocarbon_co2_gcb_boundary_pct": co2_gcb, "panoramic_claim_pct": claim, "gcb_co2_pct": g, "method": "nowcast (structure of 2011)",
                      "reason": "; ".join(parts)})
     out = pd.DataFrame(rows)
     out.attrs["notes"] = [
-        f"Holocarbon: consumption vs production, {HEADLINE_YEAR}, {gwp} GWP100, EDGAR 2024 emissions, WIOD 2013 "
+        f"Holocarbon: consumption vs production, {HEADLINE_YEAR}, {GWP_LABELS[gwp]}, EDGAR 2024 emissions, WIOD 2013 "
         "with the 2011 structure (nowcast).",
-        "Panoramic claim: CAS 2026 announcement, 2022 GHG (REFERENCES.md); GCB: Global Carbon Budget 2024 with "
+        "CAS claim: announcement of 8 April 2026, 2022 GHG (see Data & methods, claims we test); GCB: Global Carbon Budget 2024 with "
         "OWID processing, CO2 only.",
     ]
     return out

@@ -64,7 +64,7 @@ def test_ledger_draws_and_follows_controls(page, live_server, out_dir):
     assert page.locator("#ledger-adjustment .bars .point path").count() == 20  # the bars (error bars apart)
     assert "China" in page.locator("#ledger-adjustment").inner_text()
     head = page.locator("#ledger-headline-notes").inner_text()
-    assert "−17.7 %" in head and "CAS 2026" in head and "GCB" in head and "OWID" in head, head
+    assert "−17.7 %" in head and "CAS claim" in head and "GCB" in head and "OWID" in head, head
     first_row = page.locator(ROWS).first.inner_text()
     assert "China" in first_row and re.search(r"15,\d{3}\.\d", first_row), first_row  # thousands separators
     headers = page.locator("#ledger-table th").all_inner_texts()
@@ -199,13 +199,13 @@ def test_every_number_has_its_interval(page, live_server, out_dir):
     assert ex["type"] == "data" and ex["symmetric"] is False and len(ex["array"]) == len(ex["arrayminus"]) == 20
     assert all(v >= 0 for v in ex["array"]) and any(v > 0 for v in ex["arrayminus"])
     assert page.locator("#ledger-adjustment .errorbar").count() >= 20  # drawn, not only in the data
-    assert "whiskers: 90 % interval" in page.locator("#ledger-adjustment").inner_text()
+    assert "whiskers: 90 %" in page.locator("#ledger-adjustment").inner_text()
     # the headline: Holocarbon's bars have error bars, the published figures are placed against the interval
     ey = page.evaluate(ERRORS_JS, "#ledger-headline")
     assert ey["type"] == "data" and ey["visible"] and len(ey["array"]) == 5
     notes = page.locator("#ledger-headline-notes").inner_text().replace("\xa0", " ")  # numbers keep their unit
-    assert "the published panoramic claim of −17.7 %" in notes, notes
-    assert re.search(r"China: the published panoramic claim of −17\.7 % lies (inside|below|above) our 90 % "
+    assert "the published CAS claim of −17.7 %" in notes, notes
+    assert re.search(r"China: the published CAS claim of −17\.7 % lies (inside|below|above) our 90 % "
                      r"interval, [−+][\d.]+ % to [−+][\d.]+ %", notes), notes
     assert "GCB's CO2 figure of −9.2 %" in notes and "90 % interval (%)" in notes
     page.screenshot(path=str(_shots(out_dir) / "ledger-intervals.png"), full_page=True)

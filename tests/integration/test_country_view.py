@@ -27,7 +27,7 @@ def test_series_figure_marks_nowcast_dashed(china):
     _, _, series = china
     fig = build_series_figure(series, "China")
     names = [t.name for t in fig.data]
-    assert names == ["Production (territorial)", "Consumption (WIOD years)", "Consumption (nowcast, 2011 structure)",
+    assert names == ["Production (territorial)", "Consumption (WIOD years)", "Consumption (nowcast, modelled)",
                      "Panoramic"]
     wiod, now = fig.data[1], fig.data[2]
     assert wiod.line.dash is None and now.line.dash == "dash"
@@ -132,3 +132,53 @@ def test_small_countries_keep_their_digits(accounts):
     assert all(t.strip("+−-0.,") for t in labels), labels  # no label is a bare zero
     big = max(abs(float(row[c])) for c in ("production_mt_co2e", "consumption_mt_co2e"))
     assert fig["layout"]["yaxis"]["tickformat"] == axis_format([big])
+
+
+def _texts(component) -> str:
+    """All the text of a Dash component tree."""
+    kids = getattr(component, "children", None)
+    if kids is None:
+        return ""
+    if isinstance(kids, str):
+        return kids
+    if not isinstance(kids, (list, tuple)):
+        kids = [kids]
+    return " ".join(k if isinstance(k, str) else _texts(k) for k in kids if k is not None)
+
+
+def _classes(component) -> list[str]:
+    kids = getattr(component, "children", None) or []
+    kids = kids if isinstance(kids, (list, tuple)) else [kids]
+    return [getattr(component, "className", "") or ""] + [c for k in kids if not isinstance(k, str)
+                                                         for c in _classes(k)]
+
+
+def test_row_member_page_says_what_is_its_own(accounts):
+    """Issue 13, item 2: Iceland (inside WIOD's rest of the world) — its consumption, transfer and panoramic cards
+    say 'Not its own: RoW share', the land sink is 'Modelled', the series draws RoW's consumption grey and names it,
+    the partners chart draws no RoW bars under Iceland's name, and the box lists what is and is not known."""
+    from components.charts import CHARTS
+    from components.country_view import key_figures, row_member_box, row_shared
+
+    q = Query(year=2022)
+    isl = accounts.ledger(q).set_index("region").loc["ISL"]
+    deu = accounts.ledger(q).set_index("region").loc["DEU"]
+    assert row_shared(isl) and not row_shared(deu)
+    cards = key_figures(isl, 2022)
+    text, classes = _texts(cards), _classes(cards)
+    assert text.count("Not its own: RoW share") == 3 and "Modelled" in text
+    assert classes.count("kpi kpi-shared") == 3 and "kpi kpi-modelled" in classes
+    de_classes = _classes(key_figures(deu, 2022))
+    assert de_classes.count("kpi kpi-modelled") == 4  # 2022 consumption and transfer are a nowcast; sink, panoramic
+    assert "kpi kpi-shared" not in de_classes
+    de_2010 = accounts.ledger(Query(year=2010)).set_index("region").loc["DEU"]
+    assert _classes(key_figures(de_2010, 2010)).count("kpi kpi-modelled") == 2  # a measured table: sink, panoramic
+    series = build_series_figure(accounts.series(q, "ISL"), "Iceland")
+    assert [t.name for t in series.data][1].startswith("Consumption, RoW share")
+    box = _texts(row_member_box("Iceland", 2022, float(isl["adjustment_pct"])))
+    assert "Not known for it alone" in box and "−7.5 %" in box and "EDGAR 2024" in box
+    out = CHARTS["country-partners"].build(accounts, q, {"code": "ISL"})
+    assert out.data.empty and "trading partners" in out.title and not any(t.type == "bar" for t in out.figure.data)
+    bridge = build_bridge_figure(isl, "Iceland", 2022)
+    hatched = [t for t in bridge.data if t.type == "bar"]
+    assert hatched and set(hatched[0].x) >= {"Land sink<br>(modelled)", "Consumption<br>(RoW share)"}

@@ -98,7 +98,7 @@ def test_method_label(method, structure, text):
 # ---- map --------------------------------------------------------------------------------------------------------
 def test_consumption_map_is_iso3_choropleth_with_log_colour_bar(accounts):
     fig, frame = _map(accounts, Query(year=2022, perspective="consumption"))
-    assert len(fig.data) == 1
+    assert len(fig.data) == 2  # the countries' own accounts, and RoW's countries in grey
     tr = fig.data[0]
     assert tr.type == "choropleth" and tr.locationmode == "ISO-3"
     assert {"CHN", "USA", "DEU", "BRA"} <= set(tr.locations)
@@ -111,7 +111,7 @@ def test_consumption_map_is_iso3_choropleth_with_log_colour_bar(accounts):
     assert re.search(r"Consumption: 1\d,\d{3}\.\d Mt CO2e", hover), hover
     assert "click for the country page" in hover
     assert fig.layout.geo.projection.rotation.lon == 0 and list(fig.layout.geo.lonaxis.range) == [-180, 180]
-    assert fig.layout.title.text == "Consumption-based emissions, 2022"
+    assert fig.layout.title.text == "Consumption-based emissions, 2022 — modelled (nowcast on the 2011 table)"
     foot = _footnote(fig)
     assert "nowcast (structure of 2011)" in foot
     for src in ("EDGAR 2024", "WIOD 2013 + JRC", "GCB 2024", "MODIS/Pan et al. 2011", "modelled"):
@@ -119,11 +119,18 @@ def test_consumption_map_is_iso3_choropleth_with_log_colour_bar(accounts):
 
 
 def test_row_countries_say_their_consumption_is_shared(accounts):
+    """Issue 13, item 2: a country inside WIOD's rest of the world is drawn grey, out of the colour scale, and its
+    hover says the value is RoW's; a measured year's title carries no 'modelled' tag; production maps colour all."""
     fig, _ = _map(accounts, Query(year=2010, perspective="consumption"))
-    tr = fig.data[0]
-    hover = dict(zip(tr.locations, tr.hovertext))
-    assert "shared from RoW by production" in hover["NGA"]  # Nigeria is inside WIOD's RoW
-    assert "shared from RoW" not in hover["DEU"]
+    own, shared = fig.data
+    assert "NGA" not in set(own.locations) and "DEU" in set(own.locations)
+    hover = dict(zip(shared.locations, shared.hovertext))
+    assert "Inside WIOD's rest of the world" in hover["NGA"] and "shared by production" in hover["NGA"]
+    assert set(shared.z) == {0.0} and shared.showscale is False and "rest of the world" in shared.name
+    assert fig.layout.title.text == "Consumption-based emissions, 2010"
+    prod, _ = _map(accounts, Query(year=2010, perspective="production"))
+    assert len(prod.data) == 1 and "NGA" in set(prod.data[0].locations)
+    assert "shared from RoW" not in dict(zip(own.locations, own.hovertext))["DEU"]
     fig_p, _ = _map(accounts, Query(year=2010, perspective="production"))
     assert not any("shared from RoW" in h for h in fig_p.data[0].hovertext)  # production is not shared
 
@@ -211,20 +218,33 @@ def test_panoramic_with_negative_values_diverges():
 
 # ---- adjustment bars --------------------------------------------------------------------------------------------
 def test_adjustment_bars_top_20_by_production(accounts):
+    """Top 20 by production, the countries inside WIOD's rest of the world as ONE grey bar (they share one
+    adjustment: −7.5 % in 2022 for Iran, Saudi Arabia, Pakistan ... — issue 13, item 2), hatched in a nowcast year."""
     led = accounts.ledger(Query(year=2022))
     fig = lv.build_adjustment_figure(led)
     bar = fig.data[0]
     assert bar.type == "bar" and bar.orientation == "h" and len(bar.y) == 20
     assert bar.y[0].startswith("China · 15,") and "Mt" in bar.y[0]
     assert not any(y.startswith("International bunkers") for y in bar.y)
-    top = led[~led.region.isin(["BUNKERS", "OTHER"])].nlargest(20, "production_mt_co2e")
-    assert np.allclose(bar.x, top["adjustment_pct"])
-    assert bar.marker.cmid == 0 and bar.marker.cmin == -bar.marker.cmax
+    own = led[~led.region.isin(["BUNKERS", "OTHER"]) & ~(led.row_share & (led.n_members == 1))]
+    inside = led[~led.region.isin(["BUNKERS", "OTHER"]) & led.row_share & (led.n_members == 1) & led.adjustment_pct.notna()]
+    assert not any(y.startswith(("Iran", "Saudi Arabia", "Pakistan", "Viet Nam")) for y in bar.y)
+    row_label = [y for y in bar.y if y.startswith("WIOD rest of world")]
+    assert row_label == [f"WIOD rest of world ({len(inside)}) · "
+                         f"{inside.production_mt_co2e.sum():,.0f} Mt"]
+    i = list(bar.y).index(row_label[0])
+    share = 100 * (inside.consumption_mt_co2e.sum() / inside.production_mt_co2e.sum() - 1)
+    assert bar.x[i] == pytest.approx(share) and share == pytest.approx(inside.adjustment_pct.iloc[0])
+    assert bar.marker.color[i] == lv.SHARED_COLOR
+    top = own.nlargest(19, "production_mt_co2e")
+    assert np.allclose([x for j, x in enumerate(bar.x) if j != i], top["adjustment_pct"])
+    assert bar.marker.pattern.shape == "/"  # 2022 is a nowcast year: hatched
+    assert lv.build_adjustment_figure(accounts.ledger(Query(year=2010))).data[0].marker.pattern.shape is None
     assert "%" in fig.layout.xaxis.title.text and fig.layout.yaxis.autorange == "reversed"
     assert "Mt CO2e" in bar.hovertemplate and "%" in bar.hovertemplate
-    assert any("†" in y for y in bar.y)  # RoW-shared countries are flagged
     foot = _footnote(fig)
-    assert "nowcast (structure of 2011)" in foot and "EDGAR 2024" in foot and "† consumption shared" in foot
+    assert "nowcast (structure of 2011)" in foot and "EDGAR 2024" in foot and "Grey: the countries inside" in foot
+    assert "Hatched: modelled" in foot and fig.layout.title.subtitle.text.startswith("Modelled (nowcast)")
 
 
 def test_adjustment_empty_state_before_1995(accounts):
@@ -240,7 +260,7 @@ def test_adjustment_with_factory_ledger():
     fig = lv.build_adjustment_figure(_small_ledger(), n=2)
     assert list(fig.data[0].x) == pytest.approx([-20.0, 30.0])
     assert fig.data[0].text == ("−20.0 %", "+30.0 %")
-    assert "Beland † · 500 Mt" in fig.data[0].y
+    assert "WIOD rest of world (1) · 500 Mt" in fig.data[0].y  # Beland is inside RoW
 
 
 # ---- headline ---------------------------------------------------------------------------------------------------
@@ -253,7 +273,7 @@ def test_headline_figure_has_four_series_and_published_values(head):
     fig = lv.build_headline_figure(head)
     assert [t.type for t in fig.data] == ["bar"] * 4 and fig.layout.barmode == "group"
     names = [t.name for t in fig.data]
-    assert "Panoramic claim (CAS 2026), GHG" in names and "GCB 2024 / OWID, CO2" in names
+    assert "CAS claim (8 Apr 2026), GHG" in names and "GCB 2024 / OWID, CO2" in names
     claim = dict(zip(fig.data[2].x, fig.data[2].y))
     assert claim["China"] == pytest.approx(-17.7) and claim["United States"] == pytest.approx(15.2)
     assert claim["Japan"] == pytest.approx(7.2)
@@ -262,14 +282,14 @@ def test_headline_figure_has_four_series_and_published_values(head):
     assert gcb["European Union (27)"] == pytest.approx(26.6, abs=0.05)
     assert "%" in fig.layout.yaxis.title.text and all("%" in t.hovertemplate for t in fig.data)
     foot = _footnote(fig)
-    assert "CAS 2026" in foot and "GCB 2024" in foot and "OWID" in foot
-    assert "No published panoramic figure for EU27 and India" in foot
+    assert "8 April 2026" in foot and "GCB 2024" in foot and "OWID" in foot
+    assert "No published CAS figure for EU27 and India" in foot
 
 
 def test_headline_panel_lists_reasons_and_sources(head):
     panel = lv.headline_panel(head)
     text = str(panel)
-    for bit in ("−17.7 %", "bunker fuel", "no published panoramic figure", "CAS 2026", "OWID",
+    for bit in ("−17.7 %", "bunker fuel", "no published CAS figure", "CAS claim", "OWID",
                 "doi:10.18160/gcp-2024", "China", "India"):
         assert bit in text, bit
 
@@ -354,7 +374,7 @@ def test_headline_callback_cached_and_follows_gwp(app, ledger_page):
         fig, panel = ledger_page.update_headline("AR5")
         fig20, _ = ledger_page.update_headline("AR6-GWP20")
         again, _ = ledger_page.update_headline("AR5")
-    assert fig.data[0].type == "bar" and "CAS 2026" in str(panel)
+    assert fig.data[0].type == "bar" and "CAS claim" in str(panel)
     assert list(fig.data[0].y) == list(again.data[0].y)
     assert list(fig.data[0].y) != list(fig20.data[0].y)  # the GHG adjustment depends on the metric
     assert list(fig.data[2].y[:3]) == list(fig20.data[2].y[:3])  # the published claim does not
@@ -401,3 +421,16 @@ def test_year_badge_says_what_the_year_rests_on(year, kind, words):
     assert year_status(year) == (words, kind)
     layout = str(controls("t", Query(year=year)))
     assert words in layout and f"year-status-{kind}" in layout
+
+
+@pytest.mark.parametrize("gwp,label", [("AR6-GWP20", "AR6 GWP20"), ("AR5", "AR5 GWP100")])
+def test_headline_names_the_gwp_set_once(app, accounts, gwp, label):
+    """The headline's method and notes name the GWP set as GWP_LABELS does: with GWP20 it once read
+    'AR6-GWP20 GWP100' (issue 13, item 2)."""
+    from components.charts import CHARTS
+
+    out = CHARTS["ledger-headline"].build(accounts, Query(gwp=gwp), {})
+    text = out.method + " ".join(out.notes)
+    assert label in out.method
+    assert "GWP20 GWP100" not in text and "GWP100 GWP100" not in text
+    assert "REFERENCES.md" not in text  # a file a reader cannot open
