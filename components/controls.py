@@ -24,6 +24,10 @@ from engine.core.query import (
     YEAR_RANGE,
     Query,
 )
+from engine.io.nowcast import MRIO_YEARS
+
+#: The year consumption pages open on: the last with a measured input–output table (later years are nowcasts).
+MEASURED_YEAR = MRIO_YEARS[1]
 
 FIELDS = ("year", "gwp", "gases", "luc_model", "grouping", "members", "perspective", "ci")
 GROUPING_LABELS = {"countries": "Countries", "mrio": "MRIO regions (WIOD)", "EU27": "EU27 as one region",
@@ -40,13 +44,27 @@ LUC_LABELS = {"mean": "Mean of the 4 GCB models", "BLUE": "BLUE", "H&C2023": "H&
               "LUCE": "LUCE"}
 
 
-def query_from_url(query: dict) -> tuple[Query, str | None]:
-    """The Query of a page URL; a bad parameter gives the default Query and a message saying so."""
+def query_from_url(query: dict, default_year: int | None = None) -> tuple[Query, str | None]:
+    """The Query of a page URL; a bad parameter gives the default Query and a message saying so. ``default_year``
+    replaces the Query's default year when the URL names none (pages whose first view is a consumption account open
+    on :data:`MEASURED_YEAR`)."""
     params = {k: v for k, v in query.items() if k in FIELDS or k == "name"}
+    if default_year is not None and "year" not in params:
+        params["year"] = default_year
     try:
         return Query.from_params(params), None
     except ValueError as exc:
-        return Query(), f"The link had a value Holocarbon cannot use ({exc}); showing the defaults instead."
+        fallback = Query() if default_year is None else Query(year=default_year)
+        return fallback, f"The link had a value Holocarbon cannot use ({exc}); showing the defaults instead."
+
+
+def default_year_note(query: dict, year: int) -> html.P | None:
+    """One line under the controls when a consumption page opened on its default year (none when the URL chose)."""
+    if "year" in query:
+        return None
+    return html.P(f"Opens on {year}, the last year whose consumption account rests on a measured input–output table "
+                  f"(WIOD 2013); {year + 1}–{YEAR_RANGE[1]} are nowcasts — modelled. Move the year to see them.",
+                  className="lead-small default-year-note")
 
 
 def controls(prefix: str, q: Query, show: tuple[str, ...] = FIELDS) -> html.Div:

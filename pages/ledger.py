@@ -23,6 +23,8 @@ from dash import (
 
 from components import runtime
 from components.controls import (
+    MEASURED_YEAR,
+    default_year_note,
     controls,
     page_search,
     query_from_url,
@@ -40,6 +42,7 @@ from components.ledger_view import (
     build_adjustment_figure,
     build_headline_figure,
     build_ledger_map,
+    empty_figure,
     ci_of,
     footnotes,
     has_consumption,
@@ -116,7 +119,7 @@ def goto_country() -> html.Div:
 
 
 def layout(**query):
-    q, problem = query_from_url(query)
+    q, problem = query_from_url(query, default_year=MEASURED_YEAR)
     scale = query.get("scale", "absolute")
     if scale not in SCALES:
         problem = (problem or "") + f" scale must be one of {', '.join(SCALES)}; got {scale!r} (showing absolute)."
@@ -131,6 +134,7 @@ def layout(**query):
         ], className="page-head"),
         notice(problem.strip(), "warning") if problem else None,
         controls(ID.PREFIX, q),
+        default_year_note(query, MEASURED_YEAR),
         html.Div([
             html.Label("Map values", htmlFor=ID.SCALE),
             dcc.RadioItems(id=ID.SCALE, options=SCALE_OPTIONS, value=scale, inline=True,
@@ -164,7 +168,7 @@ def layout(**query):
             id=ID.TABLE, columns=table_columns(q.ci), data=[], sort_action="native", filter_action="native",
             sort_mode="single", page_action="native", page_size=25,
             filter_options={"case": "insensitive", "placeholder_text": "filter…"},
-            style_table={"overflowX": "auto"},
+            style_table={"overflowX": "auto"},  # the region column stays in sight: sticky (assets/ledger.css)
             style_header={"whiteSpace": "normal", "height": "auto", "fontWeight": 600, "backgroundColor": "#eef1f4",
                           "lineHeight": "1.2", "fontSize": "0.8rem"},
             style_cell={"fontFamily": FONT, "fontSize": "0.84rem", "padding": "0.3rem 0.5rem",
@@ -219,21 +223,25 @@ def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, s
     Returns (map, notice, table rows, adjustment figure, footnotes, page search ``?…``, query string); the
     registered callback is :func:`_ledger_callback`.
     """
-    skip = (no_update,) * 7
+    def failed(message: str, kind: str, title: str) -> tuple:
+        """The message in the notice AND in place of the charts (an empty map would say nothing)."""
+        empty = empty_figure(title.rstrip(": "), message, "Change the choice above to see the ledger.", height=420)
+        return (empty, notice(message, kind, title), [], empty, None, no_update, no_update)
+
     try:
         q = query_from_values(year, gwp, gases, luc_model, grouping, members, perspective, ci)
         if q.grouping == "custom" and name:
             q = q.replace(name=name)
     except ValueError as exc:
-        return (no_update, notice(user_message(exc), "warning", "Cannot use these choices: "), *skip[2:])
+        return failed(user_message(exc), "warning", "Cannot use these choices: ")
     accounts = runtime.accounts()
     if accounts is None:
-        return (no_update, notice(runtime.pack_error() or "The processed data pack is not built.", "error",
-                                  "Cannot show the ledger: "), *skip[2:])
+        return failed(runtime.pack_error() or "The processed data pack is not built.", "error",
+                      "Cannot show the ledger: ")
     try:
         fig, note, rows, adj, foot = ledger_view(accounts, q, scale == "per_capita")
     except Exception as exc:  # engine errors become a notice, never a stack trace in the browser
-        return (no_update, notice(user_message(exc), "warning", "Cannot show this view: "), *skip[2:])
+        return failed(user_message(exc), "warning", "Cannot show this view: ")
     search = page_search(q, scale=None if scale == "absolute" else scale)
     return fig, note, rows, adj, foot, search, q.to_query_string()
 

@@ -9,6 +9,8 @@ from dash import Input, Output, callback, dcc, html
 
 from components import runtime
 from components.controls import (
+    MEASURED_YEAR,
+    default_year_note,
     controls,
     query_from_url,
     query_from_values,
@@ -64,7 +66,7 @@ SOURCES = ("Sources: WIOD 2013 (Timmer et al. 2015, Rev. Int. Econ. 23:575–605
 
 
 def layout(**query):
-    q, problem = query_from_url(query)
+    q, problem = query_from_url(query, default_year=MEASURED_YEAR)
     return html.Div([
         html.Div([
             html.H1("Emissions embodied in trade"),
@@ -74,6 +76,7 @@ def layout(**query):
         ], className="page-head"),
         notice(problem, "warning") if problem else None,
         controls(ID.PREFIX, q, show=SHOW),
+        default_year_note(query, MEASURED_YEAR),
         dcc.Loading(html.Div(id=ID.BODY), type="circle", delay_show=500),
         html.Div([html.P(METHOD), html.P(SOURCES)], className="footnote", id=ID.METHOD),
         dcc.Store(id=ID.SEARCH),

@@ -32,6 +32,7 @@ PAGES = [
     ("/trade", "Trade — Holocarbon", "#trade-net .bars path"),
     ("/briefing", "Briefing — Holocarbon", "#briefing-empty"),
     ("/data", "Data & methods — Holocarbon", "#uncertainty-parameters tbody tr"),
+    ("/validation", "Validation report — Holocarbon", ".validation-report h2"),
     ("/api", "API — Holocarbon", "#endpoint-ledger"),
     ("/no-such-page", "Page not found — Holocarbon", "h1"),
 ]
@@ -163,7 +164,7 @@ def test_ledger_charts_are_summarised_in_words(page, live_server):
     assert "Click" not in adjustment and "hover" not in adjustment  # no mouse instructions
     # the map's highest region and its value agree with the ledger table (a different component, same numbers)
     world = _summary(page, "ledger-map", "Highest")
-    assert world.startswith("World map: Consumption-based emissions, 2022."), world
+    assert world.startswith("World map: Consumption-based emissions, 2022 — modelled (nowcast on the 2011 table)."), world
     consumption = page.wait_for_function("""() => {
         for (const row of document.querySelectorAll('#ledger-table tr')) {
             const name = row.querySelector('td[data-dash-column=name]');
@@ -176,7 +177,7 @@ def test_ledger_charts_are_summarised_in_words(page, live_server):
     assert f"Highest: China (CHN); Consumption: {consumption} Mt CO2e" in world, (consumption, world)
     headline = _summary(page, "ledger-headline", "China")
     assert headline.startswith("Grouped bar chart: Headline: who consumes more than it produces, 2022."), headline
-    assert "Panoramic claim (CAS 2026), GHG" in headline and "−17.7 %" in headline, headline
+    assert "CAS claim (8 Apr 2026), GHG" in headline and "−17.7 %" in headline, headline
     hidden = page.evaluate("() => [...document.querySelectorAll('#ledger-adjustment .main-svg')]"
                            ".map(s => s.getAttribute('aria-hidden'))")
     assert hidden and set(hidden) == {"true"}, hidden

@@ -358,8 +358,11 @@ def test_ledger_callback_bad_input_gives_a_notice(app, ledger_page, args, messag
 
     with app.server.test_request_context():
         out = ledger_page.update_ledger(*args)
-    assert out[0] is no_update and out[2] is no_update and out[6] is no_update
+    assert out[6] is no_update and out[2] == []
     assert message in str(out[1]) and "notice-warning" in str(out[1])
+    # issue 13, item 4: the charts say it too (a bad custom code left an empty map and no words where one looks)
+    for fig in (out[0], out[3]):
+        assert message in " ".join(a.text for a in fig.layout.annotations) and len(fig.data) == 0
 
 
 def test_custom_group_keeps_its_name(app, ledger_page):
@@ -434,3 +437,16 @@ def test_headline_names_the_gwp_set_once(app, accounts, gwp, label):
     assert label in out.method
     assert "GWP20 GWP100" not in text and "GWP100 GWP100" not in text
     assert "REFERENCES.md" not in text  # a file a reader cannot open
+
+
+def test_consumption_pages_open_on_the_last_measured_table(app, ledger_page):
+    """Issue 13, item 2: the ledger and trade pages opened on 2022, a nowcast; without a year in the link they open
+    on 2011 (the last WIOD 2013 table) and say why; a year in the link is kept, and a bad link falls back to 2011."""
+    import pages.trade as trade
+
+    with app.server.test_request_context():
+        for page in (ledger_page, trade):
+            plain, chosen, bad = str(page.layout()), str(page.layout(year="2022")), str(page.layout(year="1890"))
+            assert "value=2011" in plain.replace(" ", "") and "Opens on 2011" in plain and "2012–2023" in plain
+            assert "value=2022" in chosen.replace(" ", "") and "Opens on" not in chosen
+            assert "value=2011" in bad.replace(" ", "") and "cannot use" in bad
