@@ -457,6 +457,11 @@ def build_world_ghg_figure(world: pd.DataFrame, interval: tuple[float, float, in
     return fig
 
 
+#: The CO2 that stays in the atmosphere: purple, never the sinks' blue (it is where emissions accumulate).
+ATMOSPHERE_COLOR = "#7b5ea7"
+BUDGET_LABELS = {"Atmospheric growth": "Stays in the atmosphere"}
+
+
 def build_budget_figure(budget: pd.DataFrame, year: int) -> go.Figure:
     """Horizontal bars of the global carbon budget: sources right, sinks left.
 
@@ -468,9 +473,11 @@ def build_budget_figure(budget: pd.DataFrame, year: int) -> go.Figure:
         Budget year, for the title.
     """
     d = budget.iloc[::-1]
+    colors = {"source": SOURCE_COLOR, "sink": SINK_COLOR, "atmosphere": ATMOSPHERE_COLOR, "imbalance": "#b9c1ca"}
+    labels = [BUDGET_LABELS.get(t, t) for t in d["term"]]
     fig = go.Figure(go.Bar(
-        x=d["gt_co2"], y=d["term"], orientation="h",
-        marker_color=[SOURCE_COLOR if k == "source" else SINK_COLOR for k in d["kind"]],
+        x=d["gt_co2"], y=labels, orientation="h",
+        marker_color=[colors.get(k, SINK_COLOR) for k in d["kind"]],
         text=[f"{v:+,.1f}".replace("-", "−") for v in d["gt_co2"]], textposition="outside", cliponaxis=False,
         customdata=d["gt_c"],
         hovertemplate="%{y}: %{x:,.2f} Gt CO2 (%{customdata:,.3f} Gt C)<extra></extra>",
@@ -478,7 +485,8 @@ def build_budget_figure(budget: pd.DataFrame, year: int) -> go.Figure:
     fig.update_layout(**base_layout(
         f"Global carbon budget {year}",
         "Source: Global Carbon Budget 2024 (Friedlingstein et al. 2024,<br>doi:10.18160/gcp-2024); GtC × 3.664. "
-        "Sources positive, sinks negative;<br>the budget imbalance closes the identity.",
+        "Sources right (red); where the CO2 goes left:<br>ocean and land sinks (blue), the growth of CO2 in the "
+        "air (purple, not a sink);<br>the budget imbalance (grey) closes the identity.",
         subtitle="Where CO2 comes from and where it goes",
     ))
     lo, hi = float(budget["gt_co2"].min()), float(budget["gt_co2"].max())

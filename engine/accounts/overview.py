@@ -46,6 +46,11 @@ BUDGET_TERMS = (
 )
 
 
+#: Terms that are neither a source nor a sink: the CO2 that stays in the air (where the rest goes, not something
+#: that removes it) and the imbalance that closes the identity.
+BUDGET_KINDS = {"atmospheric_growth": "atmosphere", "budget_imbalance": "imbalance"}
+
+
 def global_budget(budget: pd.DataFrame, year: int) -> pd.DataFrame:
     """The global carbon budget of one year as signed flows.
 
@@ -60,7 +65,8 @@ def global_budget(budget: pd.DataFrame, year: int) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``term, kind ("source"|"sink"), gt_c, gt_co2`` with sinks negative [Gt C yr⁻¹], [Gt CO2 yr⁻¹].
+        ``term, kind ("source"|"sink"|"atmosphere"|"imbalance"), gt_c, gt_co2`` with sinks, the atmospheric growth
+        and the imbalance negative (where the CO2 goes) [Gt C yr⁻¹], [Gt CO2 yr⁻¹].
 
     Raises
     ------
@@ -76,7 +82,8 @@ def global_budget(budget: pd.DataFrame, year: int) -> pd.DataFrame:
         value = row.get(f"{col}_gtc")
         if value is None or pd.isna(value):
             continue
-        recs.append({"term": label, "kind": "source" if sign > 0 else "sink", "gt_c": sign * float(value)})
+        recs.append({"term": label, "kind": BUDGET_KINDS.get(col, "source" if sign > 0 else "sink"),
+                     "gt_c": sign * float(value)})
     out = pd.DataFrame(recs)
     out["gt_co2"] = out["gt_c"] * C_TO_CO2
     out.attrs["units"] = {"gt_c": "Gt C yr-1", "gt_co2": "Gt CO2 yr-1"}

@@ -67,5 +67,11 @@ def test_budget_figure_colours_sources_and_sinks(budget_table):
     assert bar["orientation"] == "h" and len(bar["y"]) == len(data)
     colours = dict(zip(bar["y"], bar["marker"]["color"]))
     assert colours["Fossil CO2 emissions"] != colours["Ocean sink"]
+    # issue 13, item 9: the CO2 that stays in the air is not drawn as a blue sink, and is named for what it is
+    assert "Atmospheric growth" not in colours and colours["Stays in the atmosphere"] not in (
+        colours["Ocean sink"], colours["Land sink"], colours["Fossil CO2 emissions"])
+    assert colours["Budget imbalance"] != colours["Ocean sink"]
+    kinds = data.set_index("term")["kind"]
+    assert kinds["Atmospheric growth"] == "atmosphere" and kinds["Ocean sink"] == "sink"
     assert fig["layout"]["xaxis"]["title"]["text"] == "Gt CO2 per year"
     assert "Global Carbon Budget 2024" in fig["layout"]["annotations"][0]["text"]
