@@ -90,13 +90,19 @@
       update["legend.y"] = -0.12; update["legend.yanchor"] = "top"; update["legend.x"] = 0;
       update["legend.xanchor"] = "left";
     }
+    // a figure may say how it reads on a phone: layout.meta.narrow = {relayout key: value} (e.g. region codes for
+    // long axis labels, a smaller left margin); applied here, restored above the breakpoint like the rest
+    var own = layout.meta && layout.meta.narrow;
+    if (own && typeof own === "object") {
+      Object.keys(own).forEach(function (k) { update[k] = own[k]; });
+    }
     var saved = {};
     Object.keys(update).forEach(function (k) {
       var v = getPath(layout, k);
       saved[k] = v === undefined ? null : v;  // null: back to plotly's default
     });
     saved["title.text"] = titleText(layout.title) || "";
-    update.meta = {hcNarrow: true};
+    update.meta = Object.assign({}, layout.meta || {}, {hcNarrow: true});  // the summary stays with the figure
     saved.meta = layout.meta === undefined ? null : layout.meta;
     gd._hcSaved = saved;
     removeCaptions(host);

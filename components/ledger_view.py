@@ -451,6 +451,10 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
                      zerolinecolor="#888", range=[-1.35 * reach, 1.35 * reach])
     fig.update_layout(showlegend=False, margin=dict(l=left, r=30, t=70, b=130 + (14 if ci is not None else 0)))
     fig.layout.annotations[0].update(xshift=-(left - 12))  # the footnote starts under the labels
+    # on a phone (assets/narrow.js) the long names give way to codes so the bars keep the width
+    codes = [f"{'RoW' if r == ROW_AGGREGATE else r} {fmt(p, 0)}" for r, p in zip(d["region"], d["production_mt_co2e"])]
+    fig.update_layout(meta={"narrow": {"yaxis.tickmode": "array", "yaxis.tickvals": labels, "yaxis.ticktext": codes,
+                                       "margin.l": 84, "annotations[0].xshift": 0}})
     return summarise(fig)
 
 
@@ -562,6 +566,10 @@ def build_headline_figure(head: pd.DataFrame, year: int = 2022) -> go.Figure:
     pad = 0.22 * (hi - lo)  # room for the vertical value labels
     fig.update_yaxes(title_text="Adjustment vs production (%)", ticksuffix=" %", zeroline=True,
                      zerolinecolor="#888", range=[lo - pad if lo < 0 else 0, hi + pad])
+    # on a phone (assets/narrow.js): codes under the groups, level, so they never run into the legend
+    fig.update_layout(meta={"narrow": {"xaxis.tickmode": "array", "xaxis.tickvals": list(head["name"]),
+                                       "xaxis.ticktext": list(head["region"]), "xaxis.tickangle": 0,
+                                       "legend.y": -0.06}})
     return summarise(fig)
 
 
