@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html as _html
 import math
+import pickle
 import re
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -68,6 +70,15 @@ def base_layout(title: str, footnote: str, height: int = 440, subtitle: str | No
         annotations=[dict(text=footnote, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-48,
                           xanchor="left", yanchor="top", align="left", font=dict(size=10, color="#5f6b7a"))],
     )
+
+
+def memo_view(acc, key: str, build: Callable[[], Any]) -> Any:
+    """What ``build`` returns (plain figure dicts, table rows), built once per ``key`` through the one cache layer
+    (this process only: it follows the code, not the pack) — plotly's validation of a page's charts costs about a
+    second, a repeat view nothing. Stored pickled, so every request gets its own copy (about 10 ms for a ledger
+    view; ``go.Figure(d)`` pops keys from ``d``, a shared dict would be damaged for the next visitor)."""
+    blob = acc.cache.memo(key, lambda: pickle.dumps(build(), protocol=pickle.HIGHEST_PROTOCOL), shared=False)
+    return pickle.loads(blob)
 
 
 def graph(fig: go.Figure, **kwargs) -> dcc.Graph:

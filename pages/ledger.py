@@ -33,7 +33,7 @@ from components.controls import (
     year_status_callback,
 )
 from components.export_menu import export_menu
-from components.figures import FONT, graph
+from components.figures import FONT, graph, memo_view
 from components import intervals
 from components.ledger_view import (
     INTERVAL_COLUMN_IDS,
@@ -205,16 +205,21 @@ def ledger_view(accounts, q, per_capita: bool):
     table and the error bars)."""
     led = intervals.ledger(accounts, q)
     fallback = needs_io_table(q.perspective) and not has_consumption(led)
-    shown = "production" if fallback else q.perspective
-    membership = regions.partition(accounts.year_frame(q.year)["codes"], q, accounts.mrio_regions())
-    frame = map_frame(led, membership, accounts.names(), shown, per_capita)
-    method, structure = led.attrs["method"], led.attrs["structure_year"]
-    fig = build_ledger_map(frame, q.perspective, per_capita, q.year, method, structure, q.grouping, fallback=fallback,
-                           ci=ci_of(led))
+
+    def build():  # plotly's validation of three charts costs about a second: once per Query and scale
+        shown = "production" if fallback else q.perspective
+        membership = regions.partition(accounts.year_frame(q.year)["codes"], q, accounts.mrio_regions())
+        frame = map_frame(led, membership, accounts.names(), shown, per_capita)
+        method, structure = led.attrs["method"], led.attrs["structure_year"]
+        fig = build_ledger_map(frame, q.perspective, per_capita, q.year, method, structure, q.grouping,
+                               fallback=fallback, ci=ci_of(led))
+        return fig.to_plotly_json(), table_records(led), build_adjustment_figure(led).to_plotly_json()
+
+    fig, rows, adj = memo_view(accounts, accounts._key("ui-ledger-view", q.to_query_string(), per_capita), build)
     note = notice(NO_CONSUMPTION.format(year=q.year) + " The map shows production (territorial) emissions instead; "
                   "choose 1995 or later for consumption-based views.", "info", "No consumption account. ") \
         if fallback else None
-    return fig, note, table_records(led), build_adjustment_figure(led), footnotes(led)
+    return fig, note, rows, adj, footnotes(led)
 
 
 def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, scale, name, ci=None):
@@ -294,7 +299,10 @@ def update_headline(gwp, ci=None):
         head = headline_frame(gwp, int(ci) if ci is not None else 90)
     except Exception as exc:
         return no_update, notice(user_message(exc), "warning", "Cannot show the headline comparison: ")
-    return build_headline_figure(head, HEADLINE_YEAR), headline_panel(head)
+    acc = runtime.accounts()
+    fig = memo_view(acc, acc._key("ui-headline-figure", gwp, ci),  # the same figure for every visitor: built once
+                    lambda: build_headline_figure(head, HEADLINE_YEAR).to_plotly_json())
+    return fig, headline_panel(head)
 
 
 # the address bar follows the controls without a reload (every view is a shareable link)

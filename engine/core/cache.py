@@ -13,8 +13,31 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable
 
+import pandas as pd
+
 log = logging.getLogger("holocarbon.cache")
 _MISSING = object()
+
+
+def ready(value: Any, depth: int = 2) -> Any:
+    """Build the lazy lookup tables of the pandas indexes in ``value`` (a frame, a series, or a dict / list / tuple of
+    them) before the value is shared between threads. A pandas index builds its hash table on first use, and two
+    threads doing that first lookup at once can get ``KeyError`` for a label that is there (found by a test that
+    asks eight ledger views at once: ``luc(2011)`` failed with ``KeyError: 2011``)."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        for idx in (value.index, value.columns) if isinstance(value, pd.DataFrame) else (value.index,):
+            if len(idx):
+                try:
+                    idx.get_loc(idx[0])
+                except Exception:  # noqa: BLE001 — a non-unique or odd index: nothing to prepare
+                    pass
+    elif depth > 0 and isinstance(value, dict):
+        for v in value.values():
+            ready(v, depth - 1)
+    elif depth > 0 and isinstance(value, (list, tuple)):
+        for v in value[:64]:
+            ready(v, depth - 1)
+    return value
 
 
 class MemoryLRU:
@@ -70,7 +93,7 @@ class TieredCache:
                 log.warning("shared cache get failed (%s); computing", exc)
                 value = None
             if value is not None:
-                self.memory.set(key, value)
+                self.memory.set(key, ready(value))
         return value
 
     def set(self, key: str, value: Any, shared: bool = True) -> None:
@@ -95,7 +118,7 @@ class TieredCache:
         with lock:
             value = self.get(key)
             if value is None:
-                value = compute()
+                value = ready(compute())
                 self.set(key, value, shared=shared)
         with self._locks_guard:
             self._locks.pop(key, None)

@@ -8,6 +8,7 @@ OWID processing for 2022 (China −9.2 %, USA +11.1 %, Japan +15.9 %, EU-27 +26.
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -326,10 +327,20 @@ def test_footnotes_name_query_method_notes_and_sources(accounts):
 
 
 # ---- callbacks, called directly -------------------------------------------------------------------------------------
+def _values(arr):
+    """A figure array as numbers: plotly sends numpy arrays as typed base64 (``{"dtype", "bdata"}``)."""
+    import base64
+
+    if isinstance(arr, dict) and "bdata" in arr:
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"])
+    return np.asarray(arr)
+
+
 def test_ledger_callback_real_accounts(app, ledger_page):
     with app.server.test_request_context():
         fig, note, rows, adj, _, search, qs = ledger_page.update_ledger(
             2022, "AR6", ALL_GASES, "mean", "EU27", "", "transfer", "per_capita", "Custom group")
+    fig, adj = go.Figure(fig), go.Figure(adj)  # cached as the plain dicts Dash sends
     assert note is None
     assert fig.data[0].type == "choropleth" and fig.data[0].zmid == 0
     assert any(r["region"] == "EU27" for r in rows)
@@ -343,6 +354,7 @@ def test_ledger_callback_before_1995(app, ledger_page):
     with app.server.test_request_context():
         fig, note, _, adj, _, search, _ = ledger_page.update_ledger(
             1990, "AR5", ["CO2"], "mean", "countries", "", "panoramic", "absolute", None)
+    fig, adj = go.Figure(fig), go.Figure(adj)
     assert "No input–output table before 1995" in str(note)
     assert fig.layout.title.text.startswith("Production (territorial) emissions, 1990")
     assert len(adj.data) == 0 and "scale" not in search
@@ -377,10 +389,15 @@ def test_headline_callback_cached_and_follows_gwp(app, ledger_page):
         fig, panel = ledger_page.update_headline("AR5")
         fig20, _ = ledger_page.update_headline("AR6-GWP20")
         again, _ = ledger_page.update_headline("AR5")
+    from plotly.utils import PlotlyJSONEncoder
+
+    same = json.dumps(again, cls=PlotlyJSONEncoder) == json.dumps(fig, cls=PlotlyJSONEncoder)
+    assert same and again is not fig  # served from the cache, each request its own copy
+    fig, fig20 = go.Figure(fig), go.Figure(fig20)
     assert fig.data[0].type == "bar" and "CAS claim" in str(panel)
-    assert list(fig.data[0].y) == list(again.data[0].y)
-    assert list(fig.data[0].y) != list(fig20.data[0].y)  # the GHG adjustment depends on the metric
-    assert list(fig.data[2].y[:3]) == list(fig20.data[2].y[:3])  # the published claim does not
+    y, y20 = _values(fig.data[0].y), _values(fig20.data[0].y)
+    assert list(y) != list(y20)  # the GHG adjustment depends on the metric
+    assert list(_values(fig.data[2].y)[:3]) == list(_values(fig20.data[2].y)[:3])  # the published claim does not
 
 
 def test_layout_bad_link_warns(app, ledger_page):
@@ -450,3 +467,27 @@ def test_consumption_pages_open_on_the_last_measured_table(app, ledger_page):
             assert "value=2011" in plain.replace(" ", "") and "Opens on 2011" in plain and "2012–2023" in plain
             assert "value=2022" in chosen.replace(" ", "") and "Opens on" not in chosen
             assert "value=2011" in bad.replace(" ", "") and "cannot use" in bad
+
+
+def test_cached_ledger_views_answer_each_request_its_own(app, ledger_page):
+    """The built charts are shared between requests through the cache: eight different views asked at once (two
+    rounds, so the second is served from the cache) each get the charts of their own year, perspective and scale."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    views = [(y, p, sc) for y in (2005, 2011) for p in ("production", "consumption") for sc in ("absolute",
+                                                                                               "per_capita")]
+
+    def ask(v):
+        y, p, sc = v
+        with app.server.test_request_context():
+            fig, _, rows, adj, *_ = ledger_page.update_ledger(y, "AR5", ALL_GASES, "mean", "countries", "", p, sc,
+                                                               None)
+        return v, go.Figure(fig).layout.title.text, go.Figure(adj).layout.title.text, len(rows)
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(ask, views + views[::-1]))
+    for (y, p, sc), title, adj_title, n in answers:
+        assert title.startswith(lv.PERSPECTIVE_TITLES[p] + f", {y}"), (y, p, sc, title)
+        assert ("per person" in title) == (sc == "per_capita"), title
+        assert adj_title.endswith(str(y)) and n > 200
+

@@ -63,3 +63,19 @@ def test_a_broken_shared_backend_means_computing_not_failing():
 
     cache = TieredCache(shared=Broken())
     assert cache.memo("a", lambda: 1) == 1 and cache.memo("a", lambda: 2) == 1  # memory tier kept it
+
+
+def test_ready_builds_pandas_lookups_before_sharing():
+    """A pandas index builds its hash table on first lookup; two threads doing it at once got KeyError for a year
+    that is there (issue 13 session: eight concurrent ledger views, ``luc(2011)``). Values computed through ``memo``
+    come out with their index and column lookups built."""
+    import pandas as pd
+
+    from engine.core.cache import TieredCache
+
+    frames = {m: pd.DataFrame({"DEU": [1.0, 2.0], "FRA": [3.0, 4.0]}, index=pd.Index([2010, 2011])) for m in "ab"}
+    assert not frames["a"].index._engine.is_mapping_populated
+    got = TieredCache().memo("k", lambda: frames)
+    for df in got.values():
+        assert df.index._engine.is_mapping_populated and df.columns._engine.is_mapping_populated
+    assert got["b"].loc[2011, "FRA"] == 4.0
