@@ -2,7 +2,10 @@
 
 Query parameters are those of the page URLs (year, gwp, gases, luc_model, grouping, members, name, perspective)
 plus the chart's page parameters (e.g. ``code`` for country charts). Unknown chart or format -> 404, bad
-parameters -> 400, both as JSON ``{error, detail, allowed}``.
+parameters -> 400, both as JSON ``{error, detail, allowed}``. Every export carries the "Cite this view" line (the
+chart's page URL with the same query, the version and the pack) and, for a consumption-side chart of a nowcast year,
+the modelled-year line (:func:`components.cite.export_lines`, through the footer and metadata of
+:mod:`components.export`).
 """
 
 from __future__ import annotations
@@ -45,11 +48,11 @@ def render(name: str, fmt: str, args) -> tuple[bytes, str, str]:
         raise ServiceUnavailable("the processed data pack is not available")
     out = spec.build(acc, q, params)
     if fmt in ("png", "svg", "pdf"):
-        data = figure_bytes(out, fmt, q, params, current_app.config["HOLOCARBON_RENDERER"])
+        data = figure_bytes(out, fmt, q, params, current_app.config["HOLOCARBON_RENDERER"], chart=name)
     elif fmt == "csv":
-        data = csv_bytes(out, q, params)
+        data = csv_bytes(out, q, params, chart=name)
     else:
-        data = xlsx_bytes(out, q, params)
+        data = xlsx_bytes(out, q, params, chart=name)
     stem = _SAFE.sub("-", "_".join([name, *(str(v) for v in params.values()), str(q.year)]))
     return data, FORMATS[fmt], f"holocarbon_{stem}.{fmt}"
 
@@ -71,6 +74,35 @@ def export(name: str, fmt: str):
     return resp
 
 
+def map_caption(lay, q: Query, sector: str, unit: str, da, bbox) -> tuple[str, str, list[str], object]:
+    """(title, subtitle, source lines, colour map) of a map picture: the subtitle names only the choices the layer
+    depends on (no "perspective: consumption" under an emissions map; no gases under a CO2-only sink), the year
+    and the window.
+
+    Parameters
+    ----------
+    lay : engine.maps.layers.Layer
+    da : xarray.DataArray
+        The window drawn (its ``method`` and ``units`` attributes).
+    bbox : (west, south, east, north)
+        The window [degree].
+    """
+    from components.render.colormaps import COLORMAPS
+    from engine.core.gwp import mass_factors
+    from engine.maps.files import units_basis
+
+    title = lay.title
+    cmap = COLORMAPS[lay.colormap]
+    basis = units_basis(da.attrs.get("units", ""))
+    if unit == "mass" and basis not in ("CO2", "CO2e"):
+        cmap = cmap.for_mass(basis, float(mass_factors(basis).max()))
+        title += f" — tonnes of {basis}"
+    window = ", ".join(f"{v:.1f}" for v in bbox)
+    subtitle = f"{lay.describe(q, sector)} · window {window} (W, S, E, N)"
+    sources = ["Source: " + str(da.attrs.get("method", "")), "Boundaries: Natural Earth 1:50m (public domain)"]
+    return title, subtitle, sources, cmap
+
+
 @bp.get("/export/map.<fmt>")
 @heavy
 def export_map(fmt: str):
@@ -79,11 +111,9 @@ def export_map(fmt: str):
     Parameters: ``layer``, ``sector``, the Query's ``year/gwp/gases/luc_model``, and the window as
     ``bbox=west,south,east,north`` or the atlas ``view=lat,lon,zoom`` (default: the world).
     """
-    from components.render.colormaps import COLORMAPS
     from components.render.snapshot import bbox_from_view, picture_bytes, render_picture
-    from engine.core.gwp import mass_factors
     from engine.maps import layers
-    from engine.maps.files import geotiff_bytes, netcdf_bytes, units_basis
+    from engine.maps.files import geotiff_bytes, netcdf_bytes
     from engine.maps.grid import SECTORS
     from engine.maps.zonal import BBox, cut
 
@@ -113,21 +143,17 @@ def export_map(fmt: str):
             bbox = bbox_from_view(lat, lon, zoom)
         else:
             bbox = (-180.0, -60.0, 180.0, 85.0)
+        lay = layers.get(layer)
+        lay.check_year(q.year)  # never another layer's map, nor an empty picture, under this layer's name
+        q, sector = lay.effective(q), (sector if lay.applies("sector") else "all")
         da = cut(grids.layer(layer, q, sector, unit), BBox(*bbox))
     except ValueError as exc:
         return error_response(exc)
     stem = f"holocarbon_{layer}_{q.year}"
     if fmt in ("png", "pdf"):
-        title = layers.get(layer).title + (f" — {sector}" if layer == "emissions" and sector != "all" else "")
-        sources = ["Source: " + str(da.attrs.get("method", "")),
-                   "Boundaries: Natural Earth 1:50m (public domain)"]
-        cmap = COLORMAPS[layers.get(layer).colormap]
-        basis = units_basis(da.attrs.get("units", ""))
-        if unit == "mass" and basis not in ("CO2", "CO2e"):
-            cmap = cmap.for_mass(basis, float(mass_factors(basis).max()))
-            title += f" — tonnes of {basis}"
-        img = render_picture(da, cmap, title, q.describe() + f" · window {', '.join(f'{v:.1f}' for v in bbox)}",
-                             sources, outlines=grids.pack.geo("ne_countries_50m"))
+        title, subtitle, sources, cmap = map_caption(lay, q, sector, unit, da, bbox)
+        img = render_picture(da, cmap, title, subtitle, sources, outlines=grids.pack.geo("ne_countries_50m"),
+                             layer=lay)
         data = picture_bytes(img, fmt)
     elif fmt == "tif":
         data = geotiff_bytes(da)

@@ -65,6 +65,43 @@ def _responses(endpoint: Endpoint) -> dict:
     return out
 
 
+def label_tile_path() -> dict:
+    """The label overlay of the Atlas, ``/tiles/labels/{z}/{x}/{y}.png`` (a PNG route outside ``/api/v1``,
+    :func:`api.tiles.label_tile`)."""
+    from engine.maps.labels import MAX_ZOOM
+
+    err = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+    def coord(name: str, text: str, maximum: int | None = None) -> dict:
+        schema = {"type": "integer", "minimum": 0} | ({"maximum": maximum} if maximum is not None else {})
+        return {"name": name, "in": "path", "required": True, "description": text, "schema": schema}
+
+    return {"get": {
+        "operationId": "label_tile", "tags": ["grids"],
+        "summary": "Map label overlay: country outlines and place names as a transparent 256 px PNG tile",
+        "description": (
+            "XYZ tile (Web Mercator, y from the north) of the Atlas's label overlay: country outlines at the detail "
+            "the zoom needs (Natural Earth 1:110m, 1:50m, 1:10m) and country and city names (Natural Earth label "
+            "points, GeoNames cities of 15,000+ people, CC BY 4.0) with a white halo, placed once per zoom over the "
+            "whole world so that a name crossing a tile edge is drawn by both tiles at the same place. Transparent "
+            f"where there is nothing to draw. Zoom 0–{MAX_ZOOM}; x and y in 0–2^z−1."),
+        "parameters": [
+            coord("z", f"zoom, 0–{MAX_ZOOM}", MAX_ZOOM),
+            coord("x", "column, 0–2^z−1, west to east", (1 << MAX_ZOOM) - 1),
+            coord("y", "row, 0–2^z−1, north to south", (1 << MAX_ZOOM) - 1),
+            {"name": "names", "in": "query", "required": False,
+             "description": "1 (default): outlines and place names; 0: outlines only",
+             "schema": {"type": "string", "enum": ["0", "1"], "default": "1"}}],
+        "responses": {
+            "200": {"description": "The tile (`Cache-Control`, `ETag`)",
+                    "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}},
+            "304": {"description": "Not modified (the `ETag` given in `If-None-Match` still holds)"},
+            "400": {"description": "A tile address outside the zoom's grid, a zoom above "
+                                   f"{MAX_ZOOM}, or a bad or unknown parameter; `allowed` lists what is accepted",
+                    "content": err},
+            "503": {"description": "The processed data pack is not available", "content": err}}}}
+
+
 def openapi_document(endpoints: tuple[Endpoint, ...], version: str, prefix: str) -> dict:
     """The OpenAPI 3.0.3 document (a plain dict, JSON-serialisable)."""
     paths: dict = {}
@@ -85,6 +122,7 @@ def openapi_document(endpoints: tuple[Endpoint, ...], version: str, prefix: str)
         "responses": {"200": {"description": "OpenAPI 3.0 document",
                               "content": {"application/json": {"schema": {"type": "object"}}}},
                       "400": {"description": "Parameters given", "content": err}}}}
+    paths["/tiles/labels/{z}/{x}/{y}.png"] = label_tile_path()
     return {
         "openapi": "3.0.3",
         "info": {"title": "Holocarbon API", "version": version,

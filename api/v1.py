@@ -514,6 +514,37 @@ def h_headline(args) -> Result:
     return _interval_flags(res, q)
 
 
+def h_compare(args) -> Result:
+    """Key figures and 1970–2023 series of 2–8 regions side by side (``/compare`` in the app)."""
+    from components import compare_view as cv
+    from engine.io.nowcast import method_for
+
+    acc, intervals = _accounts(), bool(args.get("intervals"))
+    if intervals:
+        _uncertainty()  # 503 with the reason when the draws are not available
+    codes = cv.check_codes(acc, args["codes"]) if args.get("codes") else cv.DEFAULT_CODES
+    q = args["query"].replace(grouping="countries", members=(), name=Query().name)
+    kf = cv.key_figures(acc, q, codes, intervals)
+    ser = cv.with_per_capita(cv.series(acc, q, codes, intervals))
+    if not intervals:
+        ser = ser[[c for c in ser.columns if not c.endswith(("_lo", "_hi"))]]
+    method, structure = method_for(q.year)
+    data = {"codes": list(codes), "year": q.year, "ci": q.ci if intervals else None,
+            "regions": json.loads(kf.to_json(orient="records", double_precision=15)),
+            "series": json.loads(ser.to_json(orient="records", double_precision=15))}
+    notes = ["Each region's values are those of the ledger in which it is one region (a group or continent: the sum "
+             "of its members).",
+             "consumption_account says what a region's consumption rests on: a country inside WIOD's rest of the "
+             "world has a production share of RoW's consumption, not its own account.",
+             "Series: method mrio (a WIOD table, 1995–2011), nowcast (modelled on the 2011 table, 2012–2023) or "
+             "production-only (before 1995: no consumption, transfer or panoramic values)."]
+    res = Result(data, q, method, structure, {"nowcast": method == "nowcast", "production_only": method ==
+                                              "production-only", "intervals": intervals}, notes,
+                 {"*_mt_co2e": MT, "*_t_per_capita": "t CO2e person-1 yr-1", "*_pct": "%", "population": "persons"})
+    res.csv_table = kf
+    return _interval_flags(res, q) if intervals else res
+
+
 def h_sources(args) -> Result:
     from components.runtime import cached_statuses
     from engine.data.registry import load_registry
@@ -742,6 +773,23 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                         ("holocarbon_ghg_pct", "holocarbon_co2_pct",
                                          "holocarbon_co2_gcb_boundary_pct")),
              example="?gwp=AR6"),
+    Endpoint("/compare", "compare", "Several regions side by side",
+             "Key figures for the year (production, consumption, net transfer in % of production, per-person values, "
+             "changes since 1990 and 2005, what each consumption account rests on) and the 1970–2023 series of every "
+             "account of 2 to 8 countries, groups or continents. Each region's values are those of the ledger in "
+             "which it is one region. With ci: the intervals of every value.", h_compare,
+             (Param("codes", "list", "2 to 8 regions: ISO3 countries, groups (EU27, G7, G20, BRICS, OECD) or "
+                    "continents (as in /api/v1/regions); country names work too. Default: CHN,USA,EU27,IND.",
+                    pattern=r"^[A-Za-z0-9 _&().'-]{1,40}$", max_items=8, example="DEU,FRA,CHN"),),
+             data_kind="object", tag="accounts", example="?codes=DEU,FRA,CHN&year=2019",
+             object_schema={"type": "object", "required": ["codes", "year", "regions", "series"],
+                            "properties": {"codes": {"type": "array", "items": {"type": "string"}},
+                                           "year": {"type": "integer"},
+                                           "ci": {"type": "integer", "nullable": True},
+                                           "regions": {"type": "array", "items": _OBJ, "description": (
+                                               "Key figures per region for the year, in the order of codes")},
+                                           "series": {"type": "array", "items": _OBJ, "description": (
+                                               "One row per region and year 1970–2023")}}}),
     Endpoint("/cell", "cell", "One grid cell",
              "Value of the 0.1° cell containing a point, with units, country and (emissions) the sector "
              "breakdown.", h_cell,

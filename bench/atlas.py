@@ -9,6 +9,11 @@ reports every tile of the view loaded (all the tile responses of that change hav
 frames have been drawn. Budget (DESIGN.md): control change to updated map <= 1 s p95; server resident memory
 <= 2 GB (psutil, after the run).
 
+Label tiles (``/tiles/labels/z/x/y.png``, the place names and outlines over the map), over HTTP against the same
+server: the first tile of a zoom (placing that zoom's names over the whole world, then drawing), another tile of the
+same zoom (placement cached, drawing cold) and that tile again (from the tile cache); budget for a tile (DESIGN.md):
+cold <= 15 ms, cached <= 1 ms (the once-per-zoom placement is reported apart).
+
 Run: ``python bench/atlas.py [--shared-cache]``.
 """
 
@@ -161,6 +166,29 @@ def run(base: str) -> tuple[dict, list[dict]]:
     return first, rows
 
 
+def _get_ms(url: str) -> tuple[float, int, int]:
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as r:
+        body = r.read()
+        status = r.status
+    return round((time.perf_counter() - t0) * 1000, 2), status, len(body)
+
+
+def label_tiles(base: str) -> list[dict]:
+    """Label tiles over HTTP: per zoom, the first tile (placement + drawing), a neighbour (drawing), the neighbour
+    again (cache). Paris and Brussels at zoom 6 and 9 (the Atlas's deepest zoom: every city of 15,000+ people)."""
+    rows = []
+    for z, (x, y), (x2, y2) in ((6, (32, 22), (32, 21)), (9, (259, 176), (261, 172))):
+        first = _get_ms(f"{base}/tiles/labels/{z}/{x}/{y}.png")
+        cold = _get_ms(f"{base}/tiles/labels/{z}/{x2}/{y2}.png")
+        cached = [_get_ms(f"{base}/tiles/labels/{z}/{x2}/{y2}.png")[0] for _ in range(5)]
+        rows.append({"bench": "atlas_label_tile", "zoom": z, "first_of_zoom_ms": first[0],
+                     "cold_ms": cold[0], "cached_ms": statistics.median(cached), "bytes": cold[2],
+                     "status": [first[1], cold[1]], "budget_cold_ms": 15, "budget_cached_ms": 1,
+                     "note": "HTTP on loopback; first_of_zoom includes placing that zoom's names over the world"})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     shared = "--shared-cache" in argv
@@ -168,6 +196,7 @@ def main(argv: list[str] | None = None) -> None:
         proc, base, t_start = _start_server(shared, cache_dir)
         try:
             first, rows = run(base)
+            label_rows = label_tiles(base)
             rss = _rss_mib(proc.pid)
         finally:
             proc.terminate()
@@ -191,6 +220,8 @@ def main(argv: list[str] | None = None) -> None:
                       "failed_tiles": sum(r["failed_tiles"] for r in rows),
                       "note": "interaction -> raster source updated, all tiles of the view loaded, 2 frames drawn"}),
           flush=True)
+    for r in label_rows:
+        print(json.dumps(r), flush=True)
     print(json.dumps({"bench": "atlas_server_memory", "rss_mib": round(rss, 1), "budget_rss_mib": 2048,
                       "note": "server process (and children) after the run"}), flush=True)
 

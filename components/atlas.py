@@ -1,4 +1,4 @@
-"""Atlas building blocks: the MapLibre figure with the tile layer and outlines, the legend, the cell panel."""
+"""Atlas building blocks: the MapLibre figure with the tile layer and the label overlay, the legend, the cell panel."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.render.colormaps import COLORMAPS
+from components.render.snapshot import legend_ticks, no_data_text, units_text
+from engine.core.query import Query
 from engine.maps import layers
 
 #: (id, menu label) of every layer, generated from the layer registry.
@@ -18,48 +20,71 @@ def layer_available(layer: str, year: int) -> bool:
     return layers.get(layer).covers(year)
 
 
-def build_atlas_figure(tile_url: str, outline_url: str, center: dict | None = None, zoom: float = 1.3,
-                       revision: str = "atlas") -> go.Figure:
-    """A MapLibre map (white-bg style: nothing fetched from the internet) with our raster tiles and outlines.
+#: The world at the default view: the centre of the map [degree] (the zoom is fitted to the map's width in the
+#: browser, ``assets/atlas.js``; this zoom fits the 880 px map of a 1440 px screen).
+WORLD_CENTER = {"lat": 22.0, "lon": 10.0}
+WORLD_ZOOM = 0.78
+
+
+def build_atlas_figure(tile_url: str, labels_url: str | None = None, center: dict | None = None,
+                       zoom: float = WORLD_ZOOM, revision: str = "atlas", visible: bool = True) -> go.Figure:
+    """A MapLibre map (white-bg style: nothing fetched from the internet) with our raster tiles and, above them, the
+    label overlay (country outlines fine enough for the zoom, country and city names; ``/tiles/labels/…``).
 
     Parameters
     ----------
     tile_url : str
-        Absolute XYZ template ``…/tiles/<layer>/{z}/{x}/{y}.png?<query>``.
-    outline_url : str
-        Absolute URL of the country outlines GeoJSON.
+        Absolute XYZ template ``…/tiles/<layer>/{z}/{x}/{y}.png?<query>`` (map layer 0).
+    labels_url : str, optional
+        Absolute XYZ template of the label overlay ``…/tiles/labels/{z}/{x}/{y}.png`` (map layer 1).
+    visible : bool
+        False draws no data layer (a year the layer does not cover: the page says so over the empty map).
     """
     fig = go.Figure(go.Scattermap(lat=[], lon=[], mode="markers", hoverinfo="skip", showlegend=False))
+    map_layers = [{"sourcetype": "raster", "source": [tile_url], "below": "traces", "opacity": 1.0,
+                   "visible": visible,
+                   "sourceattribution": "Holocarbon (EDGAR, GCB, CDIAC, Takahashi, GPW, WRI, MODIS); "
+                                        "Natural Earth; GeoNames (CC BY 4.0)"}]
+    if labels_url:
+        map_layers.append({"sourcetype": "raster", "source": [labels_url], "below": "traces", "opacity": 1.0})
     fig.update_layout(
-        map=dict(
-            style="white-bg",
-            center=center or {"lat": 25, "lon": 10},
-            zoom=zoom,
-            layers=[
-                {"sourcetype": "raster", "source": [tile_url], "below": "traces", "opacity": 1.0,
-                 "sourceattribution": "Holocarbon (EDGAR, GCB, CDIAC, Takahashi, GPW, WRI, MODIS, Natural Earth)"},
-                {"sourcetype": "geojson", "source": outline_url, "type": "line", "color": "#6b7785",
-                 "line": {"width": 0.6}, "below": "traces"},
-            ],
-        ),
+        map=dict(style="white-bg", center=center or WORLD_CENTER, zoom=zoom, layers=map_layers),
         margin=dict(l=0, r=0, t=0, b=0),
-        height=620,
+        autosize=True,  # the graph's box sets the size (620 px on a desktop, about square on a phone)
         uirevision=revision,
         paper_bgcolor="#dfe7ee",
     )
     return fig
 
 
-def legend(layer: str, units_note: str = "") -> html.Div:
-    """A colour bar with ticks and the unit (HTML, so it stays crisp at any size)."""
-    cmap = COLORMAPS[layers.get(layer).colormap]
-    ticks = [html.Span(label, className="legend-tick", style={"left": f"{100 * pos:.1f}%"})
-             for pos, label in cmap.ticks()]
+def legend_title(layer: str, q: Query | None = None, sector: str = "all") -> tuple[str, str]:
+    """(title, what it shows) of a layer's legend: the sector, gases and GWP set only where the layer uses them."""
+    lay = layers.get(layer)
+    return lay.title, (lay.describe(q, sector) if q is not None else "")
+
+
+def legend(layer: str, q: Query | None = None, sector: str = "all", units_note: str = "",
+           bar_px: float = 256.0) -> html.Div:
+    """A colour bar with ticks that never overlap (:func:`components.render.snapshot.legend_ticks`), the unit per
+    the layer's own cell, and a swatch for the cells with no colour (HTML, so it stays crisp at any size)."""
+    lay = layers.get(layer)
+    cmap = COLORMAPS[lay.colormap]
+    ticks = legend_ticks(cmap, lay.cell_factor, bar_px=bar_px, char_px=6.4, gap_px=6.0)  # 0.68rem ticks
+    spans = []
+    for i, (pos, label) in enumerate(ticks):
+        edge = "legend-tick-start" if i == 0 and pos < 0.05 else "legend-tick-end" if (
+            i == len(ticks) - 1 and pos > 0.95) else ""
+        spans.append(html.Span(label, className=f"legend-tick {edge}".strip(), style={"left": f"{100 * pos:.1f}%"}))
+    title, what = legend_title(layer, q, sector)
     return html.Div([
-        html.Div(layers.get(layer).title, className="legend-title"),
-        html.Div(className="legend-bar", style={"background": cmap.css_gradient()}),
-        html.Div(ticks, className="legend-ticks"),
-        html.Div(cmap.units + units_note, className="legend-units"),
+        html.Div(title, className="legend-title"),
+        html.Div(what, className="legend-what") if what else None,
+        html.Div(className="legend-bar", style={"background": cmap.css_gradient()}, role="img",
+                 **{"aria-label": f"colour scale from {ticks[0][1]} to {ticks[-1][1]}"}),
+        html.Div(spans, className="legend-ticks"),
+        html.Div(units_text(cmap, lay) + units_note, className="legend-units"),
+        html.Div([html.Span(className="legend-swatch-none"),
+                  html.Span(no_data_text(cmap, lay, lay.cell_factor))], className="legend-none"),
     ], className="legend")
 
 
@@ -73,9 +98,17 @@ def fmt_tonnes(v: float) -> str:
 
 
 def cell_panel(info: dict, country_href: str | None) -> html.Div:
-    """What a click on the map shows: value with units, country, sector breakdown."""
+    """What a click on the map shows: value with units, country, sector breakdown. A layer from a coarser source
+    (CDIAC, the ocean sink: 1°) gives the value of its own 1° cell, and the 0.1° cell's share of it."""
     basis = "CO2e" if "CO2e" in info["units"] else "CO2"
-    head = [html.Strong(f"{fmt_tonnes(info['value'])} {basis}"), html.Span(" per 0.1° cell per year")]
+    lay = layers.BY_ID.get(info.get("layer", ""))
+    if lay is not None and lay.cell_factor != 1:
+        head = [html.Strong(f"{fmt_tonnes(info['value'] * lay.cell_factor)} {basis}"),
+                html.Span(f" per {lay.cell_text} per year"),
+                html.Div(f"{fmt_tonnes(info['value'])} in this 0.1° cell (1/{lay.cell_factor:g} of the "
+                         f"{lay.cell_text})", className="cell-share")]
+    else:
+        head = [html.Strong(f"{fmt_tonnes(info['value'])} {basis}"), html.Span(" per 0.1° cell per year")]
     where = f"{info['lat']:.2f}°, {info['lon']:.2f}° (0.1° cell)"
     country = info.get("country_name") or "no country (ocean or unassigned)"
     rows = [html.Li(f"{b['sector']}: {fmt_tonnes(b['value'])}") for b in info.get("breakdown", [])]

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs
 
 import plotly.graph_objects as go
 
+from components import cite
 from components.charts import CHARTS, SOURCES, ChartOutput, ChartSpec
 from components.export import CREDIT, WIDTH, decorate
 from components.figures import FONT
@@ -306,7 +307,7 @@ def _short(text: str, n: int) -> str:
 
 def chart_figure(r: Resolved) -> go.Figure:
     """One chart page: the decorated figure at page size with the note between the plot and the footnote."""
-    fig = decorate(r.output, r.query, r.params)
+    fig = decorate(r.output, r.query, r.params, r.spec.name)
     note = _wrap(r.item["note"], 120, 18)  # 120 characters fit beside the widest y-axis labels
     last = len(fig.layout.annotations) - 1  # decorate() appends the method/sources/credit footnote last
     foot_shift = fig.layout.annotations[last].yshift or 0
@@ -326,16 +327,24 @@ def chart_figure(r: Resolved) -> go.Figure:
     return fig
 
 
+def briefing_citation(briefing: dict) -> str:
+    """The cite line of the briefing as a whole (each chart page carries the line of its own view)."""
+    return cite.citation(briefing["title"] or DEFAULT_TITLE, cite.base_url() + "/briefing", cite.runtime_pack_key())
+
+
 def sources_figure(briefing: dict, resolved: list[Resolved]) -> go.Figure:
-    """Last page: every source and license used by the briefing's charts."""
+    """Last page: every source and license used by the briefing's charts, and how to cite the briefing."""
     flow = _Flow(top=90)
     flow.add(["Sources"], 30, INK, bold=True)
     flow.add(_wrap("The data behind the charts in this briefing and their licenses. Each chart page names its "
-                   "own method and sources; the Data & methods page of Holocarbon lists every source with its "
+                   "own method and sources and ends with the line that cites its view (the page, its query, the "
+                   "version and the data pack); the Data & methods page of Holocarbon lists every source with its "
                    "full citation.", 120), 13, MUTED, gap=8)
     for name, lic in sources_used(resolved):
         flow.add(_wrap(name, 110), 14, INK, gap=14, bold=True)
         flow.add(_wrap("License: " + lic, 120), 13, MUTED)
+    flow.add(["Cite this briefing"], 14, INK, gap=20, bold=True)
+    flow.add([_html.escape(x, quote=False) for x in cite.wrap(briefing_citation(briefing), 120)], 13, MUTED)
     return flow.figure(_footer())
 
 
@@ -414,7 +423,7 @@ def html_bytes(accounts, renderer, briefing: dict) -> bytes:
     parts = [head, cover]
     plotlyjs_done = False
     for i, r in enumerate(resolved, 1):
-        fig = decorate(r.output, r.query, r.params)
+        fig = decorate(r.output, r.query, r.params, r.spec.name)
         parts.append(f"<section class=\"chart\" id=\"chart-{i}\">")
         if _is_geo(fig):
             png = renderer.render(fig, "png", WIDTH, fig.layout.height or 720, scale=2)
@@ -433,8 +442,9 @@ def html_bytes(accounts, renderer, briefing: dict) -> bytes:
     items = "".join(f"<li><strong>{_html.escape(name)}</strong><br><span class=\"license\">License: "
                     f"{_html.escape(lic)}</span></li>" for name, lic in sources_used(resolved))
     parts.append(f"<section class=\"sources\"><h2>Sources</h2><p>The data behind the charts in this briefing and "
-                 f"their licenses; each chart's footnote names its method and sources.</p><ul>{items}</ul>"
-                 f"</section></main><footer><strong>Made with Holocarbon</strong> — open greenhouse-gas "
+                 f"their licenses; each chart's footnote names its method and sources and cites its view.</p>"
+                 f"<ul>{items}</ul><p class=\"cite\"><strong>Cite this briefing:</strong> "
+                 f"{_html.escape(briefing_citation(briefing))}</p></section></main><footer><strong>Made with Holocarbon</strong> — open greenhouse-gas "
                  f"accounting from public data · {_today()}</footer></body></html>\n")
     return "".join(parts).encode("utf-8")
 

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.messages import no_io_table
-from engine.core.query import Query
+from engine.core.query import GWP_LABELS, Query
 
 #: Sources quoted in export footers, by key.
 SOURCES = {
@@ -25,7 +25,8 @@ SOURCES = {
     "jrc": ("JRC WIOD environmental accounts 2000-2016 (Corsatea et al. 2019, doi:10.2760/024036)", "EC reuse policy"),
     "modis": ("MODIS MCD12C1 2019 (doi:10.5067/MODIS/MCD12C1.006) with Pan et al. (2011) biome densities",
               "no restrictions"),
-    "claim": ("CAS 'panoramic' carbon accounting announcement (2026), as quoted in REFERENCES.md", "quoted figures"),
+    "claim": ("CAS 'panoramic' accounting, SARI/CAS announcement of 8 April 2026; the announcement and news reports "
+              "are linked under 'Claims we test' on the Data & methods page (/data#claims)", "quoted figures"),
 }
 
 
@@ -219,7 +220,7 @@ def _country_uncertainty(acc, q: Query, params: dict) -> ChartOutput:
 
 
 def _country_partners(acc, q: Query, params: dict) -> ChartOutput:
-    from components.country_view import build_partners_figure, partners
+    from components.country_view import build_partners_figure, no_partners_figure, partners
     from engine.accounts.ledger import method_for
     from engine.accounts.regions import NAMED_GROUPS, ROW
 
@@ -227,6 +228,12 @@ def _country_partners(acc, q: Query, params: dict) -> ChartOutput:
     qq = _country_query(q, code)
     inside = set(acc.mrio_regions()) - {ROW}
     region = code if code in NAMED_GROUPS or code in inside else ROW
+    if region == ROW and code != ROW and method_for(q.year)[0] != "production-only":
+        name = acc.names().get(code, code)  # as on the page: RoW's partners are not this country's
+        return ChartOutput(no_partners_figure(name, q.year), pd.DataFrame(columns=["partner", "emissions_mt_co2e"]),
+                           f"{name}: trading partners", "Bilateral flows f∘(L·Y), WIOD 2013 regions.",
+                           ("wiod",), (f"{name} is inside WIOD's rest of the world: the model has no bilateral "
+                                       "flows for it alone.",))
     imp, exp = partners(acc.flows(qq), region)
     data = pd.concat([imp.assign(direction="embodied in imports (producer)"),
                       exp.assign(direction="embodied in exports (consumer)")], ignore_index=True)
@@ -332,8 +339,8 @@ def _ledger_headline(acc, q: Query, params: dict) -> ChartOutput:
     iv = _intervals(acc, q)
     return ChartOutput(build_headline_figure(head, HEADLINE_YEAR), head.reset_index(drop=True),
                        f"Headline: who consumes more than it produces, {HEADLINE_YEAR}",
-                       f"Consumption vs production [%], {HEADLINE_YEAR}, {q.gwp} GWP100: Holocarbon (EDGAR 2024 + WIOD "
-                       "2013, structure of 2011) beside the panoramic claim and GCB 2024 (CO2).",
+                       f"Consumption vs production [%], {HEADLINE_YEAR}, {GWP_LABELS[q.gwp]}: Holocarbon (EDGAR 2024 + WIOD "
+                       "2013, structure of 2011) beside the CAS claim and GCB 2024 (CO2).",
                        ("edgar", "wiod", "jrc", "gcb", "owid", "claim"),
                        tuple(head.attrs.get("notes", [])) + (
                            "Only the GWP set and the interval level of the Query apply to this chart.",
@@ -534,6 +541,61 @@ def _trade_net(acc, q: Query, params: dict) -> ChartOutput:
                          "for the region's final demand."), TRADE_NOTE))
 
 
+# ---- compare --------------------------------------------------------------------------------------------------
+COMPARE_SCALES = ("absolute", "per_capita")
+
+
+def _compare_params(acc, q: Query, params: dict) -> tuple[Query, tuple[str, ...], str]:
+    """(Query, codes, scale) of a comparison: the page's ``codes`` (2–8 known regions; the page's default comparison
+    when none are given, as ``/compare`` shows it) and ``scale``; raises ValueError naming what is wrong."""
+    from components import compare_view as cv
+
+    raw = params.get("codes")
+    codes = cv.DEFAULT_CODES if raw in (None, "") else cv.check_codes(acc, raw)
+    scale = str(params.get("scale") or "absolute")
+    if scale not in COMPARE_SCALES:
+        raise ValueError(f"scale must be one of {', '.join(COMPARE_SCALES)}; got {scale[:40]!r}")
+    return q.replace(grouping="countries", members=(), name=Query().name), codes, scale
+
+
+def _compare_series(acc, q: Query, params: dict) -> ChartOutput:
+    from components import compare_view as cv
+
+    q, codes, scale = _compare_params(acc, q, params)
+    account = q.perspective
+    frame = cv.measure_frame(cv.series(acc, q, codes), account, scale)
+    fig = cv.build_series_figure(frame, account, scale, q.ci, q.year, cv.shared_row(acc, codes))
+    unit = "t_co2e_per_person" if scale == "per_capita" else "mt_co2e"
+    data = frame.rename(columns={"code": "region_code", "name": "region_name", "value": f"{account}_{unit}",
+                                 "value_lo": f"{account}_{unit}_lo", "value_hi": f"{account}_{unit}_hi"})
+    iv = _intervals(acc, q)
+    return ChartOutput(fig, data.reset_index(drop=True), fig.layout.title.text,
+                       "Each region as in its own ledger (groups, continents: sums of members). Dashed: nowcast on the "
+                       "2011 table (modelled). † consumption a share of WIOD's rest of the world.",
+                       ("edgar", "wiod", "jrc", "gcb", "modis"),
+                       (f"Measure: {cv.measure_title(account, scale)} (the Query's perspective; scale={scale}).",
+                        "method: mrio (a WIOD table), nowcast (modelled on the 2011 table) or production-only (no "
+                        "consumption account before 1995).", iv["interval_note"]), **iv)
+
+
+def _compare_table(acc, q: Query, params: dict) -> ChartOutput:
+    from components import compare_view as cv
+
+    q, codes, _ = _compare_params(acc, q, params)
+    kf = cv.key_figures(acc, q, codes)
+    data = kf.rename(columns={"code": "region_code", "name": "region_name", "kind": "region_kind",
+                              "population": "population_persons", "row_members": "members_in_wiod_rest_of_world",
+                              "n_members": "member_countries"}).reset_index(drop=True)
+    iv = _intervals(acc, q)
+    return ChartOutput(cv.build_table_figure(kf), data, f"Key figures, {q.year}",
+                       "Ledger values of each region for the year; changes from 1990 and 2005 to the year [%]. "
+                       "† consumption (partly) a production share of WIOD's rest of the world.",
+                       ("edgar", "wiod", "jrc", "gcb", "modis"),
+                       ("consumption_account: what the region's consumption account rests on (a country inside WIOD's "
+                        "rest of the world has a production share of RoW's consumption, not its own).",
+                        "Columns *_lo and *_hi: the interval of the column before them.", iv["interval_note"]), **iv)
+
+
 #: The registry (name -> spec), read-only after import: pages and the export routes read it. Every exportable chart
 #: of every page is listed here (add new charts to this tuple).
 CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
@@ -547,7 +609,7 @@ CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
               _country_uncertainty, ("code",)),
     ChartSpec("ledger-map", "Ledger world map", "/ledger", _ledger_map, optional=("scale",)),
     ChartSpec("ledger-adjustment", "Consumption vs production, largest producers", "/ledger", _ledger_adjustment),
-    ChartSpec("ledger-headline", "Headline comparison with the panoramic claim and GCB", "/ledger", _ledger_headline),
+    ChartSpec("ledger-headline", "Headline comparison with the CAS claim and GCB", "/ledger", _ledger_headline),
     ChartSpec("ledger-table", "The full ledger (table)", "/ledger", _ledger_table),
     ChartSpec("sector-rank", "Sector emissions by country or region", "/sector", _sector_rank, ("code",)),
     ChartSpec("sector-map", "Sector emissions world map", "/sector", _sector_map, ("code",)),
@@ -556,5 +618,9 @@ CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
     ChartSpec("trade-sankey", "Largest emission flows embodied in trade", "/trade", _trade_sankey),
     ChartSpec("trade-matrix", "Embodied emissions, producer × consumer", "/trade", _trade_matrix),
     ChartSpec("trade-net", "Net exporters and importers of embodied emissions", "/trade", _trade_net),
+    ChartSpec("compare-series", "Comparison of regions over the years", "/compare", _compare_series,
+              optional=("codes", "scale")),
+    ChartSpec("compare-table", "Comparison of regions: key figures", "/compare", _compare_table,
+              optional=("codes", "scale")),
 )}
 

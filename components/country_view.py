@@ -197,6 +197,7 @@ def build_series_figure(series: pd.DataFrame, name: str, ci: int | None = None) 
         height=430 + (14 if bands else 0)))
     fig.update_yaxes(title_text="Mt CO2e per year", rangemode="tozero",
                      tickformat=axis_format(series[["production_mt_co2e", "consumption_mt_co2e"]].to_numpy()))
+    fig.update_xaxes(range=[1968.5, 2023.5])  # "1970" clear of the y axis' "0"
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"), hovermode="x unified")
     if bands:
         fig.update_layout(margin=dict(t=84, b=124))
@@ -358,6 +359,11 @@ def build_bridge_figure(row: pd.Series, name: str, year: int, ci: int | None = N
         foot += f"<br>Whiskers: {ci} % interval of each total."
     fig.update_layout(**base_layout(f"{name}: from production to panoramic, {year}", foot, height=400))
     fig.update_xaxes(tickangle=0)
+    # on a phone (assets/narrow.js) six two-line labels do not fit: short words; the hatching still marks the
+    # modelled steps and the footnote (moved under the chart) says so
+    fig.update_layout(meta={"narrow": {"xaxis.tickmode": "array", "xaxis.tickvals": [st[0] for st in steps],
+                                       "xaxis.ticktext": ["Prod.", "Trans-<br>fer", "Cons.", "Land<br>use",
+                                                          "Sink", "Pan."], "xaxis.tickfont.size": 10}})
     fig.update_yaxes(title_text="Mt CO2e per year", tickformat=axis_format(sizes))
     fig.update_layout(showlegend=False)
     return summarise(fig)

@@ -81,10 +81,11 @@ def memo_view(acc, key: str, build: Callable[[], Any]) -> Any:
     return pickle.loads(blob)
 
 
-def graph(fig: go.Figure, **kwargs) -> dcc.Graph:
+def graph(fig: go.Figure | dict, **kwargs) -> dcc.Graph:
     """A dcc.Graph with the project's config (offline basemaps, PNG export at 2x) and the figure's text summary
-    (:func:`summarise`; ``assets/a11y.js`` shows it to screen readers in place of the drawing)."""
-    return dcc.Graph(figure=summarise(fig), config=GRAPH_CONFIG, **kwargs)
+    (:func:`summarise`; ``assets/a11y.js`` shows it to screen readers in place of the drawing). A figure given as a
+    plain dict (from :func:`memo_view`) is used as it is: it carries its summary already."""
+    return dcc.Graph(figure=fig if isinstance(fig, dict) else summarise(fig), config=GRAPH_CONFIG, **kwargs)
 
 
 # ---- text summaries (what a screen reader reads instead of the drawing) ----------------------------------------
@@ -460,9 +461,9 @@ def build_world_ghg_figure(world: pd.DataFrame, interval: tuple[float, float, in
         f"World greenhouse-gas emissions by gas, 1970–{last}", foot, subtitle=subtitle,
         height=440 + (14 if interval is not None else 0)))
     fig.update_yaxes(title_text="Gt CO2e per year", rangemode="tozero", tickformat=",.0f")
-    fig.update_xaxes(title_text=None)
-    if interval is not None:  # the whisker's marker would widen the axis past the last year
-        fig.update_xaxes(range=[int(world["year"].min()), last + 0.4])
+    first = int(world["year"].min())
+    # "1970" clear of the y axis' "0"; the whisker's marker would widen the axis past the last year
+    fig.update_xaxes(title_text=None, range=[first - 1.5, last + (0.4 if interval is not None else 0.5)])
     fig.update_layout(legend=legend if interval is not None else  # the longer subtitle needs the top row
                       dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
     return fig
@@ -496,8 +497,8 @@ def build_budget_figure(budget: pd.DataFrame, year: int) -> go.Figure:
     fig.update_layout(**base_layout(
         f"Global carbon budget {year}",
         "Source: Global Carbon Budget 2024 (Friedlingstein et al. 2024,<br>doi:10.18160/gcp-2024); GtC × 3.664. "
-        "Sources right (red); where the CO2 goes left:<br>ocean and land sinks (blue), the growth of CO2 in the "
-        "air (purple, not a sink);<br>the budget imbalance (grey) closes the identity.",
+        "Sources right (red); where the CO2<br>goes left: ocean and land sinks (blue), the growth of<br>CO2 in the "
+        "air (purple, not a sink); the budget imbalance<br>(grey) closes the identity.",
         subtitle="Where CO2 comes from and where it goes",
     ))
     lo, hi = float(budget["gt_co2"].min()), float(budget["gt_co2"].max())
@@ -505,5 +506,14 @@ def build_budget_figure(budget: pd.DataFrame, year: int) -> go.Figure:
     fig.update_xaxes(title_text="Gt CO2 per year", zeroline=True, zerolinecolor="#888", tickformat=",.0f",
                      range=[min(lo, 0) - pad, max(hi, 0) + pad])
     fig.update_yaxes(automargin=True)
-    fig.update_layout(showlegend=False, margin=dict(l=190, r=40, t=70, b=110))
+    fig.update_layout(showlegend=False, margin=dict(l=190, r=40, t=70, b=130))
+    fig.layout.annotations[0].update(xshift=-178)  # the footnote starts under the labels, not 190 px in
+    short = {"Fossil CO2 emissions": "Fossil CO2", "Land-use change emissions": "Land use",
+             "Stays in the atmosphere": "In the air", "Cement carbonation sink": "Cement", "Budget imbalance":
+             "Imbalance"}
+    # on a phone (assets/narrow.js): short names and room on the left for the sinks' value labels
+    fig.update_layout(meta={"narrow": {"yaxis.tickmode": "array", "yaxis.tickvals": labels,
+                                       "yaxis.ticktext": [short.get(lb, lb) for lb in labels], "yaxis.automargin":
+                                       False, "margin.l": 84, "xaxis.range": [min(lo, 0) - 2.2 * pad,
+                                                                              max(hi, 0) + pad]}})
     return fig

@@ -662,7 +662,7 @@ def table_styles() -> list[dict]:
     return ([{"if": {"column_id": [c for m in MODELLED_COLUMNS for c in (m, f"{m}_interval")]},
               "backgroundColor": "#fdf6e7"},
              {"if": {"filter_query": '{row_flag} = "yes, by production"', "column_id": cols},
-              "color": "#6b7682", "fontStyle": "italic", "backgroundColor": "#eef0f3"}])
+              "color": "#3f4a55", "fontStyle": "italic", "backgroundColor": "#eef0f3"}])
 
 
 #: Short names of the value columns for their interval columns (``<id>_interval``, text "lo to hi").

@@ -43,6 +43,13 @@ def _finite(v) -> bool:
     return v is not None and bool(np.isfinite(v))
 
 
+def narrow_codes(fig: go.Figure) -> go.Figure:
+    """On a phone (assets/narrow.js) 41 region codes do not fit a 270 px plot: every third is labelled (the bar
+    under a finger names its region)."""
+    fig.update_layout(meta={**(fig.layout.meta or {}), "narrow": {"xaxis.dtick": 3}})
+    return fig
+
+
 def short(name: str, n: int = 48) -> str:
     """A sector name cut to ``n`` characters (chart subtitles) [text]."""
     return name if len(name) <= n else name[: n - 1].rstrip(" ,;") + "…"
@@ -182,7 +189,7 @@ def build_intensity_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",), m
     fit_footnote(fig, 70)
     fig.update_yaxes(title_text="kg CO2e per USD", rangemode="tozero")  # default ticks: 0.05 … 10 stay distinct
     fig.update_xaxes(title_text=None, tickangle=-90, tickfont=dict(size=9), dtick=1)  # every code, not every other
-    return fig
+    return narrow_codes(fig)
 
 
 def build_foreign_share_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",), meta: dict | None = None
@@ -226,7 +233,7 @@ def build_foreign_share_figure(df: pd.DataFrame, sector_name: str, gases=("CO2",
     fit_footnote(fig, 70)
     fig.update_yaxes(title_text="% of the sector's emissions", ticksuffix=" %", range=[0, 100])
     fig.update_xaxes(title_text=None, tickangle=-90, tickfont=dict(size=9), dtick=1)  # every code, not every other
-    return fig
+    return narrow_codes(fig)
 
 
 def kpi(label: str, value: str, sub: str | None = None, id: str | None = None) -> html.Div:

@@ -21,6 +21,8 @@ Building blocks
 
 from __future__ import annotations
 
+#: The release version (the one place it is written). The app shows it with the git commit of the running code
+#: (``0.1.0+<commit>``, components.cite.app_version) and the data pack id in every "Cite this view" line.
 __version__ = "0.1.0"
 __all__ = ["Engine", "Query", "Settings", "open_engine"]
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Final, final
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import dash
 from dash import (
+    ClientsideFunction,
     Input,
     Output,
     State,
@@ -24,6 +24,8 @@ from components import runtime
 from components.atlas import (
     LAYER_OPTIONS,
     LAYER_SOURCES,
+    WORLD_CENTER,
+    WORLD_ZOOM,
     build_atlas_figure,
     cell_panel,
     layer_available,
@@ -33,6 +35,7 @@ from components.export_menu import map_export_menu
 from components.messages import notice, user_message
 from components.urlstate import url_state, url_sync
 from engine.core.query import GASES, GWP_LABELS, GWP_SETS, YEAR_RANGE, Query
+from engine.maps import layers
 from engine.maps.grid import SECTORS
 
 dash.register_page(__name__, path="/atlas", name="Atlas", order=10, title="Atlas — Holocarbon",
@@ -63,13 +66,21 @@ class ID:
     LAT: Final = "atlas-lat"  # "Look up a cell": the keyboard's way to what a click on the map does
     LON: Final = "atlas-lon"
     LOOKUP: Final = "atlas-lookup"
+    NAMES: Final = "atlas-names"  # the "Place names" toggle of the label overlay
+    APPLIES: Final = "atlas-applies"  # which controls the layer ignores, and why
+    OVERLAY: Final = "atlas-overlay"  # "no map for this year" over the empty map
+    YEAR_BADGE: Final = "atlas-year-badge"  # the year, large on the map while playing
+    LAYER_INFO: Final = "atlas-layer-info"  # each layer's years and choices, for the clientside code
 
 
 #: The map's controls, in the argument order of the callbacks (layer, sector, gases, gwp, year).
 CONTROLS = (ID.LAYER, ID.SECTOR, ID.GASES, ID.GWP, ID.YEAR)
 
 LAYERS = [v for v, _ in LAYER_OPTIONS]
-DEFAULTS = {"layer": "emissions", "sector": "all", "year": 2022, "gwp": "AR5", "gases": list(GASES)}
+DEFAULTS = {"layer": "emissions", "sector": "all", "year": 2022, "gwp": "AR5", "gases": list(GASES), "names": True}
+#: What the clientside code needs of every layer: its years and the choices it depends on (from the registry).
+LAYER_INFO = {lay.id: {"years": list(lay.years), "uses": list(lay.uses), "no_map": lay.short}
+              for lay in layers.LAYERS}
 
 
 def _state_from_query(query: dict) -> tuple[dict, str | None]:
@@ -85,26 +96,48 @@ def _state_from_query(query: dict) -> tuple[dict, str | None]:
         sector = query.get("sector", "all")
         if sector != "all" and sector not in SECTORS:
             raise ValueError(f"sector must be 'all' or one of {', '.join(SECTORS)}; got {sector!r}")
-        state.update(layer=layer, sector=sector)
+        names = str(query.get("names", "1"))
+        if names not in ("0", "1"):
+            raise ValueError(f"names must be 0 (no place names) or 1; got {names[:20]!r}")
+        state.update(layer=layer, sector=sector, names=names == "1")
     except ValueError as exc:
         problem = f"The link had a value Holocarbon cannot use ({exc}); showing the default view instead."
     return state, problem
 
 
 def _view_from_query(query: dict) -> dict | None:
-    """``view=lat,lon,zoom`` from the URL (ignored when malformed or out of range)."""
+    """``view=lat,lon,zoom`` from the URL (ignored when malformed; latitude and zoom clamped to what the map shows:
+    ±85° and at most :data:`engine.maps.layers.MAX_MAP_ZOOM`, longitude wrapped)."""
     try:
         lat, lon, zoom = (float(v) for v in str(query.get("view", "")).split(","))
     except ValueError:
         return None
-    if -85 <= lat <= 85 and -180 <= lon <= 180 and 0 <= zoom <= 12:
-        return {"lat": lat, "lon": lon, "zoom": zoom}
-    return None
+    if not all(math.isfinite(v) for v in (lat, lon, zoom)):
+        return None
+    lon = (lon + 180.0) % 360.0 - 180.0 if not -180 <= lon <= 180 else lon
+    return {"lat": min(85.0, max(-85.0, lat)), "lon": lon, "zoom": min(float(layers.MAX_MAP_ZOOM), max(-1.0, zoom))}
 
 
 def _layer_options(year: int) -> list[dict]:
-    return [{"label": label + ("" if layer_available(v, year) else " — no data this year"), "value": v,
+    """The layer menu; a layer with no map for the year says so and cannot be chosen."""
+    return [{"label": label + ("" if layer_available(v, year) else f" — not available for {year}"), "value": v,
              "disabled": not layer_available(v, year)} for v, label in LAYER_OPTIONS]
+
+
+def _applies(layer: str) -> tuple[bool, bool, bool, str | None]:
+    """(sector disabled, gases disabled, GWP disabled, the reason in words) for a layer."""
+    lay = layers.get(layer)
+    off = {c: not lay.applies(c) for c in ("sector", "gases", "gwp")}
+    if not any(off.values()):
+        return False, False, False, None
+    names = [n for c, n in (("sector", "sector"), ("gases", "gases"), ("gwp", "GWP metric")) if off[c]]
+    what = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    why = (f"{lay.short} is {lay.basis} only" if off["gases"] else f"{lay.short} has no sectors")
+    return off["sector"], off["gases"], off["gwp"], f"{why}: the {what} do{'es' if len(names) == 1 else ''} not apply."
+
+
+def _gas_options(disabled: bool) -> list[dict]:
+    return [{"label": g, "value": g, "disabled": disabled} for g in GASES]
 
 
 def cell_lookup() -> html.Div:
@@ -124,7 +157,9 @@ def cell_lookup() -> html.Div:
 
 def layout(**query):
     state, problem = _state_from_query(query)
+    view = _view_from_query(query)
     marks = {y: str(y) for y in range(1970, 2024, 10)} | {2023: "2023"}
+    sector_off, gases_off, gwp_off, why = _applies(state["layer"])
     return html.Div([
         html.Div([
             html.H1("Atlas"),
@@ -137,16 +172,21 @@ def layout(**query):
             html.Div([
                 html.Label("Layer", htmlFor=ID.LAYER),
                 dcc.Dropdown(id=ID.LAYER, options=_layer_options(state["year"]), value=state["layer"],
-                             clearable=False),
+                             clearable=False, searchable=False, className="atlas-layer-menu"),
                 html.Label("Sector", htmlFor=ID.SECTOR),
                 dcc.Dropdown(id=ID.SECTOR, options=[{"label": "All sectors", "value": "all"}]
-                             + [{"label": s, "value": s} for s in SECTORS], value=state["sector"], clearable=False),
+                             + [{"label": s, "value": s} for s in SECTORS], value=state["sector"], clearable=False,
+                             searchable=False, disabled=sector_off),
                 html.Label("Gases", htmlFor=ID.GASES),
-                dcc.Checklist(id=ID.GASES, options=[{"label": g, "value": g} for g in GASES],
+                dcc.Checklist(id=ID.GASES, options=_gas_options(gases_off),
                               value=state["gases"], inline=True, className="checklist"),
                 html.Label("GWP metric", htmlFor=ID.GWP),
                 dcc.Dropdown(id=ID.GWP, options=[{"label": GWP_LABELS[g], "value": g} for g in GWP_SETS],
-                             value=state["gwp"], clearable=False),
+                             value=state["gwp"], clearable=False, searchable=False, disabled=gwp_off),
+                html.P(why, id=ID.APPLIES, className="atlas-applies", **{"aria-live": "polite"}),
+                html.Label("Map labels", htmlFor=ID.NAMES, className="sr-only"),
+                dcc.Checklist(id=ID.NAMES, options=[{"label": "Place names", "value": "on"}],
+                              value=["on"] if state["names"] else [], className="checklist atlas-names"),
                 html.Div(id=ID.LEGEND),
                 html.Div(id=ID.CELL, className="cell-box", **{"aria-live": "polite"},
                          children=html.Span("Click the map, or look up a cell below, to see a cell's value.",
@@ -155,8 +195,14 @@ def layout(**query):
             ], className="atlas-controls"),
             html.Div([
                 html.P(id=ID.SUMMARY, className="sr-only"),
-                dcc.Graph(id=ID.MAP, figure=_initial_figure(state, _view_from_query(query)),
-                          config={"displaylogo": False, "scrollZoom": True}, style={"height": "620px"}),
+                html.Div([
+                    dcc.Graph(id=ID.MAP, figure=_initial_figure(state, view),
+                              config={"displaylogo": False, "scrollZoom": True}, style={"height": "620px"}),
+                    html.Div(str(state["year"]), id=ID.YEAR_BADGE, className="atlas-year-badge",
+                             **{"aria-hidden": "true"}),
+                    html.Div(_no_map(state["layer"], state["year"]), id=ID.OVERLAY, className="atlas-overlay",
+                             role="status"),
+                ], className="atlas-map-wrap"),
                 html.Div([
                     html.Button("▶ Play", id=ID.PLAY, n_clicks=0, className="btn"),
                     html.Label("Year", htmlFor=ID.YEAR, className="sr-only"),
@@ -172,154 +218,131 @@ def layout(**query):
         ], className="atlas-grid"),
         dcc.Store(id=ID.CLICK),
         dcc.Store(id=ID.SEARCH),
-        dcc.Store(id=ID.VIEW, data=_view_from_query(query)),
+        dcc.Store(id=ID.VIEW, data=view),
         dcc.Store(id=ID.TILES),
+        dcc.Store(id=ID.LAYER_INFO, data={"layers": LAYER_INFO, "max_zoom": layers.MAX_MAP_ZOOM,
+                                          "fit_world": view is None}),
     ])
 
 
-def _tile_params(layer: str, sector: str, q: Query) -> tuple[str, dict]:
-    """(layer actually drawn, tile query parameters) for the controls."""
-    params = {k: v for k, v in q.to_params().items() if k in ("year", "gwp", "gases")}
-    params["year"] = q.year
-    if layer == "emissions" and sector != "all":
+def _no_map(layer: str, year: int) -> str:
+    """The sentence over the empty map for a year the layer does not cover, or "" (never another layer's map)."""
+    text = layers.get(layer).no_map_text(year)
+    return f"{text} Choose a year in its range, or another layer." if text else ""
+
+
+def _tile_params(layer: str, sector: str, q: Query) -> dict:
+    """Tile query parameters for the controls: only the choices the layer depends on (defaults omitted)."""
+    lay = layers.get(layer)
+    params = {k: v for k, v in q.to_params().items() if k in ("gwp", "gases") and lay.applies(k)}
+    params = {"year": q.year} | params
+    if lay.applies("sector") and sector != "all":
         params["sector"] = sector
-    return (layer if layer_available(layer, q.year) else "emissions"), params
+    return params
 
 
 def _tile_url(layer: str, params: dict) -> str:
     base = request.host_url.rstrip("/")
-    return f"{base}/tiles/{layer}/{{z}}/{{x}}/{{y}}.png?{urlencode(params, safe=',')}"
+    return f"{base}/tiles/{layer}/{{z}}/{{x}}/{{y}}.png?{urlencode(params, safe=',', quote_via=quote)}"
+
+
+def _labels_url(names: bool) -> str:
+    return request.host_url.rstrip("/") + "/tiles/labels/{z}/{x}/{y}.png" + ("" if names else "?names=0")
 
 
 def _initial_figure(state: dict, view: dict | None):
-    """The map, built once per page view; later control changes only swap the tile source in the browser."""
+    """The map, built once per page view; later control changes only swap the tile sources in the browser. A layer
+    with no map for the year gets no data layer (the overlay says why); the world is shown whole by default."""
     try:
         q = Query(year=state["year"], gwp=state["gwp"], gases=tuple(state["gases"]))
     except ValueError:
         q = Query()
-    layer, params = _tile_params(state["layer"], state["sector"], q)
-    center = {"lat": view["lat"], "lon": view["lon"]} if view else None
-    return build_atlas_figure(_tile_url(layer, params), request.host_url.rstrip("/") + "/geo/countries.geojson",
-                              center=center, zoom=view["zoom"] if view else 1.3)
+    lay = layers.get(state["layer"])
+    covered = lay.covers(q.year)
+    shown = q if covered else q.replace(year=min(max(q.year, lay.years[0]), lay.years[1]))  # never fetched
+    center = {"lat": view["lat"], "lon": view["lon"]} if view else WORLD_CENTER
+    return build_atlas_figure(_tile_url(lay.id, _tile_params(lay.id, state["sector"], shown)),
+                              _labels_url(state["names"]), center=center,
+                              zoom=view["zoom"] if view else WORLD_ZOOM, visible=covered)
 
 
 @callback(
     Output(ID.LEGEND, "children"), Output(ID.NOTE, "children"),
     Output(ID.LAYER, "options"), Output(ID.SEARCH, "data"), Output(ID.SECTOR, "disabled"), Output(ID.SUMMARY, "children"),
-    *(Input(c, "value") for c in CONTROLS),
+    Output(ID.GASES, "options"), Output(ID.GWP, "disabled"), Output(ID.APPLIES, "children"),
+    *(Input(c, "value") for c in CONTROLS), Input(ID.NAMES, "value"),
 )
-def update_map(layer, sector, gases, gwp, year):
-    """Thin: parse the controls into a Query; legend, notes and the shareable search (the tile URL is set in the
-    browser by the clientside callback below, so the map does not wait for this round trip)."""
+def update_map(layer, sector, gases, gwp, year, names=("on",)):
+    """Thin: parse the controls into a Query; legend, notes, which controls apply, and the shareable search (the
+    tile URL is set in the browser by the clientside callbacks, so the map does not wait for this round trip)."""
     options = _layer_options(year)
+    lay = layers.get(layer)
+    sector_off, gases_off, gwp_off, why = _applies(layer)
+    applies = (_gas_options(gases_off), gwp_off, why)
     try:
         q = Query(year=year, gwp=gwp, gases=tuple(gases or ()))
     except ValueError as exc:
-        return no_update, notice(user_message(exc), "warning"), options, no_update, no_update, no_update
+        return (no_update, notice(user_message(exc), "warning"), options, no_update, sector_off, no_update,
+                *applies)
     if runtime.pack() is None:
-        return None, notice(user_message(RuntimeError(runtime.pack_error() or "")), "error"), options, \
-            no_update, True, no_update
-    tile_layer, params = _tile_params(layer, sector, q)
+        return (None, notice(user_message(RuntimeError(runtime.pack_error() or "")), "error"), options,
+                no_update, True, no_update, *applies)
     note = [html.Strong(f"{year} · "), LAYER_SOURCES[layer]]
-    if not layer_available(layer, year):
-        note = [notice(f"The {dict(LAYER_OPTIONS)[layer]} layer has no data for {year}; choose another layer or a "
-                       "year in its range.", "warning")]
-    elif (why := runtime.grids().unavailable(tile_layer)) is not None:
-        note = [notice(why, "error", f"The {dict(LAYER_OPTIONS)[tile_layer]} layer cannot be drawn. ")]
-    if "F-gases" in q.gases and layer in ("emissions", "net_flux"):
+    if not lay.covers(year):
+        note = [notice(_no_map(layer, year), "warning")]
+    elif (cannot := runtime.grids().unavailable(layer)) is not None:
+        note = [notice(cannot, "error", f"The {dict(LAYER_OPTIONS)[layer]} layer cannot be drawn. ")]
+    if "F-gases" in q.gases and lay.applies("gases"):
         note.append(" F-gases are kept in AR5 CO2e as published.")
     if layer in ("net_flux",) and "CO2" not in q.gases:
         note.append(" Sinks and land-use change are CO2 fluxes: not included without CO2.")
-    search_params = {k: v for k, v in params.items() if k != "sector"} | {"layer": layer}
+    search_params = {"year": q.year} | {k: v for k, v in q.to_params().items() if k in ("gwp", "gases")}
+    search_params["layer"] = layer
     if sector != "all":
         search_params["sector"] = sector
+    if not names:
+        search_params["names"] = "0"
     search = url_state(urlencode(search_params, safe=","))
-    return legend(tile_layer), note, options, search, layer not in ("emissions",), map_summary(tile_layer, sector, q)
+    return (legend(layer, q, sector), note, options, search, sector_off, map_summary(layer, sector, q), *applies)
 
 
 def map_summary(layer: str, sector: str, q: Query) -> str:
     """What the map shows, in words, for a screen reader (the tiles themselves carry no text)."""
-    what = dict(LAYER_OPTIONS)[layer] + (f", sector {sector}" if layer == "emissions" and sector != "all" else "")
-    gases = f" ({'+'.join(q.gases)}, {q.gwp})" if layer in ("emissions", "net_flux") else ""
-    return (f"Zoomable world map: {what}{gases}, {q.year}, on a 0.1° grid (about 11 km). The colour scale and its "
-            "unit are in the legend beside the map; “Look up a cell” gives the value of the cell at a latitude and "
-            "longitude.")
+    lay = layers.get(layer)
+    if not lay.covers(q.year):
+        return f"No map: {lay.no_map_text(q.year)}"
+    return (f"Zoomable world map: {dict(LAYER_OPTIONS)[layer]}, {lay.describe(q, sector)}, on a 0.1° grid (about "
+            f"11 km){'' if lay.resolution_deg <= 0.1 else f' from a {lay.resolution_deg:g}° source'}. The colour "
+            "scale and its unit are in the legend beside the map; “Look up a cell” gives the value of the cell at a "
+            "latitude and longitude.")
 
 
 # keep the address bar in step with the controls and the map view, without reloading (shareable links)
 url_sync(Input(ID.SEARCH, "data"), Input(ID.VIEW, "data"))
 
 
-@callback(Output(ID.VIEW, "data"), Input(ID.MAP, "relayoutData"), State(ID.VIEW, "data"),
-          prevent_initial_call=True)
-def remember_view(relayout, view):
-    """The map's centre and zoom after the user pans or zooms (for the shareable link)."""
-    if not relayout or "map.center" not in relayout and "map.zoom" not in relayout:
-        return no_update
-    view = dict(view or {"lat": 25.0, "lon": 10.0, "zoom": 1.3})
-    center = relayout.get("map.center") or {}
-    view.update(lat=float(center.get("lat", view["lat"])), lon=float(center.get("lon", view["lon"])),
-                zoom=float(relayout.get("map.zoom", view["zoom"])))
-    return view
-
-# The tile URL follows the controls in the browser at once (the server callback above only fills the legend and
-# notes); it mirrors _tile_params: defaults omitted, sector only for emissions, emissions when a layer has no data.
+# The tile URLs follow the controls in the browser at once (assets/atlas.js; the server callback above only fills the
+# legend and notes): only the choices the layer depends on go into the URL, and a year the layer does not cover gives
+# no URL and a sentence over the empty map (never another layer's map under this one's name).
 clientside_callback(
-    """function(layer, sector, gases, gwp, year){
-        const ranges = {cdiac: [1990, 2013]};
-        const r = ranges[layer] || [1970, 2023];
-        const lay = (year >= r[0] && year <= r[1]) ? layer : 'emissions';
-        const order = ['CO2', 'CH4', 'N2O', 'F-gases'];
-        const g = order.filter(x => (gases || []).includes(x));
-        if(!g.length){ return window.dash_clientside.no_update; }
-        const p = ['year=' + year];
-        if(gwp && gwp !== 'AR5'){ p.push('gwp=' + encodeURIComponent(gwp)); }
-        if(g.length !== 4){ p.push('gases=' + g.join(',')); }
-        if(lay === 'emissions' && sector && sector !== 'all'){ p.push('sector=' + encodeURIComponent(sector)); }
-        return window.location.origin + '/tiles/' + lay + '/{z}/{x}/{y}.png?' + p.join('&');
-    }""",
-    Output(ID.TILES, "data"),
-    *(Input(c, "value") for c in CONTROLS),
+    ClientsideFunction(namespace="atlas", function_name="tiles"),
+    Output(ID.TILES, "data"), Output(ID.OVERLAY, "children"),
+    *(Input(c, "value") for c in CONTROLS), Input(ID.NAMES, "value"), State(ID.LAYER_INFO, "data"),
 )
 
-# Swap the tile source of the existing map (no figure round trip) and make sure clicks reach the atlas-click store.
-# The graph element is looked up on every try: Dash replaces its placeholder when plotly finishes loading.
+# Swap the tile sources of the existing map (no figure round trip; a burst of changes, e.g. arrow keys held on the
+# year, fetches only the last one), cap the zoom, fit the world to the map's width when the link gives no view,
+# send clicks to the atlas-click store and the view after a user's pan or zoom to the atlas-view store.
 clientside_callback(
-    """function(url){
-        let tries = 0;
-        function apply(){
-            const host = document.getElementById(%(map)s);
-            const gd = host && host.querySelector('.js-plotly-plot');
-            const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-            if(!sub || !sub.map || !window.Plotly){ if(tries++ < 100){ setTimeout(apply, 100); } return; }
-            if(url && gd.layout.map.layers[0].source[0] !== url){
-                // swap the tiles of the live MapLibre source (no layer teardown, no fade-in), and keep plotly's
-                // layout in step so a later redraw uses the same URL; relayout when the source is not there yet
-                const m = sub.map;
-                const raster = (m.getStyle().layers || []).find(l => l.type === 'raster');
-                const src = raster && m.getSource(raster.source);
-                if(src && src.setTiles){
-                    gd.layout.map.layers[0].source = [url];
-                    if(gd._fullLayout.map.layers && gd._fullLayout.map.layers[0]){
-                        gd._fullLayout.map.layers[0].source = [url];
-                    }
-                    m.setPaintProperty(raster.id, 'raster-fade-duration', 0);
-                    src.setTiles([url]);
-                } else {
-                    window.Plotly.relayout(gd, {'map.layers[0].source': [url]});
-                }
-            }
-            if(gd.__holocarbonClick !== sub.map){
-                gd.__holocarbonClick = sub.map;
-                sub.map.on('click', function(e){
-                    window.dash_clientside.set_props(%(click)s, {data: {lat: e.lngLat.lat, lon: e.lngLat.lng,
-                                                                        t: Date.now()}});
-                });
-            }
-        }
-        apply();
-    }""" % {"map": json.dumps(ID.MAP), "click": json.dumps(ID.CLICK)},  # no other % in this source
-    Input(ID.TILES, "data"),
+    ClientsideFunction(namespace="atlas", function_name="apply"),
+    Input(ID.TILES, "data"), State(ID.LAYER_INFO, "data"),
+)
+
+# The year, large on the map while playing.
+clientside_callback(
+    ClientsideFunction(namespace="atlas", function_name="badge"),
+    Output(ID.YEAR_BADGE, "children"), Output(ID.YEAR_BADGE, "className"),
+    Input(ID.YEAR, "value"), Input(ID.INTERVAL, "disabled"),
 )
 
 
@@ -335,8 +358,11 @@ def show_cell(click, layer, sector, gases, gwp, year):
         return no_update
     try:
         q = Query(year=year, gwp=gwp, gases=tuple(gases or ()))
-        lay = layer if layer_available(layer, year) else "emissions"
-        info = grids.cell_info(lay, q, float(click["lat"]), float(click["lon"]), sector if lay == "emissions" else "all")
+        if not layer_available(layer, year):
+            return notice(_no_map(layer, year), "warning")
+        lay = layers.get(layer)
+        info = grids.cell_info(layer, lay.effective(q), float(click["lat"]), float(click["lon"]),
+                               sector if lay.applies("sector") else "all")
     except (ValueError, KeyError, TypeError) as exc:
         return notice(user_message(exc), "warning")
     has_country_page = any(p.get("path_template") == "/country/<code>" for p in dash.page_registry.values())

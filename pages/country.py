@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from flask import request
 
 from components import intervals, runtime
-from components.atlas import build_atlas_figure
+from components.atlas import build_atlas_figure, legend
 from components.controls import (
     controls,
     query_from_url,
@@ -26,10 +26,12 @@ from components.country_view import (
     build_uncertainty_figure,
     key_figures,
     map_view,
+    no_partners_figure,
     partners,
+    row_member_box,
 )
 from components.export_menu import export_menu
-from components.figures import LIGHT_TEMPLATE, graph, summarise
+from components.figures import LIGHT_TEMPLATE, graph, memo_view, summarise
 from components.messages import NO_IO_TABLE, notice, user_message
 from components.search import known_codes, resolve_code
 from components.urlstate import url_state, url_sync
@@ -112,8 +114,10 @@ def layout(code: str | None = None, **query):
     name = acc.names().get(code, code) if acc else code
     return html.Div([
         html.H1(name, id=ID.TITLE),
-        html.P(f"{code} · production and consumption accounts, land-use change and the attributed land sink. "
-               "Change the year or the accounting choices; the URL keeps them.", className="lead-small"),
+        html.P([f"{code} · production and consumption accounts, land-use change and the attributed land sink. "
+                "Change the year or the accounting choices; the URL keeps them. ",
+                dcc.Link("Compare with other countries →", href=f"/compare?codes={code}&{_search(q)}".rstrip("&"),
+                         className="compare-link")], className="lead-small"),
         notice(problem, "warning") if problem else None,
         controls(ID.PREFIX, q, show=SHOW),
         dcc.Store(id=ID.CODE, data=code),
@@ -140,6 +144,8 @@ def layout(code: str | None = None, **query):
                   html.Div([html.Div("Where it is emitted (atlas, 0.1°)", className="legend-title"),
                             dcc.Graph(id=ID.MAP, figure=_empty(), config={"displaylogo": False},
                                       style={"height": "420px"}),
+                            html.Div(legend("emissions", bar_px=300), className="mini-map-legend",
+                                     id=f"{ID.MAP}-legend"),
                             dcc.Link("Open in the atlas →", id=ID.ATLAS_LINK, href="/atlas")],
                            className="chart-card")], className="two-col"),
     ])
@@ -192,17 +198,18 @@ def update_country(*values):
         inside = set(acc.mrio_regions()) - {ROW}
         if code not in NAMED_GROUPS and code not in inside:
             region_for_flows = ROW
-            notes.append(notice(f"{name} is inside WIOD's rest-of-the-world region: its consumption is RoW's, "
-                                "shared by production, and the trading partners below are those of RoW as a whole.",
-                                "info"))
+            if row["method"] != "production-only":
+                notes.append(row_member_box(name, int(year), float(row.get("adjustment_pct", float("nan")))))
         if row["method"] == "production-only":
             notes.append(notice(f"{NO_IO_TABLE}: {year} shows production only; "
                                 "consumption, transfers and the panoramic total are not estimated.", "info"))
         method_note = {"mrio": f"WIOD table of {year}", "nowcast": "nowcast on the structure of 2011",
                        "production-only": "no bilateral flows before 1995"}[row["method"]]
-        imp, exp = partners(flows, region_for_flows)
-        fig_partners = build_partners_figure(imp, exp, acc.names(), name if region_for_flows == code else
-                                             "Rest of the world (WIOD)", year, method_note)
+        if region_for_flows == code or row["method"] == "production-only":
+            imp, exp = partners(flows, region_for_flows)
+            fig_partners = build_partners_figure(imp, exp, acc.names(), name, year, method_note)
+        else:  # RoW's partners are not this country's: say so instead of drawing them under its name
+            fig_partners = no_partners_figure(name, year)
         map_fig = _country_map(acc, q, code)
     except Exception as exc:  # never a stack trace in the browser: user_message logs what is unexpected
         return (notice(user_message(exc), "warning"),) + (no_update,) * 8
@@ -233,8 +240,7 @@ def update_sectors(state):
     acc = runtime.accounts()
     if acc is None or not state:
         return no_update
-    try:
-        q, code = _from_state(state)
+    def build():
         prod = acc.production(q)
         if code in NAMED_GROUPS:
             from engine.accounts.regions import group_members
@@ -245,10 +251,14 @@ def update_sectors(state):
         prod = prod.groupby(["sector", "gas"], as_index=False)["emissions_mt_co2e"].sum()
         totals = runtime.uncertainty_for(acc).production_intervals(q, by=("region", "sector"))
         totals = totals[totals["region"] == code]
+        return build_sector_gas_figure(prod, acc.names().get(code, code), q.year, totals, q.ci).to_plotly_json()
+
+    try:
+        q, code = _from_state(state)
+        return memo_view(acc, acc._key("ui-country-sectors", code, q.to_query_string()), build)
     except Exception as exc:  # the main callback shows the notice; this chart keeps its last state
         user_message(exc)
         return no_update
-    return build_sector_gas_figure(prod, acc.names().get(code, code), q.year, totals, q.ci)
 
 
 @callback(Output(ID.SERIES, "figure"), Input(ID.STATE, "data"), prevent_initial_call=True)
@@ -260,11 +270,12 @@ def update_series(state):
         return no_update
     try:
         q, code = _from_state(state)
-        series = intervals.series(acc, q, code)
+        return memo_view(acc, acc._key("ui-country-series", code, q.replace(year=2000).to_query_string()),
+                         lambda: build_series_figure(intervals.series(acc, q, code), acc.names().get(code, code),
+                                                     q.ci).to_plotly_json())
     except Exception as exc:  # the main callback shows the notice; this chart keeps its last state
         user_message(exc)
         return no_update
-    return build_series_figure(series, acc.names().get(code, code), q.ci)
 
 
 @callback(
@@ -282,7 +293,8 @@ def update_uncertainty(state, account):
     try:
         q, code = _from_state(state)
         q = q.replace(perspective=account or q.perspective)
-        fig = uncertainty_view(acc, q, code)
+        fig = memo_view(acc, acc._key("ui-country-uncertainty", code, q.to_query_string()),
+                        lambda: uncertainty_view(acc, q, code).to_plotly_json())
     except Exception as exc:
         user_message(exc)
         return no_update, no_update, no_update
@@ -324,7 +336,7 @@ def _country_map(acc, q, code):
     center, zoom = map_view(bounds)
     base = request.host_url.rstrip("/")
     qs = urlencode({"year": q.year, "gwp": q.gwp, "gases": ",".join(q.gases)}, safe=",")
-    fig = build_atlas_figure(f"{base}/tiles/emissions/{{z}}/{{x}}/{{y}}.png?{qs}", f"{base}/geo/countries.geojson",
+    fig = build_atlas_figure(f"{base}/tiles/emissions/{{z}}/{{x}}/{{y}}.png?{qs}", f"{base}/tiles/labels/{{z}}/{{x}}/{{y}}.png",
                              center=center, zoom=zoom, revision=f"country-{code}")
     fig.update_layout(height=400)
     name = acc.names().get(code, code)

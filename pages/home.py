@@ -9,7 +9,8 @@ from dash import dcc, html
 from components import intervals, runtime
 from components.controls import query_from_url
 from components.export_menu import export_menu
-from components.figures import build_budget_figure, build_world_ghg_figure, graph
+from components.figures import build_budget_figure, build_world_ghg_figure, graph, memo_view, summarise
+from components.glossary import term
 from components.messages import error_notice
 from engine.accounts import overview
 from engine.core.errors import PackError
@@ -32,12 +33,22 @@ class ID:
 dash.register_page(__name__, path="/", name="Home", order=0, title="Holocarbon — open holographic carbon maps",
                    description="What Holocarbon shows and where to start.")
 
-INTRO = (
-    "Holocarbon puts in one place what usually takes several websites and a research group: where greenhouse "
-    "gases are emitted and absorbed, country by country and sector by sector, and who they are emitted for once "
-    "trade is taken into account. Every number comes from a public source that is named beside it, and every "
-    "accounting choice — year, greenhouse-gas metric, region boundaries — is yours to change."
-)
+#: The one line under the headline that says what "holographic" means here (the glossary has the same word).
+HOLOGRAPHIC = ("“Holographic”: the same emissions seen from several sides at once — where they are released, who they "
+               "are released for once trade is counted, and what land and ocean take back.")
+
+
+def intro() -> list:
+    """The lead paragraph, its technical words with their glossary definitions."""
+    return [
+        "Holocarbon puts in one place what usually takes several websites and a research group: where greenhouse "
+        "gases are emitted and absorbed, country by country and sector by sector, and who they are emitted for once "
+        "trade is taken into account: the ", term("consumption-based", "consumption-based accounts"), ", computed "
+        "through a ", term("MRIO", "multi-regional input–output table"), ". Every number comes from a public source "
+        "that is named beside it, and every accounting choice — year, ", term("GWP", "greenhouse-gas metric"),
+        ", region boundaries — is yours to change. Consumption accounts after 2011 are modelled (a ",
+        term("nowcast"), ") and say so.",
+    ]
 
 
 def _part_cards() -> html.Div:
@@ -94,14 +105,18 @@ def layout(**query):
         try:
             if pack is None:
                 raise PackError(runtime.pack_error() or "not built")
-            charts.append(html.Div([graph(build(), id=chart_id),
+            acc = runtime.accounts()  # the same two figures for every visitor: built once (plotly validation)
+            fig = memo_view(acc, acc._key("ui-home", name, q.ci), lambda b=build: summarise(b()).to_plotly_json()) \
+                if acc is not None else build()
+            charts.append(html.Div([graph(fig, id=chart_id),
                                     export_menu(f"home-{name}", TITLES[name])], className="chart-card"))
         except Exception as exc:  # an unavailable source hides one chart, never the page
             charts.append(html.Div(error_notice(exc), className="chart-card", id=chart_id + ID.ERROR_SUFFIX))
     return html.Div([
         html.Section([
             html.H1("Open holographic carbon maps"),
-            html.P(INTRO, className="lead"),
+            html.P(HOLOGRAPHIC, className="lead-small hero-explain", id="home-holographic"),
+            html.P(intro(), className="lead"),
             html.Div(dcc.Link("Open the atlas →", href="/atlas", className="btn btn-link"), className="hero-cta")
             if any(p["path"] == "/atlas" for p in dash.page_registry.values()) else None,
         ], className="hero"),

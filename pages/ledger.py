@@ -34,6 +34,7 @@ from components.controls import (
 )
 from components.export_menu import export_menu
 from components.figures import FONT, graph, memo_view
+from components.glossary import term
 from components import intervals
 from components.ledger_view import (
     INTERVAL_COLUMN_IDS,
@@ -127,10 +128,11 @@ def layout(**query):
     return html.Div([
         html.Div([
             html.H1("Ledger"),
-            html.P("Who emits, and for whom: each region's production (territorial) emissions, the emissions its "
-                   "consumption causes anywhere in the world, the difference (net transfer), and the panoramic "
-                   "account that adds land-use change and subtracts the land sink attributed to it.",
-                   className="lead-small"),
+            html.P(["Who emits, and for whom: each region's production (territorial) emissions, the emissions its "
+                    "consumption causes anywhere in the world (", term("consumption-based"), ", from an ",
+                    term("MRIO", "input–output model"), "), the difference (net transfer), and the ",
+                    term("panoramic", "panoramic account"), " that adds land-use change and subtracts the land sink "
+                    "attributed to it."], className="lead-small"),
         ], className="page-head"),
         notice(problem.strip(), "warning") if problem else None,
         controls(ID.PREFIX, q),

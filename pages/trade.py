@@ -19,6 +19,7 @@ from components.controls import (
 )
 from components.export_menu import export_menu
 from components.figures import graph
+from components.glossary import term
 from components.messages import error_notice, notice, user_message
 from components.trade_view import (
     EMPTY_TEXT,
@@ -70,9 +71,11 @@ def layout(**query):
     return html.Div([
         html.Div([
             html.H1("Emissions embodied in trade"),
-            html.P("Who emits for whose consumption: greenhouse gases released in one region to make goods and "
-                   "services bought by households, governments and investors in another. Choose the year, the "
-                   "greenhouse-gas metric, the gases and how countries are grouped.", className="lead-small"),
+            html.P(["Who emits for whose consumption: greenhouse gases released in one region to make goods and "
+                    "services bought by households, governments and investors in another (an ",
+                    term("MRIO", "input–output model"), "). Choose the year, the ",
+                    term("GWP", "greenhouse-gas metric"), ", the gases and how countries are grouped."],
+                   className="lead-small"),
         ], className="page-head"),
         notice(problem, "warning") if problem else None,
         controls(ID.PREFIX, q, show=SHOW),

@@ -13,13 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from engine.core.query import YEAR_RANGE
+from engine.core.query import GWP_LABELS, YEAR_RANGE, Query
 
 #: Pack items every downscaled layer needs (country raster, proxies).
 CONTEXT_ITEMS = ("country_raster_0p1", "country_index", "proxy_population_0p1", "proxy_power_0p1",
                  "proxy_agriculture_0p1", "proxy_land_0p1", "proxy_forest_crop_0p1")
 #: How a layer was made.
 KINDS = ("downscaled", "modelled", "gridded source")
+#: Deepest zoom of the Atlas map (MapLibre zoom, a 512 px world at zoom 0): a 0.1° cell is 36 px wide there (at 45°
+#: latitude 26 px). Closer, the map would only show bigger squares of the same numbers, so the map stops here.
+MAX_MAP_ZOOM = 8
+#: The Query fields a layer can depend on (with ``sector``), in the order they are described.
+CHOICES = ("year", "sector", "gases", "gwp", "luc_model")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,9 @@ class Layer:
         ``compute(grids, query, sector, unit) -> xarray.DataArray`` [t cell⁻¹ yr⁻¹].
     modelled_sink : bool
         Contains a modelled distribution of a global sink.
+    domain : str
+        ``"land"`` or ``"ocean"`` when the layer has values only there (the rest is transparent, which a legend must
+        not let read as "zero"), ``""`` for both.
     """
 
     id: str
@@ -76,6 +84,57 @@ class Layer:
     resolution_deg: float = 0.1
     colormap: str = ""
     modelled_sink: bool = False
+    domain: str = ""
+
+    def applies(self, choice: str) -> bool:
+        """Whether a choice (a Query field or ``sector``) changes this layer; the others are ignored by it.
+
+        Raises
+        ------
+        ValueError
+            For a name that is not one of :data:`CHOICES`.
+        """
+        if choice not in CHOICES:
+            raise ValueError(f"choice must be one of {', '.join(CHOICES)}; got {choice!r}")
+        return choice in self.uses
+
+    def ignored(self) -> tuple[str, ...]:
+        """The choices of :data:`CHOICES` this layer does not depend on (disabled on the Atlas)."""
+        return tuple(c for c in CHOICES if c not in self.uses)
+
+    def effective(self, q: Query) -> Query:
+        """The Query with every field the layer ignores set to its default, so that equal maps share one cache key
+        (an ocean-sink tile is the same whatever gases are ticked)."""
+        default = Query()
+        keep = {f: getattr(q, f) for f in ("year", "gwp", "gases", "luc_model") if f in self.uses}
+        return default.replace(**keep)
+
+    def describe(self, q: Query, sector: str = "all") -> str:
+        """What the layer shows for a Query, naming only the choices it depends on (captions, legends, exports):
+        ``"2022 · all sectors · CO2+CH4+N2O+F-gases as CO2e (AR5 GWP100)"``, ``"2015 · CO2"``."""
+        parts = [str(q.year)]
+        if "sector" in self.uses:
+            parts.append("all sectors" if sector == "all" else sector)
+        if "gases" in self.uses:
+            gases = "+".join(q.gases)
+            parts.append(f"{gases} ({GWP_LABELS[q.gwp]})" if q.gases == ("CO2",) or "gwp" not in self.uses
+                         else f"{gases} as CO2e ({GWP_LABELS[q.gwp]})")
+        else:
+            parts.append(self.basis)
+        if "luc_model" in self.uses:
+            parts.append(f"land-use change: {'mean of the GCB models' if q.luc_model == 'mean' else q.luc_model}")
+        return " · ".join(parts)
+
+    @property
+    def cell_text(self) -> str:
+        """The cell its values are per, in words (``"1° cell"`` for a 1° source shown on the 0.1° grid)."""
+        return f"{self.resolution_deg:g}° cell"
+
+    @property
+    def cell_factor(self) -> float:
+        """0.1° cells per cell of the layer's own resolution [1]: a 1° source's value per 1° cell is its 0.1° grid
+        value times this (100)."""
+        return round((self.resolution_deg / 0.1) ** 2, 6)
 
     @property
     def units(self) -> str:
@@ -110,6 +169,18 @@ class Layer:
         if not self.covers(year):
             raise ValueError(f"the {self.id} layer covers {self.years[0]}–{self.years[1]}; got {year}")
 
+    def no_map_text(self, year: int) -> str | None:
+        """The sentence shown instead of a map for a year the layer does not cover (never another layer's map under
+        this one's name), or None when it covers the year."""
+        if self.covers(year):
+            return None
+        return f"{self.short} covers {self.years[0]}–{self.years[1]}; no map for {year}."
+
+    @property
+    def short(self) -> str:
+        """The layer's name without its parenthesis (``"Fossil CO2 — CDIAC reference"``)."""
+        return self.label.split(" (")[0]
+
 
 _EMISSIONS_ITEMS = ("edgar_ghg_by_sector",) + CONTEXT_ITEMS
 _LUC_ITEMS = ("gcb_luc_by_model",) + CONTEXT_ITEMS
@@ -130,24 +201,24 @@ LAYERS: tuple[Layer, ...] = (
           "CDIAC NDP-058 (Andres et al. 2016), 1° grid shown as 1° blocks; observed-based reference.",
           "CDIAC NDP-058 1° grid (national totals spread by population), observed-based", ("cdiac_ndp058",),
           ("cdiac_fossil_co2",), ("year",), lambda g, q, s, u: g.cdiac(q.year), years=(1990, 2013), resolution_deg=1.0,
-          colormap="cdiac"),
+          colormap="cdiac", domain="land"),
     Layer("ocean_sink", "Ocean CO2 uptake (Takahashi pattern scaled to GCB)", "Ocean sink", "CO2", "modelled",
           "Takahashi et al. (2009) flux climatology scaled to the GCB 2024 ocean sink (modelled).",
           "Takahashi et al. (2009) climatology scaled to the GCB 2024 ocean sink (modelled distribution)",
           ("takahashi2009", "gcb2024"), _OCEAN_ITEMS, ("year",), lambda g, q, s, u: g.ocean_sink(q.year),
-          years=(1970, 2023), resolution_deg=1.0, colormap="ocean_sink", modelled_sink=True),
+          years=(1970, 2023), resolution_deg=1.0, colormap="ocean_sink", modelled_sink=True, domain="ocean"),
     Layer("land_sink", "Land CO2 uptake (land-cover proxy scaled to GCB)", "Land sink", "CO2", "modelled",
           "MODIS 2019 forest/savanna × Pan et al. (2011) biome densities, scaled to the GCB 2024 land sink "
           "(modelled).",
           "MODIS 2019 forest/savanna x Pan et al. (2011) biome densities, scaled to the GCB 2024 land sink "
           "(modelled distribution)", ("modis_mcd12c1_2019", "gcb2024"), _LAND_ITEMS, ("year",),
-          lambda g, q, s, u: g.land_sink(q.year), colormap="land_sink", modelled_sink=True),
+          lambda g, q, s, u: g.land_sink(q.year), colormap="land_sink", modelled_sink=True, domain="land"),
     Layer("luc", "Land-use change CO2 (GCB, spread over forest and cropland)", "Land-use change", "CO2",
           "downscaled",
           "GCB 2024 national land-use change (bookkeeping models) spread over forest and cropland (modelled).",
           "GCB 2024 national land-use change spread over MODIS forest and cropland (modelled distribution)",
           ("gcb2024", "modis_mcd12c1_2019", "natural_earth"), _LUC_ITEMS, ("year", "luc_model"),
-          lambda g, q, s, u: g.luc(q), colormap="luc"),
+          lambda g, q, s, u: g.luc(q), colormap="luc", domain="land"),
     Layer("net_flux", "Net flux: emissions + land-use change − sinks", "Net flux (emissions + LUC − sinks)", "CO2e",
           "downscaled", "Downscaled emissions + land-use change − modelled land and ocean sinks.",
           "downscaled emissions + land-use change − modelled land and ocean sinks",

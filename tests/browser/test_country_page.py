@@ -14,6 +14,8 @@ def _text(page, selector):
 def test_country_page_updates_on_gas_change(page, live_server, out_dir):
     page.goto(live_server + "/country/JPN?year=2015", wait_until="networkidle")
     page.locator("#country-series .main-svg").first.wait_for(timeout=20_000)
+    page.wait_for_function("() => document.querySelector('#country-series').textContent.includes('Mt CO2e per year')",
+                           timeout=30_000)  # the series drawn, not the empty figure before it
     page.locator("#country-cards .kpi").first.wait_for()
     before = _text(page, "#country-cards")
     assert "Mt CO2e" in before and "nowcast, structure of 2011" in before

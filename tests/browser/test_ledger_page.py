@@ -50,7 +50,9 @@ def _assert_clean(page) -> None:
 def _open(page, live_server, query: str = "") -> None:
     resp = page.goto(live_server + "/ledger" + query)
     assert resp.status == 200
-    page.locator("#ledger-map .choroplethlayer path").nth(100).wait_for(timeout=TIMEOUT)
+    # every country drawn (the countries' own accounts and, on consumption views, RoW's countries in grey)
+    page.wait_for_function("() => document.querySelectorAll('#ledger-map .choroplethlayer path').length > 150",
+                           timeout=TIMEOUT)
     page.locator(ROWS).first.wait_for(timeout=TIMEOUT)
     page.locator("#ledger-headline .bars path").first.wait_for(timeout=TIMEOUT)
 
@@ -151,6 +153,29 @@ def test_click_country_opens_country_page(page, live_server):
     page.mouse.click(x + 0.62 * w, y + 0.55 * h)  # inside eastern China
     page.wait_for_url(re.compile(r"/country/CHN\?.*year=2010.*gwp=AR6"), timeout=TIMEOUT)
     assert page.watch.external == [], page.watch.external
+
+
+def test_rest_of_world_countries_are_grey_and_still_open_their_page(page, live_server):
+    """Issue 13, item 2: on a consumption map a country inside WIOD's rest of the world (Iran) is grey with a legend
+    entry saying why; a click still opens its page (which says what is known)."""
+    _open(page, live_server, "?year=2010")
+    box = page.evaluate("""() => {
+        for (const p of document.querySelectorAll('#ledger-map .choroplethlayer path')) {
+            const d = p.__data__;
+            if (d && d.loc === 'IRN') {
+                const b = p.getBoundingClientRect();
+                return [b.x, b.y, b.width, b.height, getComputedStyle(p).fill];
+            }
+        }
+        return null;
+    }""")
+    assert box, "Iran is not drawn on the map"
+    x, y, w, h, fill = box
+    assert fill.replace(" ", "") == "rgb(185,193,202)", fill  # the shared-from-RoW grey, not a data colour
+    assert "rest of the world" in page.locator("#ledger-map .legend").text_content()  # an SVG group
+    page.mouse.click(x + 0.5 * w, y + 0.5 * h)
+    page.wait_for_url(re.compile(r"/country/IRN\?.*year=2010"), timeout=TIMEOUT)
+    page.get_by_text("Not known for it alone").wait_for(timeout=TIMEOUT)
 
 
 # ---- intervals (issue 12) --------------------------------------------------------------------------------------

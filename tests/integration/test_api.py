@@ -254,6 +254,9 @@ def test_sources_lists_every_registry_source(client):
     ("/search?q=germ&kinds=planet", 400, "kinds: 'planet' is not one of country, group, continent, sector, place",
      ["country", "group", "continent", "sector", "place"]),
     ("/search?q=germ&limit=51", 400, "limit must be in 1–50; got 51", None),
+    ("/compare?codes=DEU", 400, "codes must name 2 to 8 different regions; got 1", None),
+    ("/compare?codes=DEU,XXQ", 400, "unknown region 'XXQ'", None),
+    ("/compare?codes=CHN,USA,IND,RUS,JPN,DEU,IRN,KOR,SAU", 400, "codes may list at most 8 items; got 9", None),
     ("/nope", 404, "no API route /api/v1/nope", None),
 ])
 def test_bad_input_is_a_clear_4xx(client, url, status, detail, allowed):

@@ -27,7 +27,7 @@ from app import create_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection]
-PATHS = [PREFIX + e.path for e in ENDPOINTS] + [PREFIX + "/", PREFIX + "/openapi.json"]
+PATHS = [PREFIX + e.path for e in ENDPOINTS] + [PREFIX + "/", PREFIX + "/openapi.json", "/tiles/labels/{z}/{x}/{y}.png"]
 #: Examples per operation and mode: enough to reach every enum value and the bounds, small enough for CI.
 MAX_EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 15}
 #: Valid values pinned in the positive run where validity depends on several values at once, which the schema cannot

@@ -304,3 +304,117 @@ def test_decorate_keeps_the_charts_own_annotations(outputs):
             name
 
 
+
+
+# ---- the cite line and the modelled-year line in every export (issue 13, items 2 and 7) ------------------------
+#: The badge's words (components.messages.year_words), which the export line repeats with the year.
+MODELLED = "Modelled: consumption nowcast on the 2011 table"
+
+
+def _cite_head(client) -> str:
+    """``Holocarbon <version> (pack <id>)`` as the running app reports them."""
+    from components.cite import app_version
+
+    return f"Holocarbon {app_version()} (pack {client.get('/health').json['pack']})"
+
+
+def _comment(text: str, key: str) -> list[str]:
+    return [line[len(f"# {key}: "):] for line in text.splitlines() if line.startswith(f"# {key}: ")]
+
+
+@pytest.mark.parametrize("year,modelled", [(2022, True), (2010, False)])
+def test_every_format_carries_the_cite_line_and_for_a_nowcast_year_the_modelled_line(app, client, monkeypatch, year,
+                                                                                      modelled):
+    """CSV, XLSX, SVG, PDF and PNG of a consumption chart: ``Cite this view: Holocarbon <version> (pack <id>),
+    <title>, <page URL with the query>, accessed <date>``; 2022 (a nowcast on the 2011 table) also says it is
+    modelled, 2010 (WIOD's own table) does not."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    name, head = "ledger-adjustment", _cite_head(client)
+    page_url = f"http://localhost/ledger?year={year}"
+    today = dt.date.today().isoformat()
+    expect_modelled = f"{MODELLED} ({year}, WIOD 2013)"
+
+    text = _ok(client.get(f"/export/{name}.csv?year={year}"), "text/csv").decode("utf-8")
+    cite = _comment(text, "cite")
+    assert len(cite) == 1 and cite[0].startswith(head + ", Consumption vs production")
+    assert cite[0].endswith(f", {page_url}, accessed {today}")
+    assert _comment(text, "modelled") == ([expect_modelled] if modelled else [])
+
+    wb = load_workbook(io.BytesIO(_ok(client.get(f"/export/{name}.xlsx?year={year}"),
+                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+                       read_only=True)
+    about = {r[0]: r[1] for r in wb["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["cite"] == cite[0]
+    assert about.get("modelled") == (expect_modelled if modelled else None)
+
+    svg = _words(" ".join(ET.fromstring(_ok(client.get(f"/export/{name}.svg?year={year}"), "image/svg+xml"))
+                          .itertext()))
+    assert _words("Cite this view: " + cite[0]) in svg
+    assert (expect_modelled in svg) == modelled
+
+    pdf = _words(PdfReader(io.BytesIO(_ok(client.get(f"/export/{name}.pdf?year={year}"), "application/pdf")))
+                 .pages[0].extract_text())
+    assert "Cite this view" in pdf and head.split(" (pack ")[1].rstrip(")") in pdf and page_url in pdf.replace(" ", "")
+    assert ("nowcast on the 2011 table" in pdf) == modelled
+
+    renderer = app.server.config["HOLOCARBON_RENDERER"]
+    drawn = []
+    real = renderer.render
+
+    def spy(fig, fmt, *a, **kw):  # the PNG is drawn from this figure: its footnote is what the picture shows
+        drawn.append(" ".join(str(ann.text) for ann in fig.layout.annotations))
+        return real(fig, fmt, *a, **kw)
+
+    monkeypatch.setattr(renderer, "render", spy)
+    Image.open(io.BytesIO(_ok(client.get(f"/export/{name}.png?year={year}"), "image/png"))).load()
+    footer = _words(drawn[-1].replace("<br>", " "))
+    assert _words("Cite this view: " + cite[0]) in footer
+    assert (expect_modelled in footer) == modelled
+
+
+def test_cite_url_opens_the_same_view(client):
+    """The URL in a country chart's cite line is the country page with the same query (and the page answers)."""
+    text = client.get("/export/country-bridge.csv?year=2015&code=CHN&gwp=AR6").get_data(as_text=True)
+    url = _comment(text, "cite")[0].split(", ")[-2]
+    assert url == "http://localhost/country/CHN?year=2015&gwp=AR6"
+    assert client.get(url.removeprefix("http://localhost")).status_code == 200
+
+
+@pytest.mark.parametrize("path,modelled", [
+    ("/export/ledger-map.csv?year=2022&perspective=production", None),  # the production account only
+    ("/export/ledger-map.csv?year=2022&perspective=panoramic", f"{MODELLED} (2022, WIOD 2013)"),
+    ("/export/ledger-headline.csv?year=2010", f"{MODELLED} (2022, WIOD 2013)"),  # always 2022, whatever the year
+    ("/export/trade-net.csv?year=2008", None),  # WIOD's own table of 2008
+    ("/export/trade-net.csv?year=2015", f"{MODELLED} (2015, WIOD 2013)"),
+    ("/export/home-budget.csv?year=2022", None),  # GCB's global budget: no input–output table in it
+    ("/export/country-series.csv?year=2010&code=CHN", f"{MODELLED} (2012–2023, WIOD 2013)"),  # a series: its years
+])
+def test_modelled_line_only_where_a_nowcast_is_shown(client, path, modelled):
+    text = _ok(client.get(path), "text/csv").decode("utf-8")
+    assert _comment(text, "modelled") == ([modelled] if modelled else [])
+    assert len(_comment(text, "cite")) == 1
+
+
+def test_briefing_pages_carry_the_cite_and_modelled_lines(client):
+    """The briefing PDF: each chart page cites its own view and says when it is modelled; the last page cites the
+    briefing. The HTML briefing carries the same lines."""
+    import json
+
+    from pypdf import PdfReader
+
+    body = json.dumps({"title": "Cite test", "intro": "", "items": [
+        {"chart": "ledger-adjustment", "title": "", "query": "year=2022", "note": ""},
+        {"chart": "ledger-adjustment", "title": "", "query": "year=2010", "note": ""}]})
+    pdf = _ok(client.post("/briefing/export.pdf", data=body, content_type="application/json"), "application/pdf")
+    pages = [_words(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 4  # cover, two charts, sources
+    assert "Cite this view" in pages[1] and "Cite this view" in pages[2]
+    assert "nowcast on the 2011 table" in pages[1] and "nowcast on the 2011 table" not in pages[2]
+    assert "Cite this briefing" in pages[3] and "Cite test" in pages[3]
+    html = client.post("/briefing/export.html", data=body, content_type="application/json").get_data(as_text=True)
+    assert html.count("Cite this view: Holocarbon") == 2 and "Cite this briefing:" in html
+    assert html.count(f"{MODELLED} (2022, WIOD 2013)") == 1

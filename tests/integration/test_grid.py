@@ -134,3 +134,97 @@ def test_layer_items_exist_in_the_full_pack(accounts_grids):
     for lay in layers.LAYERS:
         assert all(accounts_grids.pack.has(i) for i in lay.items), lay.id
         assert accounts_grids.unavailable(lay.id) is None
+
+
+# ---- the label overlay and the layer tiles over HTTP (issue 13: place names, outlines, no layer under another's name)
+
+def _png(r):
+    import io
+
+    from PIL import Image
+
+    assert r.status_code == 200 and r.mimetype == "image/png", (r.status_code, r.data[:200])
+    return np.asarray(Image.open(io.BytesIO(r.data)).convert("RGBA"))
+
+
+def _tile_of(lon, lat, z):
+    n = 1 << z
+    lat_r = np.radians(lat)
+    return int((lon + 180) / 360 * n), int((1 - np.log(np.tan(lat_r) + 1 / np.cos(lat_r)) / np.pi) / 2 * n)
+
+
+def test_label_tiles_draw_names_and_outlines_and_are_cached(client):
+    x, y = _tile_of(4.35, 50.85, 6)  # Brussels: borders of five countries, many towns
+    r = client.get(f"/tiles/labels/6/{x}/{y}.png")
+    px = _png(r)
+    assert px.shape == (256, 256, 4)
+    assert r.headers["Cache-Control"] == "public, max-age=86400" and r.headers["ETag"]
+    drawn = px[..., 3] > 0
+    assert 0.01 < drawn.mean() < 0.5, drawn.mean()  # outlines and names, transparent elsewhere
+    dark = (px[..., 3] > 200) & (px[..., :3].max(axis=2) < 80)  # text and dots (near black)
+    assert dark.sum() > 150, dark.sum()  # measured 453
+    outlines_only = _png(client.get(f"/tiles/labels/6/{x}/{y}.png?names=0"))
+    assert ((outlines_only[..., 3] > 200) & (outlines_only[..., :3].max(axis=2) < 80)).sum() < 10  # no names
+    assert (outlines_only[..., 3] > 0).mean() > 0.01  # the borders are still drawn (measured 0.028)
+    again = client.get(f"/tiles/labels/6/{x}/{y}.png", headers={"If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_label_tile_of_the_open_ocean_is_transparent(client):
+    x, y = _tile_of(-125.0, -45.0, 5)  # South Pacific: no land, no place
+    assert (_png(client.get(f"/tiles/labels/5/{x}/{y}.png"))[..., 3] == 0).all()
+
+
+def test_a_name_across_a_tile_edge_is_drawn_by_both_tiles(client, app):
+    """The placement is done once per zoom over the world; both tiles draw the part of the name they hold."""
+    from api.tiles import _LabelPainter, label_style
+    from engine.maps.labels import TILE, PlaceLabels
+
+    grids = app.server.config["HOLOCARBON_GRIDS"]
+    z = 5
+    placed = PlaceLabels(grids.cache, grids._key).placed(z, _LabelPainter(grids).measure, label_style())
+    row = placed[(np.floor(placed["tx"] / TILE) != np.floor((placed["tx"] + placed["w"]) / TILE))
+                 & (placed["kind"] == "country")].iloc[0]
+    xl, y = int(row["tx"] // TILE), int(row["y"] // TILE)
+    if int((row["ty"] + row["h"]) // TILE) != y or int(row["ty"] // TILE) != y:
+        pytest.skip("the first such name also crosses a horizontal edge")
+    left = _png(client.get(f"/tiles/labels/{z}/{xl}/{y}.png"))
+    right = _png(client.get(f"/tiles/labels/{z}/{xl + 1}/{y}.png"))
+    rows = slice(int(row["ty"] - TILE * y) + 2, int(row["ty"] + row["h"] - TILE * y) - 2)
+    assert (left[rows, -3:, 3] > 0).any() and (right[rows, :3, 3] > 0).any(), row["name"]
+
+
+@pytest.mark.parametrize("path,status,text", [
+    ("/tiles/labels/10/0/0.png", 400, "zoom must be in 0–9; got 10"),
+    ("/tiles/labels/3/8/0.png", 400, "at zoom 3, x and y must be in 0–7; got x=8, y=0"),
+    ("/tiles/labels/3/-1/0.png", 400, "z, x and y must be whole numbers"),
+    ("/tiles/labels/a/0/0.png", 400, "z, x and y must be whole numbers"),
+    ("/tiles/labels/3/1/1.png?names=yes", 400, "names must be 0 (outlines only) or 1"),
+    ("/tiles/labels/3/1/1.png?year=2020", 400, "unknown parameter 'year' of the label tiles"),
+    ("/tiles/nope/3/1/1.png", 404, "unknown layer 'nope'"),
+    ("/tiles/cdiac/3/1/1.png?year=2020", 400, "covers 1990–2013; got 2020"),
+])
+def test_tile_errors_are_json_with_a_clear_message(client, path, status, text):
+    r = client.get(path)
+    assert r.status_code == status and r.mimetype == "application/json", (path, r.status_code, r.data[:200])
+    assert text in r.get_json()["detail"], r.get_json()
+
+
+def test_a_sink_tile_ignores_gases_and_says_so(client):
+    """The ocean sink is CO2 only: ticking other gases must not change its tiles nor split their cache."""
+    a = client.get("/tiles/ocean_sink/2/1/2.png?year=2015")
+    b = client.get("/tiles/ocean_sink/2/1/2.png?year=2015&gases=CH4&gwp=AR6")
+    assert a.status_code == b.status_code == 200 and a.data == b.data
+    assert a.headers["ETag"] == b.headers["ETag"]
+    assert "X-Holocarbon-Ignored" not in a.headers and b.headers["X-Holocarbon-Ignored"] == "gwp,gases"
+    e1 = client.get("/tiles/emissions/2/1/1.png?year=2015")
+    e2 = client.get("/tiles/emissions/2/1/1.png?year=2015&gases=CH4")
+    assert e1.headers["ETag"] != e2.headers["ETag"]  # the emissions layer does depend on them
+
+
+def test_openapi_describes_the_label_tiles(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    op = doc["paths"]["/tiles/labels/{z}/{x}/{y}.png"]["get"]
+    params = {p["name"]: p for p in op["parameters"]}
+    assert params["z"]["schema"]["maximum"] == 9 and params["names"]["schema"]["enum"] == ["0", "1"]
+    assert "image/png" in op["responses"]["200"]["content"] and set(op["responses"]) == {"200", "304", "400", "503"}

@@ -18,9 +18,11 @@ def parse_bbox(text):
 
 
 def test_bbox_from_view_matches_the_map_window():
+    """The Atlas view's zoom is MapLibre's (a 512 px world at zoom 0): a 900 px map at zoom 4 spans 39.6° of
+    longitude."""
     w, s, e, n = bbox_from_view(48.0, 8.0, 4.0)
-    assert e - w == pytest.approx(900 / 256 * 360 / 16)
-    assert 30 < n - s < 42 and s < 48 < n
+    assert e - w == pytest.approx(900 / 512 * 360 / 16)
+    assert 15 < n - s < 21 and s < 48 < n
     assert bbox_from_view(0, 0, 0) == (-180.0, pytest.approx(-85.0, abs=30), 180.0, pytest.approx(85, abs=30))
 
 
@@ -82,3 +84,27 @@ def test_map_export_errors(client):
     assert client.get("/export/map.png?bbox=1,2").status_code == 400
     assert "1970–2023" in client.get("/export/map.png?year=1900").json["detail"]
     assert client.get("/export/map.nc?layer=cdiac&year=2020").status_code == 400
+
+
+def test_map_captions_name_only_what_applies_to_the_layer():
+    """Issue 13: an emissions-map export printed "perspective: consumption"; a sink map printed gases it ignores."""
+    from api.exports import map_caption
+    from engine.core.query import Query
+    from engine.maps import layers
+
+    da = xr.DataArray(np.zeros((2, 2)), attrs={"units": "t CO2e cell-1 yr-1", "method": "m"})
+    q = Query(year=2020, gwp="AR6", gases=("CO2", "CH4"))
+    title, sub, sources, _ = map_caption(layers.get("emissions"), q, "Transport", "co2e", da, (-10, 35, 30, 60))
+    assert title == layers.get("emissions").title
+    assert sub == "2020 · Transport · CO2+CH4 as CO2e (AR6 GWP100) · window -10.0, 35.0, 30.0, 60.0 (W, S, E, N)"
+    assert "perspective" not in sub and "regions" not in sub and "land-use change" not in sub
+    _, sub, _, _ = map_caption(layers.get("ocean_sink"), q, "all", "co2e", da.assign_attrs(units="t CO2 cell-1 yr-1"),
+                               (-180, -60, 180, 85))
+    assert sub.startswith("2020 · CO2 · window") and "CH4" not in sub and "GWP" not in sub
+
+
+def test_map_export_never_draws_a_layer_outside_its_years(client):
+    r = client.get("/export/map.png?layer=cdiac&year=2020&bbox=-10,35,30,60")
+    assert r.status_code == 400 and "covers 1990–2013; got 2020" in r.json["detail"]
+    ok = client.get("/export/map.png?layer=ocean_sink&year=2015&gases=CH4&bbox=-60,-40,20,40")
+    assert ok.status_code == 200 and ok.mimetype == "image/png"  # gases are ignored by a CO2-only layer

@@ -94,3 +94,64 @@ def test_render_png_decodes_at_tile_size():
     arr = np.asarray(img.convert("RGBA"))
     assert arr[0, 0, 3] == 0  # 1 t is below the 100 t floor -> transparent
     assert arr[-1, -1, 3] == 225
+
+
+# ---- legends and the choices a layer depends on (issue 13: overlapping ticks, "per 0.1° cell" on a 1° grid) ----
+def _tick_spans(ticks, bar_px, char_px):
+    out = []
+    for pos, label in ticks:
+        w, c = len(label) * char_px, pos * bar_px
+        out.append((c, c + w) if pos < 0.05 else (c - w, c) if pos > 0.95 else (c - w / 2, c + w / 2))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("bar_px", [150.0, 256.0, 360.0, 600.0])
+@pytest.mark.parametrize("layer", [lay.id for lay in layers.LAYERS])
+def test_legend_ticks_never_overlap_and_label_both_ends(layer, bar_px):
+    from components.render.snapshot import legend_ticks
+
+    lay = layers.get(layer)
+    ticks = legend_ticks(COLORMAPS[lay.colormap], lay.cell_factor, bar_px=bar_px, char_px=6.4, gap_px=6.0)
+    spans = _tick_spans(ticks, bar_px, 6.4)
+    assert all(a[1] + 6.0 <= b[0] for a, b in zip(spans, spans[1:])), ticks
+    assert spans[0][0] >= -1e-9 and spans[-1][1] <= bar_px + 1e-9, ticks  # inside the bar
+    assert ticks[0][0] == 0.0 and ticks[-1][0] == 1.0, ticks  # both ends labelled
+    assert [p for p, _ in ticks] == sorted(p for p, _ in ticks)
+    if COLORMAPS[lay.colormap].scale == "symlog":  # diverging: zero in the middle, the same ticks on both sides
+        labels = [t for _, t in ticks]
+        assert "0" in labels and labels == [("−" + t[1:] if t.startswith("−") else t) for t in labels]
+        assert labels[::-1] == [t[1:] if t.startswith("−") else ("−" + t if t != "0" else t) for t in labels]
+
+
+def test_legend_speaks_per_the_layers_own_cell():
+    from components.render.snapshot import legend_ticks, no_data_text, tick_text, units_text
+
+    cdiac, emis, land = layers.get("cdiac"), layers.get("emissions"), layers.get("land_sink")
+    assert cdiac.cell_factor == 100 and cdiac.cell_text == "1° cell" and emis.cell_factor == 1
+    assert units_text(COLORMAPS["cdiac"], cdiac) == "t CO2 per 1° cell per year"
+    assert units_text(COLORMAPS["emissions"], emis) == "t CO2e per 0.1° cell per year"
+    assert "(blue = uptake, red = outgassing)" in units_text(COLORMAPS["ocean_sink"], layers.get("ocean_sink"))
+    ticks = [t for _, t in legend_ticks(COLORMAPS["cdiac"], cdiac.cell_factor, bar_px=600)]
+    assert ticks[0] == "10 kt" and ticks[-1] == "1 Gt"  # 100 t .. 10 Mt per 0.1° cell = 10 kt .. 1 Gt per 1° cell
+    assert no_data_text(COLORMAPS["land_sink"], land) == ("No colour: no data, zero or below 1 kt; seas and oceans "
+                                                          "are not part of this layer")
+    assert no_data_text(COLORMAPS["net_flux"], layers.get("net_flux")) == "No colour: no data or zero"
+    assert [tick_text(v) for v in (0, -1e4, 250.0, 2.5e9)] == ["0", "−10 kt", "250 t", "2.5 Gt"]
+
+
+def test_layers_say_which_choices_apply_and_describe_only_those():
+    from engine.core.query import Query
+
+    q = Query(year=2015, gwp="AR6", gases=("CO2", "CH4"))
+    ocean, emis, net = layers.get("ocean_sink"), layers.get("emissions"), layers.get("net_flux")
+    assert ocean.ignored() == ("sector", "gases", "gwp", "luc_model") and not ocean.applies("gases")
+    assert emis.applies("sector") and not net.applies("sector")
+    assert ocean.describe(q) == "2015 · CO2"
+    assert emis.describe(q, "Power Industry") == "2015 · Power Industry · CO2+CH4 as CO2e (AR6 GWP100)"
+    assert "perspective" not in net.describe(q) and "land-use change: mean" in net.describe(q)
+    assert ocean.effective(q) == Query(year=2015)  # ignored choices do not split caches
+    assert emis.effective(q) == q.replace(perspective="consumption")
+    assert layers.get("cdiac").no_map_text(2020) == "Fossil CO2 — CDIAC reference covers 1990–2013; no map for 2020."
+    assert layers.get("cdiac").no_map_text(2000) is None
+    with pytest.raises(ValueError, match="choice must be one of year, sector"):
+        ocean.applies("perspective")
