@@ -94,7 +94,7 @@
     // long axis labels, a smaller left margin); applied here, restored above the breakpoint like the rest
     var own = layout.meta && layout.meta.narrow;
     if (own && typeof own === "object") {
-      Object.keys(own).forEach(function (k) { update[k] = own[k]; });
+      Object.keys(own).forEach(function (k) { if (k !== "height") { update[k] = own[k]; } });
     }
     var saved = {};
     Object.keys(update).forEach(function (k) {
@@ -115,13 +115,29 @@
     outer.insertBefore(head, host);
     // the footnote's line breaks were set for the SVG's width: here it flows
     if (foot.length) { outer.insertBefore(block("hc-narrow-foot", [foot.join(" ")], "p"), host.nextSibling); }
-    if (layout.geo && (gd.data || []).some(function (t) { return t.type === "choropleth"; })) {
+    if (own && own.height) {  // a taller chart on a phone (e.g. a Sankey whose names need the room)
+      saved.height = layout.height == null ? null : layout.height;
+      update.height = own.height;
+      gd._hcHost = {height: host.style.height};
+      host.style.height = own.height + "px";
+    } else if (layout.geo && (gd.data || []).some(function (t) { return t.type === "choropleth"; })) {
       // a world map: as tall as the map is at this width (Dash sizes the container from the figure's height)
       var h = Math.round((gd.clientWidth || 360) * 0.5 + 110);
       saved.height = layout.height == null ? null : layout.height;
       update.height = h;
       gd._hcHost = {height: host.style.height};
       host.style.height = h + "px";
+    }
+    // and how its traces read narrow: layout.meta.narrowTraces = {trace attribute: value} for every trace (e.g. no
+    // numbers inside the cells of a heatmap too small to hold them); the old values are restored when wide
+    var traces = layout.meta && layout.meta.narrowTraces;
+    if (traces && typeof traces === "object" && (gd.data || []).length) {
+      var before = {};
+      Object.keys(traces).forEach(function (k) {
+        before[k] = gd.data.map(function (t) { var v = getPath(t, k); return v === undefined ? null : v; });
+      });
+      gd._hcSavedTraces = before;
+      Plotly.restyle(gd, traces);
     }
     Plotly.relayout(gd, update);
   }
@@ -134,6 +150,7 @@
     gd._hcSaved = null;
     if (gd._hcHost && host) { host.style.height = gd._hcHost.height; }
     gd._hcHost = null;
+    if (gd._hcSavedTraces) { Plotly.restyle(gd, gd._hcSavedTraces); gd._hcSavedTraces = null; }
     Plotly.relayout(gd, saved);
   }
 

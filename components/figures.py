@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import html as _html
 import math
-import pickle
+import json
 import re
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.utils import PlotlyJSONEncoder
 from dash import dcc
 
 from engine.accounts import overview
@@ -24,6 +25,12 @@ MODELLED_COLOR = "#a86a12"
 MODELLED_PATTERN = dict(shape="/", size=7, solidity=0.35, fgcolor="#ffffff", fgopacity=0.85)
 #: A value that is not the country's own (a share of WIOD's rest of the world): grey, never the data colours.
 SHARED_COLOR = "#b9c1ca"
+
+
+def short_code(code: str) -> str:
+    """A region's code short enough for a phone's axis: ISO3 and group codes as they are, a continent by its
+    initials ("North America" -> "NA")."""
+    return code if len(code) <= 7 else "".join(w[0] for w in code.split())
 
 
 def modelled_tag(method: str, structure_year: int | None) -> str:
@@ -75,10 +82,10 @@ def base_layout(title: str, footnote: str, height: int = 440, subtitle: str | No
 def memo_view(acc, key: str, build: Callable[[], Any]) -> Any:
     """What ``build`` returns (plain figure dicts, table rows), built once per ``key`` through the one cache layer
     (this process only: it follows the code, not the pack) — plotly's validation of a page's charts costs about a
-    second, a repeat view nothing. Stored pickled, so every request gets its own copy (about 10 ms for a ledger
-    view; ``go.Figure(d)`` pops keys from ``d``, a shared dict would be damaged for the next visitor)."""
-    blob = acc.cache.memo(key, lambda: pickle.dumps(build(), protocol=pickle.HIGHEST_PROTOCOL), shared=False)
-    return pickle.loads(blob)
+    second, a repeat view nothing. Stored as JSON text, so every request gets its own copy (``go.Figure(d)`` pops
+    keys of ``d``: a shared dict would be damaged for the next visitor); numpy arrays become plotly's typed arrays."""
+    text = acc.cache.memo(key, lambda: json.dumps(build(), cls=PlotlyJSONEncoder), shared=False)
+    return json.loads(text)
 
 
 def graph(fig: go.Figure | dict, **kwargs) -> dcc.Graph:

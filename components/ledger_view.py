@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from dash import html
 from dash.dash_table.Format import Format, Group, Scheme
 
-from components.figures import MODELLED_PATTERN, SHARED_COLOR, base_layout, modelled_tag, summarise
+from components.figures import MODELLED_PATTERN, SHARED_COLOR, base_layout, modelled_tag, short_code, summarise
 from components.messages import NO_IO_TABLE, no_io_table
 
 #: Sources named under every ledger chart (REFERENCES.md, data/sources.toml).
@@ -452,7 +452,8 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
     fig.update_layout(showlegend=False, margin=dict(l=left, r=30, t=70, b=130 + (14 if ci is not None else 0)))
     fig.layout.annotations[0].update(xshift=-(left - 12))  # the footnote starts under the labels
     # on a phone (assets/narrow.js) the long names give way to codes so the bars keep the width
-    codes = [f"{'RoW' if r == ROW_AGGREGATE else r} {fmt(p, 0)}" for r, p in zip(d["region"], d["production_mt_co2e"])]
+    codes = [f"{'RoW' if r == ROW_AGGREGATE else short_code(r)} {fmt(p, 0)}"
+             for r, p in zip(d["region"], d["production_mt_co2e"])]
     fig.update_layout(meta={"narrow": {"yaxis.tickmode": "array", "yaxis.tickvals": labels, "yaxis.ticktext": codes,
                                        "margin.l": 84, "annotations[0].xshift": 0}})
     return summarise(fig)

