@@ -19,8 +19,6 @@ from engine.accounts import overview
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 GAS_COLORS = {"CO2": "#3b4a6b", "CH4": "#d98c2b", "N2O": "#5a9e6f", "F-gases": "#9a6fb0"}
-#: How a modelled value looks in every chart (the amber of the year badge): nowcast years, attributed land sinks.
-MODELLED_COLOR = "#a86a12"
 #: Hatching of a modelled bar (plotly ``marker.pattern``), over the bar's own colour.
 MODELLED_PATTERN = dict(shape="/", size=7, solidity=0.35, fgcolor="#ffffff", fgopacity=0.85)
 #: A value that is not the country's own (a share of WIOD's rest of the world): grey, never the data colours.

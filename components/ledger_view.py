@@ -177,7 +177,7 @@ def map_frame(ledger: pd.DataFrame, membership: pd.Series, names: dict[str, str]
 
 
 def shared_from_row(frame: pd.DataFrame, perspective: str) -> pd.Series:
-    """Rows of a :func:`map_frame` whose value is a share of WIOD's rest of the world, not the country's own: a
+    """Rows (of a :func:`map_frame` or a ledger) whose value is a share of WIOD's rest of the world, not its own: a
     country alone in its region, inside RoW, on a view that needs the input–output table."""
     if not needs_io_table(perspective) or frame.empty:
         return pd.Series(False, index=frame.index)
@@ -376,7 +376,7 @@ def build_adjustment_figure(ledger: pd.DataFrame, n: int = 20) -> go.Figure:
     year = int(ledger.attrs.get("query", {}).get("year", 0)) or None
     method, structure = _method_of(ledger)
     eligible = ledger[~ledger["region"].isin(NON_MAP) & ledger["adjustment_pct"].notna()]
-    inside_row = eligible["row_share"].astype(bool) & (eligible["n_members"] == 1) & (eligible["region"] != "ROW")
+    inside_row = shared_from_row(eligible, "consumption")  # the adjustment rests on the input–output table
     eligible = pd.concat([eligible[~inside_row], row_aggregate(eligible[inside_row])], ignore_index=True)
     count = len(eligible) if has_consumption(ledger) else n
     what = f"top {n} producers" if count > n else f"all {count} regions"  # continents: "all 7 regions"
