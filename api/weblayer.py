@@ -79,6 +79,11 @@ PRELOAD = ("/_dash-component-suites/dash/dcc/async-graph.js",
            "/_dash-component-suites/plotly/package_data/plotly.min.js")
 #: Pages that draw no chart (no preload: the browser would fetch plotly.js for nothing and warn about it).
 NO_CHARTS = frozenset({"/data", "/api", "/briefing"})
+#: Pages whose first chart also comes as a server-drawn picture (components/prerender.py): they preload only the
+#: graph chunk. Fetching (and parsing) 1.3 MB of plotly.js during Dash's start competed with it on a 2-core machine
+#: and delayed the picture by about 0.5 s (bench/firstload.py: 1.85 -> 1.33 s on /, 1.87 -> 1.43 s on /ledger,
+#: cold, median of 5); the live chart comes no later, as plotly.js is asked for when the graph mounts.
+PICTURE_PAGES = ("/", "/ledger", "/country/")
 
 #: Dash's fingerprint in a bundle's file name (``dash.fingerprint.cache_regex``): ``v<version>m<hex mtime>``.
 _FINGERPRINT = re.compile(r"^v[\w-]+m[0-9a-fA-F]+$")
@@ -130,6 +135,14 @@ class WebLayer:
     def __init__(self, cache: TieredCache, preload: tuple[str, ...] = PRELOAD):
         self.cache = cache
         self.link = ", ".join(f"<{url}>; rel=preload; as=script" for url in preload)
+        self.link_graph_only = ", ".join(f"<{url}>; rel=preload; as=script" for url in preload
+                                         if not url.endswith("plotly.min.js"))
+
+    def link_for(self, path: str) -> str:
+        """The preload hint of a page's HTML (without plotly.js on pages that show a picture first)."""
+        if path == "/" or any(path.startswith(p) for p in PICTURE_PAGES if p != "/"):
+            return self.link_graph_only
+        return self.link
 
     # ---- request ----------------------------------------------------------------------------------------------
     def before(self) -> None:
@@ -151,7 +164,9 @@ class WebLayer:
                 response.make_conditional(request)
             if (response.status_code == 200 and response.mimetype == "text/html" and self.link
                     and "Link" not in response.headers and path.rstrip("/") not in NO_CHARTS):
-                response.headers["Link"] = self.link
+                link = self.link_for(path)
+                if link:
+                    response.headers["Link"] = link
         if response.status_code == 304:
             return self._not_modified(response)
         return self._compress(response, path)

@@ -154,8 +154,17 @@
     Plotly.relayout(gd, saved);
   }
 
+  // the server's picture of a first chart (components/prerender.py) gives way once the live chart shows something
+  function live(gd) {
+    var box = gd.closest(".hc-chart");
+    if (box && ((gd.data && gd.data.length) || (gd.layout.annotations && gd.layout.annotations.length))) {
+      box.classList.add("hc-live");
+    }
+  }
+
   function adapt(gd) {
     if (!window.Plotly || !gd || !gd.layout || !gd.isConnected) { return; }
+    live(gd);
     if (gd.clientWidth && gd.clientWidth < NARROW) { narrow(gd); } else { wide(gd); }
   }
 

@@ -38,6 +38,11 @@ def grids():
     return current_app.config.get("HOLOCARBON_GRIDS")
 
 
+def prerenderer():
+    """The per-process :class:`components.prerender.Prerenderer` (pictures of first charts), or None."""
+    return current_app.config.get("HOLOCARBON_PRERENDER")
+
+
 def uncertainty():
     """The per-process :class:`engine.uncertainty.propagate.Uncertainty` (None when the pack is unavailable)."""
     return current_app.config.get("HOLOCARBON_UNCERTAINTY")

@@ -33,12 +33,16 @@ from components.country_view import (
 from components.export_menu import export_menu
 from components.figures import LIGHT_TEMPLATE, graph, memo_view, summarise
 from components.messages import NO_IO_TABLE, notice, user_message
+from components.prerender import with_picture
 from components.search import known_codes, resolve_code
 from components.urlstate import url_state, url_sync
 from engine.accounts import search
 from engine.accounts.regions import NAMED_GROUPS, ROW
 from engine.core.query import PERSPECTIVES, closest
 
+#: The page name of the series chart's picture (components/prerender.py) and the chart's height [px].
+PICTURE_PAGE = "/country"
+SERIES_HEIGHT = 450
 SHOW = ("year", "gwp", "gases", "luc_model", "ci")
 #: Query fields the country page keeps in its URL (the grouping is the page's code).
 URL_FIELDS = ("year", "gwp", "gases", "luc_model", "ci", "perspective")
@@ -112,6 +116,8 @@ def layout(code: str | None = None, **query):
     q, problem = query_from_url(query)
     acc = runtime.accounts()
     name = acc.names().get(code, code) if acc else code
+    pre = runtime.prerenderer()
+    picture = pre.picture(acc, PICTURE_PAGE, _picture_state(q, code)) if pre else None
     return html.Div([
         html.H1(name, id=ID.TITLE),
         html.P([f"{code} · production and consumption accounts, land-use change and the attributed land sink. "
@@ -125,7 +131,8 @@ def layout(code: str | None = None, **query):
         dcc.Store(id=ID.STATE),
         html.Div(id=ID.NOTICE),
         dcc.Loading(html.Div(id=ID.CARDS), type="dot", delay_show=300),
-        html.Div([dcc.Loading(graph(_empty(), id=ID.SERIES), type="dot", delay_show=600),
+        html.Div([with_picture(dcc.Loading(graph(_empty(), id=ID.SERIES), type="dot", delay_show=600),
+                               picture, SERIES_HEIGHT),
                   export_menu("country-series", f"{name}: time series")], className="chart-card"),
         html.Div([
             html.Div([html.Label("Explain the uncertainty of the account:", htmlFor=ID.ACCOUNT),
@@ -164,6 +171,12 @@ def _query(values, code: str, account: str | None = None):
     year, gwp, gases, luc_model, grouping, members, perspective, ci = values
     base = query_from_values(year, gwp, gases, luc_model, "countries", "", account or perspective, ci)
     return base.replace(grouping=code if code in NAMED_GROUPS else "countries")
+
+
+def _picture_state(q, code: str) -> str:
+    """What the series chart depends on, as the key of its picture: the region, the URL's choices but the year (the
+    series spans every year), and the account."""
+    return f"{code}?{_search(q.replace(year=2000))}&perspective={q.perspective}"
 
 
 def _search(q) -> str:
@@ -270,9 +283,13 @@ def update_series(state):
         return no_update
     try:
         q, code = _from_state(state)
-        return memo_view(acc, acc._key("ui-country-series", code, q.replace(year=2000).to_query_string()),
-                         lambda: build_series_figure(intervals.series(acc, q, code), acc.names().get(code, code),
-                                                     q.ci).to_plotly_json())
+        fig = memo_view(acc, acc._key("ui-country-series", code, q.replace(year=2000).to_query_string()),
+                        lambda: build_series_figure(intervals.series(acc, q, code), acc.names().get(code, code),
+                                                    q.ci).to_plotly_json())
+        pre = runtime.prerenderer()
+        if pre is not None:  # a picture of the series for the next first load of this view (prerender.py)
+            pre.remember(acc, PICTURE_PAGE, _picture_state(q, code), fig, SERIES_HEIGHT)
+        return fig
     except Exception as exc:  # the main callback shows the notice; this chart keeps its last state
         user_message(exc)
         return no_update

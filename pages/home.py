@@ -12,6 +12,7 @@ from components.export_menu import export_menu
 from components.figures import build_budget_figure, build_world_ghg_figure, graph, memo_view, summarise
 from components.glossary import term
 from components.messages import error_notice
+from components.prerender import with_picture
 from engine.accounts import overview
 from engine.core.errors import PackError
 from engine.core.query import Query
@@ -108,8 +109,14 @@ def layout(**query):
             acc = runtime.accounts()  # the same two figures for every visitor: built once (plotly validation)
             fig = memo_view(acc, acc._key("ui-home", name, q.ci), lambda b=build: summarise(b()).to_plotly_json()) \
                 if acc is not None else build()
-            charts.append(html.Div([graph(fig, id=chart_id),
-                                    export_menu(f"home-{name}", TITLES[name])], className="chart-card"))
+            chart = graph(fig, id=chart_id)
+            if not charts and acc is not None:  # the first chart also goes out as a picture (prerender.py)
+                pre, state = runtime.prerenderer(), f"ci={q.ci}"
+                height = int(fig.get("layout", {}).get("height") or 450)
+                if pre is not None:
+                    pre.remember(acc, "/", state, fig, height)
+                    chart = with_picture(chart, pre.picture(acc, "/", state), height)
+            charts.append(html.Div([chart, export_menu(f"home-{name}", TITLES[name])], className="chart-card"))
         except Exception as exc:  # an unavailable source hides one chart, never the page
             charts.append(html.Div(error_notice(exc), className="chart-card", id=chart_id + ID.ERROR_SUFFIX))
     return html.Div([

@@ -56,12 +56,15 @@ from components.ledger_view import (
     table_styles,
 )
 from components.messages import notice, user_message
+from components.prerender import with_picture
 from components.urlstate import url_state, url_sync
 from engine.accounts import regions
 from engine.accounts.headline import HEADLINE_YEAR, headline
 from engine.accounts.regions import NAMED_GROUPS
 
 PATH = "/ledger"
+#: Height of the ledger map [px] (its picture for a first load is drawn at the same height).
+MAP_HEIGHT = 640
 
 
 @final
@@ -125,6 +128,8 @@ def layout(**query):
     if scale not in SCALES:
         problem = (problem or "") + f" scale must be one of {', '.join(SCALES)}; got {scale!r} (showing absolute)."
         scale = "absolute"
+    pre, acc = runtime.prerenderer(), runtime.accounts()
+    picture = pre.picture(acc, PATH, page_search(q, scale=None if scale == "absolute" else scale)) if pre else None
     return html.Div([
         html.Div([
             html.H1("Ledger"),
@@ -144,8 +149,9 @@ def layout(**query):
         ], className="ledger-scale"),
         html.Div(id=ID.NOTICE),
         html.Div([goto_country(),
-                  dcc.Loading(graph(go.Figure(), id=ID.MAP, style={"height": "640px"}), type="circle",
-                              delay_show=400), export_menu("ledger-map", "Ledger world map")], className="chart-card"),
+                  with_picture(dcc.Loading(graph(go.Figure(), id=ID.MAP, style={"height": f"{MAP_HEIGHT}px"}),
+                                           type="circle", delay_show=400), picture, MAP_HEIGHT),
+                  export_menu("ledger-map", "Ledger world map")], className="chart-card"),
         html.Div([
             html.Div([graph(go.Figure(), id=ID.ADJUSTMENT, style={"height": "600px"}),
                       export_menu("ledger-adjustment", "Consumption vs production, top 20 producers")],
@@ -250,6 +256,9 @@ def update_ledger(year, gwp, gases, luc_model, grouping, members, perspective, s
     except Exception as exc:  # engine errors become a notice, never a stack trace in the browser
         return failed(user_message(exc), "warning", "Cannot show this view: ")
     search = page_search(q, scale=None if scale == "absolute" else scale)
+    pre = runtime.prerenderer()
+    if pre is not None:  # the map as a picture for the next first load of this view (prerender.py)
+        pre.remember(accounts, PATH, search, fig, MAP_HEIGHT)
     return fig, note, rows, adj, foot, search, q.to_query_string()
 
 
