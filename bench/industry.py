@@ -1,0 +1,70 @@
+"""Benchmark: industry routes, CBAM comparison and scenarios. Prints JSON lines.
+
+- ``industry_calibration``: calibrating every country for a year (once per year and process);
+- ``industry_cbam_table``: the CBAM comparison for every Annex I country and good with Monte Carlo intervals
+  (parameter draws and calibration warm; once per year and interval level);
+- ``industry_scenario``: a scenario recompute for one country (central estimates, the country's calibration warm),
+  median and p95 over varied scenarios (budget 20 ms);
+- ``industry_ledger_effect``: the change of every ledger line's production and consumption for a new scenario,
+  the year's input–output bundle warm (budget 300 ms), and the first call of a year (bundle cold).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine.accounts.ledger import Accounts  # noqa: E402
+from engine.core.config import Settings  # noqa: E402
+from engine.data.pack import ensure_pack  # noqa: E402
+from engine.industry import Industry, Scenario  # noqa: E402
+
+
+def _ms(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t) * 1000
+
+
+def _stats(name: str, times: list[float], budget: float | None = None, **extra) -> None:
+    times = sorted(times)
+    out = {"bench": name, "n": len(times), "median_ms": round(statistics.median(times), 1),
+           "p95_ms": round(times[max(0, int(round(0.95 * len(times))) - 1)], 1), "max_ms": round(times[-1], 1)}
+    if budget is not None:
+        out["budget_ms"] = budget
+    out.update(extra)
+    print(json.dumps(out), flush=True)
+
+
+def main() -> None:
+    pack = ensure_pack(Settings.from_env(), show_progress=False)
+    acc = Accounts(pack)
+    ind = Industry(acc)
+    print(json.dumps({"bench": "industry_calibration", "ms": round(_ms(lambda: ind.calibration(2018)), 1),
+                      "countries": len(ind.calibration(2018))}), flush=True)
+    ind.draws()
+    t = _ms(lambda: ind.cbam_comparison(2018, 90))
+    table = ind.cbam_comparison(2018, 90)
+    print(json.dumps({"bench": "industry_cbam_table", "ms": round(t, 1), "rows": len(table),
+                      "countries": int(table["iso3"].nunique()), "draws": ind.params.n_draws,
+                      "modelled_rows": int(table["model"].notna().sum())}), flush=True)
+    countries = ["CHN", "IND", "USA", "JPN", "DEU", "RUS", "KOR", "TUR", "BRA", "IRN"]
+    for c in countries:
+        ind.scenario(Scenario(country=c))  # the country's calibration and base inputs
+    variants = [Scenario(country=c, eaf_share=0.3 + 0.02 * i, clean_power_share=0.2 + 0.02 * i,
+                         clinker_ratio=0.6 + 0.01 * i, ccs_capture=0.1 * (i % 5))
+                for i, c in enumerate(countries * 3)]
+    _stats("industry_scenario", [_ms(lambda s=s: ind.scenario(s)) for s in variants], 20)
+    cold = _ms(lambda: ind.ledger_effect(Scenario(country="CHN", year=2018, eaf_share=0.5)))
+    warm = [_ms(lambda s=s: ind.ledger_effect(s.replace(year=2018, ccs_capture=0.05 + 0.01 * i)))
+            for i, s in enumerate(variants)]
+    _stats("industry_ledger_effect", warm, 300, bundle="warm", first_call_of_year_ms=round(cold, 1))
+
+
+if __name__ == "__main__":
+    main()
