@@ -15,6 +15,7 @@ Bad layer, tile address or query -> 4xx JSON ``{error, detail, allowed}``; a mis
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import unicodedata
@@ -229,6 +230,41 @@ def render_label_tile(grids, settings, z: int, x: int, y: int, names: bool = Tru
     buf = io.BytesIO()
     out.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
+
+
+#: Zoom of the world picture of the Atlas (4 x 4 tiles: a 1,024 px world, about the 880 px of a desktop map).
+WORLD_PICTURE_ZOOM = 2
+
+
+def world_picture(grids, settings, layer: str, q: Query, sector: str = "all", names: bool = True,
+                  center_lon: float = 0.0, z: int = WORLD_PICTURE_ZOOM) -> str:
+    """The whole Web-Mercator world of a layer with its label overlay, as the Atlas draws it at a world view, for the
+    picture shown until the live map is ready (components/prerender.py): the same tiles, stitched at zoom ``z`` and
+    turned so that ``center_lon`` is in the middle. A WebP ``data:`` URI (lossy, quality 80).
+
+    Raises
+    ------
+    ValueError
+        A year the layer does not cover (no picture of another year under its name).
+    """
+    lay = layers.get(layer)
+    lay.check_year(q.year)
+    q, sector = lay.effective(q), (sector if lay.applies("sector") else "all")
+    levels = grids.levels(layer, q, sector)
+    cmap = COLORMAPS[lay.colormap]
+    n, size = 1 << z, labels_mod.TILE
+    world = Image.new("RGBA", (n * size, n * size), (255, 255, 255, 255))
+    for x in range(n):
+        for y in range(n):
+            data = Image.open(io.BytesIO(render_png(sample_tile(levels, z, x, y), cmap))).convert("RGBA")
+            world.alpha_composite(data, (x * size, y * size))
+            over = Image.open(io.BytesIO(render_label_tile(grids, settings, z, x, y, names))).convert("RGBA")
+            world.alpha_composite(over, (x * size, y * size))
+    shift = round(n * size / 2 - (center_lon + 180.0) / 360.0 * n * size)  # center_lon to the middle
+    rgb = np.roll(np.asarray(world.convert("RGB")), shift, axis=1)
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="WEBP", quality=80, method=4)
+    return "data:image/webp;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 @bp.get("/tiles/labels/<int:z>/<int:x>/<int:y>.png")

@@ -83,7 +83,7 @@ NO_CHARTS = frozenset({"/data", "/api", "/briefing"})
 #: graph chunk. Fetching (and parsing) 1.3 MB of plotly.js during Dash's start competed with it on a 2-core machine
 #: and delayed the picture by about 0.5 s (bench/firstload.py: 1.85 -> 1.33 s on /, 1.87 -> 1.43 s on /ledger,
 #: cold, median of 5); the live chart comes no later, as plotly.js is asked for when the graph mounts.
-PICTURE_PAGES = ("/", "/ledger", "/country/")
+PICTURE_PAGES = ("/", "/atlas", "/ledger", "/country/")
 
 #: Dash's fingerprint in a bundle's file name (``dash.fingerprint.cache_regex``): ``v<version>m<hex mtime>``.
 _FINGERPRINT = re.compile(r"^v[\w-]+m[0-9a-fA-F]+$")

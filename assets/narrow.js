@@ -157,7 +157,10 @@
   // the server's picture of a first chart (components/prerender.py) gives way once the live chart shows something
   function live(gd) {
     var box = gd.closest(".hc-chart");
-    if (box && ((gd.data && gd.data.length) || (gd.layout.annotations && gd.layout.annotations.length))) {
+    if (box && box.classList.contains("hc-map") && !box.__hcLater) {  /* atlas.js marks it; at the latest: */
+      box.__hcLater = window.setTimeout(function () { box.classList.add("hc-live"); }, 8000);
+    }
+    if (box && !box.classList.contains("hc-map") && ((gd.data && gd.data.length) || (gd.layout.annotations && gd.layout.annotations.length))) {
       box.classList.add("hc-live");
     }
   }

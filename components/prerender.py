@@ -20,7 +20,9 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import math
 import threading
+from collections.abc import Callable
 from urllib.parse import quote
 
 from dash import html
@@ -66,24 +68,36 @@ class Prerenderer:
 
     def remember(self, acc, page: str, state: str, figure, height: int) -> bool:
         """Render ``figure`` as the picture of ``page`` in ``state`` in the background, unless it is cached or this
-        process is already rendering one. Returns True when a render was started."""
-        if acc is None or self.renderer is None:
+        process is already drawing one. Returns True when a render was started."""
+        if self.renderer is None:
+            return False
+        spec = json.loads(json.dumps(figure, cls=PlotlyJSONEncoder))  # the caller's figure is not touched
+        height = int(spec.get("layout", {}).get("height") or height)
+
+        def draw() -> str:
+            svg = self.renderer.render(spec, "svg", WIDTH, height).decode("utf-8")
+            uri = "data:image/svg+xml," + quote(svg, safe=_SAFE)
+            if len(uri) > MAX_BYTES:  # a world map's country outlines: a PNG is a tenth of the size
+                png = self.renderer.render(spec, "png", WIDTH, height)
+                uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            return uri
+
+        return self.remember_drawn(acc, page, state, draw)
+
+    def remember_drawn(self, acc, page: str, state: str, draw: Callable[[], str]) -> bool:
+        """Keep what ``draw()`` returns (a ``data:`` URI) as the picture of ``page`` in ``state``, drawn in the
+        background, unless it is cached or this process is already drawing one. Returns True when started."""
+        if acc is None:
             return False
         key = self.key(acc, page, state)
         if acc.cache.get(key) is not None:
             return False
         if not self._slots.acquire(blocking=False):
             return False
-        spec = json.loads(json.dumps(figure, cls=PlotlyJSONEncoder))  # the caller's figure is not touched
-        height = int(spec.get("layout", {}).get("height") or height)
 
         def run() -> None:
             try:
-                svg = self.renderer.render(spec, "svg", WIDTH, height).decode("utf-8")
-                uri = "data:image/svg+xml," + quote(svg, safe=_SAFE)
-                if len(uri) > MAX_BYTES:  # a world map's country outlines: a PNG is a tenth of the size
-                    png = self.renderer.render(spec, "png", WIDTH, height)
-                    uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+                uri = draw()
                 if len(uri) <= MAX_BYTES:
                     acc.cache.set(key, uri)
                 else:
@@ -105,3 +119,28 @@ def with_picture(graph_component, picture: str | None, height: int):
     if picture:
         children.insert(0, html.Img(src=picture, alt="", className="hc-prerender"))
     return html.Div(children, className="hc-chart", style={"minHeight": f"{height}px"} if picture else None)
+
+
+#: The Atlas fits the world to the map's width at a zoom 0.02 below the exact fit (``assets/atlas.js``): the world is
+#: this share of the map's width.
+WORLD_FIT = 2 ** -0.02
+
+
+def mercator_fraction(lat: float) -> float:
+    """Where latitude ``lat`` lies down a Web-Mercator world square (0 at the top, 1 at the bottom)."""
+    phi = math.radians(max(-85.0511, min(85.0511, lat)))
+    return (1.0 - math.asinh(math.tan(phi)) / math.pi) / 2.0
+
+
+def with_world_picture(graph_component, picture: str | None, center_lat: float):
+    """The Atlas map in a box that shows ``picture`` (the whole Web-Mercator world of the layer, from
+    :func:`api.tiles.world_picture`) where the live map will draw the world at its default view: as wide as the map
+    fits it, with ``center_lat`` at the box's middle (``cqw``: a share of the box's width, whatever the screen).
+    ``assets/atlas.js`` hides the picture once the map has drawn its tiles."""
+    if not picture:
+        return graph_component
+    width = WORLD_FIT * 100
+    top = mercator_fraction(center_lat) * width
+    style = {"top": f"calc(50% - {top:.3f}cqw)", "left": f"{(100 - width) / 2:.3f}%", "width": f"{width:.3f}%"}
+    return html.Div([html.Img(src=picture, alt="", className="hc-prerender hc-world", style=style),
+                     graph_component], className="hc-chart hc-map")

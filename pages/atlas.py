@@ -33,12 +33,15 @@ from components.atlas import (
 )
 from components.export_menu import map_export_menu
 from components.messages import notice, user_message
+from components.prerender import with_world_picture
 from components.urlstate import url_state, url_sync
 from engine.core.query import GASES, GWP_LABELS, GWP_SETS, YEAR_RANGE, Query
 from engine.maps import layers
 from engine.maps.grid import SECTORS
 
-dash.register_page(__name__, path="/atlas", name="Atlas", order=10, title="Atlas — Holocarbon",
+#: The page's path (also the page name of its world picture, components/prerender.py).
+PATH = "/atlas"
+dash.register_page(__name__, path=PATH, name="Atlas", order=10, title="Atlas — Holocarbon",
                    description="Zoomable 0.1° maps of emissions by sector and gas, the CDIAC reference grid, ocean "
                                "and land sinks, land-use change and the net flux, for any year.")
 
@@ -196,8 +199,10 @@ def layout(**query):
             html.Div([
                 html.P(id=ID.SUMMARY, className="sr-only"),
                 html.Div([
-                    dcc.Graph(id=ID.MAP, figure=_initial_figure(state, view),
-                              config={"displaylogo": False, "scrollZoom": True}, style={"height": "620px"}),
+                    with_world_picture(dcc.Graph(id=ID.MAP, figure=_initial_figure(state, view),
+                                                 config={"displaylogo": False, "scrollZoom": True},
+                                                 style={"height": "620px"}),
+                                       _world_picture(state) if view is None else None, WORLD_CENTER["lat"]),
                     html.Div(str(state["year"]), id=ID.YEAR_BADGE, className="atlas-year-badge",
                              **{"aria-hidden": "true"}),
                     html.Div(_no_map(state["layer"], state["year"]), id=ID.OVERLAY, className="atlas-overlay",
@@ -248,6 +253,31 @@ def _tile_url(layer: str, params: dict) -> str:
 
 def _labels_url(names: bool) -> str:
     return request.host_url.rstrip("/") + "/tiles/labels/{z}/{x}/{y}.png" + ("" if names else "?names=0")
+
+
+def _world_picture(state: dict) -> str | None:
+    """The picture of the world at the default view (components/prerender.py), when one is cached; otherwise asks
+    for one in the background (the next visitor of this view gets it)."""
+    pre, grids = runtime.prerenderer(), runtime.grids()
+    if pre is None or grids is None:
+        return None
+    try:
+        q = Query(year=state["year"], gwp=state["gwp"], gases=tuple(state["gases"]))
+    except ValueError:
+        return None
+    lay = layers.get(state["layer"])
+    if not lay.covers(q.year):
+        return None
+    names = bool(state["names"])
+    key = urlencode(_tile_params(lay.id, state["sector"], q) | {"layer": lay.id, "names": int(names)}, safe=",")
+    picture = pre.picture(grids.accounts, PATH, key)
+    if picture is None:
+        from api.tiles import world_picture
+
+        settings = runtime.settings()
+        pre.remember_drawn(grids.accounts, PATH, key, lambda: world_picture(
+            grids, settings, lay.id, q, state["sector"], names, center_lon=WORLD_CENTER["lon"]))
+    return picture
 
 
 def _initial_figure(state: dict, view: dict | None):

@@ -31,7 +31,7 @@ from components.country_view import (
     row_member_box,
 )
 from components.export_menu import export_menu
-from components.figures import LIGHT_TEMPLATE, graph, memo_view, summarise
+from components.figures import graph, memo_view, summarise
 from components.messages import NO_IO_TABLE, notice, user_message
 from components.prerender import with_picture
 from components.search import known_codes, resolve_code
@@ -158,11 +158,12 @@ def layout(code: str | None = None, **query):
     ])
 
 
-def _empty():
-    import plotly.graph_objects as go
-
-    return go.Figure().update_layout(template=LIGHT_TEMPLATE, height=80, margin=dict(l=0, r=0, t=0, b=0),
-                                     xaxis=dict(visible=False), yaxis=dict(visible=False))
+def _empty() -> dict:
+    """The placeholder of a chart until its callback answers: a plain figure dict (a plotly Figure with the
+    template cost about 100 ms of validation each, 0.6 s of every country page's layout)."""
+    return {"data": [], "layout": {"height": 80, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+                                   "xaxis": {"visible": False}, "yaxis": {"visible": False},
+                                   "paper_bgcolor": "white", "plot_bgcolor": "white"}}
 
 
 def _query(values, code: str, account: str | None = None):

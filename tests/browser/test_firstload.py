@@ -110,7 +110,7 @@ PICTURE_SHOWN = """() => [...document.querySelectorAll('img.hc-prerender')].some
     img.naturalWidth > 0 && img.getBoundingClientRect().height > 100 && getComputedStyle(img).display !== 'none')"""
 
 
-@pytest.mark.parametrize("path", ["/country/FRA", "/ledger?year=2009"])
+@pytest.mark.parametrize("path", ["/country/FRA", "/ledger?year=2009", "/atlas?year=2015"])
 def test_first_chart_picture_then_live_chart(browser, page, path):
     """A view seen before arrives with a server-drawn picture of its first chart, shown before plotly.js has drawn the
     live chart and hidden once it has (same box, so nothing jumps)."""

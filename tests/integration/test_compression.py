@@ -241,17 +241,17 @@ GRAPH_PRELOAD = "</_dash-component-suites/dash/dcc/async-graph.js>; rel=preload;
 
 
 def test_pages_preload_plotly(client):
-    link = _get(client, "/atlas", "br").headers["Link"]
+    link = _get(client, "/trade", "br").headers["Link"]
     assert PLOTLY_PRELOAD in link and GRAPH_PRELOAD in link
     # every preloaded URL exists
     for url in re.findall(r"<([^>]+)>", link):
         assert client.get(url).status_code == 200, url
     # pages whose first chart comes as a picture first (prerender.py) preload the graph chunk only: plotly.js would
     # compete with Dash's start
-    for path in ("/", "/ledger", "/country/DEU"):
+    for path in ("/", "/atlas", "/ledger", "/country/DEU"):
         link = _get(client, path, "br").headers["Link"]
         assert GRAPH_PRELOAD in link and PLOTLY_PRELOAD not in link, path
-    assert PLOTLY_PRELOAD in _get(client, "/trade", "br").headers["Link"]
+    assert PLOTLY_PRELOAD in _get(client, "/compare", "br").headers["Link"]
     assert "Link" not in _get(client, "/no-such-page").headers  # the not-found page does not
     assert "Link" not in _get(client, "/data").headers  # nor a page without charts
 

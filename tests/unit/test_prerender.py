@@ -7,7 +7,7 @@ import threading
 import time
 from urllib.parse import unquote
 
-from components.prerender import MAX_BYTES, Prerenderer, with_picture
+from components.prerender import MAX_BYTES, WORLD_FIT, Prerenderer, mercator_fraction, with_picture, with_world_picture
 from engine.core.cache import TieredCache
 
 
@@ -145,3 +145,18 @@ def test_with_picture_box():
     img = box.children[0]
     assert img.className == "hc-prerender" and img.alt == "" and box.children[1] is g
     assert box.style == {"minHeight": "450px"} and box.className == "hc-chart"
+
+
+def test_world_picture_box_matches_the_atlas_fit():
+    """The Atlas's world picture lies where MapLibre draws the world at the default view: the equator halfway down
+    a Web-Mercator square, 85.05 deg N at its top; 98.6 % of the map's width (atlas.js fits zoom log2(w/512)-0.02)."""
+    assert mercator_fraction(0.0) == 0.5
+    assert abs(mercator_fraction(85.0511)) < 1e-4 and abs(mercator_fraction(-85.0511) - 1) < 1e-4
+    assert abs(mercator_fraction(22.0) - 0.4374) < 1e-3  # (1 - asinh(tan 22 deg) / pi) / 2
+    assert abs(WORLD_FIT - 0.98623) < 1e-4
+    g = object()
+    assert with_world_picture(g, None, 22.0) is g
+    box = with_world_picture(g, "data:image/webp;base64,x", 22.0)
+    img = box.children[0]
+    assert "hc-map" in box.className and "hc-world" in img.className
+    assert img.style == {"top": "calc(50% - 43.131cqw)", "left": "0.688%", "width": "98.623%"}
