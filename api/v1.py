@@ -639,6 +639,12 @@ def _sector_param():
                  enum=("all",) + SECTORS)
 
 
+def _industry_endpoints() -> tuple[Endpoint, ...]:
+    from api.industry import ENDPOINTS as INDUSTRY_ENDPOINTS
+
+    return INDUSTRY_ENDPOINTS
+
+
 UNIT_PARAM = Param("unit", "enum", "co2e: CO2-equivalents of the GWP set (default); mass: tonnes of the gas itself "
                    "(t CO2, t CH4 or t N2O; needs exactly one gas in `gases`; F-gases have no single mass and stay "
                    "CO2e). The CO2 layers (cdiac, sinks, luc) are tonnes of CO2 either way.", default="co2e",
@@ -837,6 +843,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                       Column("pack_message", "string", "", "Why", True)),
              tag="catalogue"),
 )
+
+# industry and CBAM (api/industry.py declares them)
+ENDPOINTS = ENDPOINTS + _industry_endpoints()
 
 # grid endpoints take the layer and sector parameters
 ENDPOINTS = tuple(replace(e, params=(_layer_param(), *e.params, _sector_param(), UNIT_PARAM)) if e.tag == "grids"

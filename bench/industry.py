@@ -6,7 +6,10 @@
 - ``industry_scenario``: a scenario recompute for one country (central estimates, the country's calibration warm),
   median and p95 over varied scenarios (budget 20 ms);
 - ``industry_ledger_effect``: the change of every ledger line's production and consumption for a new scenario,
-  the year's input–output bundle warm (budget 300 ms), and the first call of a year (bundle cold).
+  the year's input–output bundle warm (budget 300 ms), and the first call of a year (bundle cold);
+- ``industry_page_callback``: the ``/industry`` page's server side of a scenario change (the scenario callback:
+  engine call, two figures, the national table, the address), in process without a browser; the browser's
+  control-change-to-redrawn-charts figure (budget 1 s p95) is ``python bench/pages.py industry``.
 """
 
 from __future__ import annotations
@@ -64,6 +67,29 @@ def main() -> None:
     warm = [_ms(lambda s=s: ind.ledger_effect(s.replace(year=2018, ccs_capture=0.05 + 0.01 * i)))
             for i, s in enumerate(variants)]
     _stats("industry_ledger_effect", warm, 300, bundle="warm", first_call_of_year_ms=round(cold, 1))
+    _page_callback()
+
+
+def _page_callback() -> None:
+    """The industry page's scenario callback, called directly in a request context (as Dash calls it)."""
+    import dataclasses
+
+    from app import create_app
+
+    app = create_app(dataclasses.replace(Settings.from_env(), cache_dir=None))
+    from pages import industry as page
+
+    fields = list(page.SC_FIELDS)
+    values = [None] * len(fields)
+    values[fields.index("cbam_year")] = 2026
+    times = []
+    with app.server.test_request_context("/industry"):
+        page.update_view("IND", "72071210", 2019, 90, *values)  # the country's calibration and base inputs
+        for i in range(20):
+            v = list(values)
+            v[fields.index("eaf_share" if i % 2 == 0 else "clean_power_share")] = round(0.3 + 0.03 * i, 2)
+            times.append(_ms(lambda v=v: page.update_view("IND", "72071210", 2019, 90, *v)))
+    _stats("industry_page_callback", times, None, page="/industry?country=IND&year=2019")
 
 
 if __name__ == "__main__":

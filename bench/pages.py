@@ -2,7 +2,10 @@
 
 For each page, toggles controls 20 times (a gas checkbox, the GWP metric) and measures the time from the click
 until every request it triggered (Dash callbacks, map tiles) has answered and the page has painted twice (two
-animation frames). Budget (DESIGN.md): 1 s p95.
+animation frames). The industry page changes a scenario control instead (the EAF share, then the clean-power share:
+every chart of the page but the claim is redrawn). Budget (DESIGN.md): 1 s p95.
+
+``python bench/pages.py [word ...]`` measures only the pages whose path contains one of the words (e.g. ``industry``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("/ledger?year=2015", "/country/CHN?year=2015", "/sector/c17?year=2010", "/trade?year=2010",
-         "/atlas?year=2015")
+         "/atlas?year=2015", "/industry?country=IND&year=2019")
 N_CHANGES = 20
 
 
@@ -62,10 +65,20 @@ def _measure(page, action) -> float:
     return elapsed * 1000
 
 
-def main() -> None:
+def _industry_change(page, i: int) -> None:
+    """One scenario change on the industry page: the EAF share, or the clean-power share (alternating values)."""
+    field = "eaf_share" if i % 2 == 0 else "clean_power_share"
+    page.locator(f"#industry-sc-{field}").click()
+    page.get_by_role("option", name=f"{(30 + 10 * (i % 6))} %", exact=True).click()
+
+
+def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
-    port = _port()
+    words = sys.argv[1:] if argv is None else argv
+    pages = [p for p in PAGES if not words or any(w in p for w in words)]
+
+    port = int(os.environ.get("HOLOCARBON_BENCH_PORT") or _port())
     env = dict(os.environ, HOLOCARBON_PORT=str(port))
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -80,13 +93,15 @@ def main() -> None:
         with sync_playwright() as pw:
             b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            for path in PAGES:
+            for path in pages:
                 page = b.new_page(viewport={"width": 1360, "height": 900})
                 page.goto(base + path, wait_until="networkidle")
                 prefix = path.strip("/").split("/")[0].split("?")[0]
                 times = []
                 for i in range(N_CHANGES):
-                    if i % 2 == 0:
+                    if prefix == "industry":
+                        times.append(_measure(page, lambda i=i: _industry_change(page, i)))
+                    elif i % 2 == 0:
                         box = page.locator(f"#{prefix}-gases label", has_text="CH4")
                         times.append(_measure(page, box.click))
                     else:

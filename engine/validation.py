@@ -123,7 +123,8 @@ def results(accounts: Accounts, with_uncertainty: bool = True) -> dict:
         ``pack`` (key), ``world_balance``, ``gcb`` (per country-year), ``summary`` (:func:`summarise`),
         ``reference_2011`` (Holocarbon vs the published WIOD+JRC context), ``large`` (large economies), ``headline``,
         ``sink_top10`` (shares of the land sink), ``cdiac`` (:func:`cdiac_comparison`), ``uncertainty``
-        (:func:`uncertainty_results`, None without ``with_uncertainty``), ``seconds``.
+        (:func:`uncertainty_results`, None without ``with_uncertainty``), ``industry`` (:func:`industry_results`),
+        ``seconds``.
     """
     from engine.maps.grids import Grids
 
@@ -143,7 +144,8 @@ def results(accounts: Accounts, with_uncertainty: bool = True) -> dict:
         from engine.uncertainty.propagate import Uncertainty
 
         unc = uncertainty_results(Uncertainty(accounts))
-    return {"uncertainty": unc, "pack": accounts.pack.key, "world_balance": wb, "gcb": cmp, "summary": s, "reference_2011": ref_rows,
+    industry = industry_results(accounts)
+    return {"industry": industry, "uncertainty": unc, "pack": accounts.pack.key, "world_balance": wb, "gcb": cmp, "summary": s, "reference_2011": ref_rows,
             "large": large, "headline": headline(accounts),
             "sink_top10": pd.DataFrame({"region": sink.index, "share_pct": 100 * sink.values}), "cdiac": cdiac,
             "gcb_years": (GCB_YEARS.start, GCB_YEARS.stop - 1), "seconds": time.perf_counter() - t0}
@@ -335,3 +337,36 @@ def uncertainty_results(unc) -> dict:
             "nowcast_sigma": {"s_pp": nowcast["s"], "n": nowcast["n"],
                               "sigma_pp": {k: nowcast[k] for k in range(1, 13)}},
             "draws": unc.params.draws, "seed": unc.params.seed, "seconds": time.perf_counter() - t0}
+
+
+# ---- industry and CBAM -------------------------------------------------------------------------------------------
+#: Calibration year of the industry figures of the report (engine.industry.calibration.DEFAULT_YEAR).
+INDUSTRY_YEAR = 2018
+
+
+def industry_results(accounts: Accounts, year: int = INDUSTRY_YEAR, ci: int = 90) -> dict:
+    """The industry figures of the report: modelled direct emissions of steel, cement and aluminium against EDGAR for
+    the 20 largest producers, and the claim table (China and the ten largest exporters to the EU).
+
+    Returns
+    -------
+    dict
+        ``coverage`` (20 rows: ``iso3``, production [kt], modelled [Mt CO2e] with interval, EDGAR Processes +
+        Industrial Combustion [Mt CO2e], ``coverage`` [1] with interval), ``claim`` (counts of verdicts per country
+        and sector, :meth:`engine.industry.Industry.claim_summary`), ``claim_totals`` (per country: ``above``,
+        ``inside``, ``below``, ``modelled``, ``share_above_pct``), ``exporters`` (the ranking), ``year``, ``ci``,
+        ``method``, ``seconds``.
+    """
+    from engine.industry import Industry
+
+    t0 = time.perf_counter()
+    ind = Industry(accounts)
+    cov = ind.top_producers(year, 20, ci).reset_index()
+    cols = ["iso3", "crude_steel_kt", "cement_kt", "aluminium_kt", "modelled_mt", "modelled_mt_lo", "modelled_mt_hi",
+            "edgar_industry", "coverage", "coverage_lo", "coverage_hi"]
+    summary = ind.claim_summary(year, ci)
+    totals = summary.groupby("iso3", sort=False)[["above", "inside", "below", "modelled"]].sum().reset_index()
+    totals["share_above_pct"] = 100.0 * totals["above"] / totals["modelled"].where(totals["modelled"] > 0)
+    return {"coverage": cov[cols], "claim": summary, "claim_totals": totals, "exporters": ind.exporters(10),
+            "year": year, "ci": ci, "method": ind.coverage(year, ci).attrs.get("method", ""),
+            "seconds": time.perf_counter() - t0}

@@ -76,7 +76,7 @@ def _endpoint_card(e: Endpoint) -> html.Section:
 
 def layout(**_query):
     tags = [("accounts", "National accounts"), ("trade", "Trade"), ("grids", "Grids"),
-            ("catalogue", "Catalogue")]
+            ("industry", "Industry and CBAM (model estimates)"), ("catalogue", "Catalogue")]
     sections = []
     for tag, title in tags:
         sections.append(html.H2(title))

@@ -52,6 +52,7 @@ class ID:
     VALIDATION: Final = "validation-link"
     UNCERTAINTY: Final = "uncertainty"  # the section (components.uncertainty_doc)
     PARAMETERS: Final = "uncertainty-parameters"  # its parameter table
+    INDUSTRY: Final = "industry"  # the industry and CBAM section (components.industry_view.industry_section)
 
 
 dash.register_page(__name__, path="/data", name="Data & methods", order=90, title="Data & methods — Holocarbon",
@@ -96,7 +97,7 @@ METHODS = [
 SECTIONS = (("Version and data pack", ID.VERSION), ("Claims we test", ID.CLAIMS), ("Sources", ID.SOURCES),
             ("Data in packages", ID.PACKAGES), ("GDP and population", ID.INPUTS),
             ("Mirrored for coming features", ID.COMING), ("Methods", ID.METHODS), ("Validation", ID.VALIDATION),
-            ("Uncertainty", ID.UNCERTAINTY), ("Glossary", ID.GLOSSARY))
+            ("Uncertainty", ID.UNCERTAINTY), ("Industry and CBAM", ID.INDUSTRY), ("Glossary", ID.GLOSSARY))
 
 #: Status per source (memoised; shared with /api/v1/sources).
 _statuses = cached_statuses
@@ -122,6 +123,14 @@ def _uncertainty():
         except Exception:  # noqa: BLE001 — the section stays without the measured number
             logging.getLogger("holocarbon").exception("nowcast sigma for the Data & methods page")
     return uncertainty_section(params, nowcast, ID.UNCERTAINTY, ID.PARAMETERS)
+
+
+def _industry():
+    """The Industry and CBAM section: method, boundary, what is not modelled, the parameter table with sources."""
+    from components.industry_view import industry_section
+    from engine.industry import parameters
+
+    return industry_section(parameters.load().table, ID.INDUSTRY)
 
 
 def version_block() -> html.Section:
@@ -212,6 +221,7 @@ def layout(**_query):
                    className="narrow"),
         ], id=ID.VALIDATION),
         _uncertainty(),
+        _industry(),
         glossary_section(ID.GLOSSARY),
         html.P(["Source registry: ", html.Code("data/sources.toml"), " (in the repository; as JSON: ",
                 html.A("/api/v1/sources", href="/api/v1/sources"), "). Command line: ",

@@ -27,6 +27,8 @@ def _md_table(df: pd.DataFrame, floatfmt: str = "{:,.1f}") -> str:
 
 def markdown(r: dict) -> str:
     """The validation report (Markdown) of :func:`engine.validation.results`."""
+    from components.industry_view import industry_markdown  # section 8 (its wording is the page's)
+
     cdiac, wb, cmp, s = r["cdiac"], r["world_balance"], r["gcb"], r["summary"]
     ref_rows, large, head, sink = r["reference_2011"], r["large"], r["headline"], r["sink_top10"]
     gcb_first, gcb_last = r["gcb_years"]
@@ -103,6 +105,7 @@ def markdown(r: dict) -> str:
             year=lambda d: d["year"].astype(str)), floatfmt="{:,.3f}"),
         "",
         *(uncertainty_markdown(r["uncertainty"]) if r.get("uncertainty") else []),
+        *(industry_markdown(r["industry"]) if r.get("industry") else []),
         f"_Report computed in {r['seconds']:.1f} s._",
         "",
     ]

@@ -5,7 +5,6 @@ and table builders, ``/api/v1/compare`` and the exports of ``compare-series`` an
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import subprocess
@@ -23,18 +22,6 @@ from engine.core.query import Query
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2015
 CODES = ("DEU", "FRA", "NGA", "EU27", "Europe")
-
-
-@pytest.fixture(scope="module")
-def app(settings):
-    from app import create_app
-
-    return create_app(dataclasses.replace(settings, cache_dir=None))
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.server.test_client()
 
 
 @pytest.fixture(scope="module")

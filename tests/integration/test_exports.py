@@ -25,7 +25,8 @@ from engine.core.query import Query
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2015
 #: Units a data column may carry in its name (every exported table needs at least one).
-UNIT_PATTERN = re.compile(r"(^|_)(mt_co2e?|gt_co2e?|gt_c|pct|kg_per_usd|t_per_capita|t_co2e_per_person|musd)$")
+UNIT_PATTERN = re.compile(r"(^|_)(mt_co2e?|gt_co2e?|gt_c|pct|kg_per_usd|t_per_capita|t_co2e_per_person|musd"
+                          r"|t_co2e_per_t|eur_per_t)$")
 
 
 def chart_params(name: str) -> dict:
