@@ -22,7 +22,7 @@ the last cold visit (size, encoding, cache header, server time of callbacks) to 
 ``--network 20 40`` emulates a 20 Mbit/s connection with a 40 ms round trip (chromium's throttling) instead of
 loopback, to see what the bytes cost over a real connection.
 
-Run: ``python bench/firstload.py [--runs 3] [--port N] [--shared-cache] [--detail] [--network MBIT_S RTT_MS]
+Run: ``python bench/firstload.py [--runs 3] [--port N] [--shared-cache] [--settle 30] [--detail] [--network MBIT_S RTT_MS]
 [--pages / /atlas]``.
 """
 
@@ -183,6 +183,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--port", type=int, default=0, help="port of the app started here (default: a free one)")
     ap.add_argument("--shared-cache", action="store_true", help="keep the user's HOLOCARBON_CACHE_DIR")
+    ap.add_argument("--settle", type=float, default=30.0,
+                    help="seconds to wait once the app answers, so that its background warm-up (search index, Monte "
+                         "Carlo draws) is over: a running server, as visitors meet it (0: measure a server just started)")
     ap.add_argument("--detail", action="store_true", help="one line per response of the last cold visit")
     ap.add_argument("--pages", nargs="+", default=list(PAGES))
     ap.add_argument("--network", nargs=2, type=float, metavar=("MBIT_S", "RTT_MS"),
@@ -207,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
                 if proc.poll() is not None:
                     raise RuntimeError(f"app exited with {proc.returncode}") from None
                 time.sleep(0.1)
+        time.sleep(max(0.0, args.settle))
         with sync_playwright() as pw:
             b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 

@@ -32,10 +32,20 @@ class FakeRenderer:
             self.calls.append((figure["layout"]["title"]["text"], fmt, width, height))
         time.sleep(self.delay)
         if fmt == "png":
-            return b"\x89PNG-" + figure["layout"]["title"]["text"].encode()
+            return _png()
         title = figure["layout"]["title"]["text"]
         return (f'<svg xmlns="http://www.w3.org/2000/svg"><rect fill="#1f77b4"/><text>{title}</text>'
                 f'{"x" * self.pad}</svg>').encode()
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 60, 20)).save(buf, format="PNG")
+    return buf.getvalue()
 
 
 def _fig(title: str, height=None) -> dict:
@@ -80,24 +90,22 @@ def test_figure_height_wins_and_caller_figure_untouched():
     assert fig == _fig("Tall", height=700)
 
 
-def test_large_svg_becomes_png_and_too_large_is_dropped():
+def test_large_svg_becomes_webp_and_too_large_is_dropped(monkeypatch):
     acc = FakeAccounts()
     pre = Prerenderer(FakeRenderer(pad=MAX_BYTES))
     pre.remember(acc, "/ledger", "?year=2011", _fig("Map"), 640)
     assert _wait(lambda: pre.picture(acc, "/ledger", "?year=2011") is not None)
-    assert pre.picture(acc, "/ledger", "?year=2011").startswith("data:image/png;base64,")
+    assert pre.picture(acc, "/ledger", "?year=2011").startswith("data:image/webp;base64,")
 
-    class Huge(FakeRenderer):
-        def render(self, figure, fmt, width, height, scale=1.0):
-            out = super().render(figure, fmt, width, height, scale)
-            return b"x" * (MAX_BYTES + 1) if fmt == "png" else out
+    import components.prerender as pr
 
-    acc2, huge = FakeAccounts(), Huge(pad=MAX_BYTES)
-    pre2 = Prerenderer(huge)
+    monkeypatch.setattr(pr, "MAX_BYTES", 40)  # even the WebP is larger: no picture rather than a heavy one
+    acc2, small = FakeAccounts(), FakeRenderer(pad=100)
+    pre2 = Prerenderer(small)
     pre2.remember(acc2, "/ledger", "?year=2011", _fig("Map"), 640)
-    assert _wait(lambda: len(huge.calls) == 2 and pre2._slots.acquire(blocking=False))
+    assert _wait(lambda: len(small.calls) == 2 and pre2._slots.acquire(blocking=False))
     pre2._slots.release()
-    assert pre2.picture(acc2, "/ledger", "?year=2011") is None  # a live chart only, rather than 800 kB of picture
+    assert pre2.picture(acc2, "/ledger", "?year=2011") is None  # a live chart only, rather than a heavy picture
 
 
 def test_one_background_render_at_a_time_and_a_failure_frees_the_slot():
