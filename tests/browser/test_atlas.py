@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import numpy as np
 import pytest
@@ -105,6 +106,21 @@ def _assert_emission_map(px: np.ndarray, what: str) -> dict[str, float]:
     assert s["dark"] >= MIN_DARK_SHARE, f"{what}: no high-emission cells drawn {s}"
     assert s["white"] >= MIN_WHITE_SHARE, f"{what}: no transparent (ocean) area, map flooded? {s}"
     return s
+
+
+def _settle(page, tiles, quiet_s: float = 1.0, timeout_s: float = 30.0) -> None:
+    """Wait until the map has loaded and asked for no tile for ``quiet_s``: the map's start-up (fitting the world,
+    a redraw) is over, so what a test does next is what it measures."""
+    loaded = ("() => { const gd = document.querySelector('#atlas-map .js-plotly-plot') || "
+              "document.querySelector('#atlas-map'); const s = gd && gd._fullLayout && gd._fullLayout.map && "
+              "gd._fullLayout.map._subplot; return !!(s && s.map && s.map.loaded()); }")
+    t0 = time.time()
+    while time.time() - t0 < timeout_s:
+        n = len(tiles)
+        page.wait_for_timeout(quiet_s * 1000)
+        if len(tiles) == n and page.evaluate(loaded):
+            return
+    pytest.fail(f"the map kept loading tiles for {timeout_s:.0f} s: {tiles[-6:]}")
 
 
 def _open(page, live_server, tiles, query: str, *want: str) -> None:
@@ -390,6 +406,7 @@ def test_legend_title_follows_sector_and_gases_and_ticks_stay_apart(page, live_s
 
 def test_arrow_keys_fetch_only_the_year_they_stop_on(page, live_server, out_dir, tiles, tile_requests):
     _open(page, live_server, tiles, "?year=2010", "/tiles/emissions/", "year=2010")
+    _settle(page, tiles)  # the map's own start-up may fetch the world's tiles twice (fit to width, a redraw)
     thumb = page.locator("#atlas-year [role=slider]")
     thumb.focus()
     n = len(tile_requests)
