@@ -72,8 +72,7 @@ DYNAMIC_LEVELS = (4, 5)
 IMMUTABLE = "public, max-age=31536000, immutable"
 #: URL prefixes of files that are the same for every visitor (compressed once, kept in the cache layer).
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/topojson/", "/_favicon.ico")
-#: Dash answers revalidated with an ETag and ``no-cache`` (the layout also depends on the page it is asked from,
-#: components/shell.py: its ETag is of its content, so a browser's copy of another page's layout is never reused).
+#: Dash answers that are the same for every visitor of one process: ETag and ``no-cache``.
 REVALIDATED = ("/_dash-layout", "/_dash-dependencies")
 #: What every page preloads: the graph chunk and plotly.js, as Dash's graph component will ask for them.
 PRELOAD = ("/_dash-component-suites/dash/dcc/async-graph.js",

@@ -17,7 +17,7 @@
    globals. */
 (function () {
   var GASES = ["CO2", "CH4", "N2O", "F-gases"];
-  var DEBOUNCE_MS = 220;
+  var DEBOUNCE_MS = 400;  /* a held key repeats every 30-50 ms; a slow machine can take 300 ms to pass one on */
 
   function tiles(layer, sector, gases, gwp, year, names, info) {
     var L = (info && info.layers && info.layers[layer]) || {years: [1970, 2023], uses: ["year"], no_map: layer};
@@ -100,6 +100,13 @@
         return;
       }
       var m = sub.map;
+      var first = (gd.layout.map.layers || [])[0];
+      if (first && first.visible !== false && !rasters(m).data) {
+        /* plotly has not added the figure's tile layer to the map yet: wait for it (adding it here as well made
+           the map fetch the world's tiles twice at start-up) */
+        if (tries++ < 150) { setTimeout(go, 100); }
+        return;
+      }
       if (gd.__hcMap !== m) { gd.__hcMap = m; init(gd, host, m, info); }
       anchor.__hcPending = null;
       var r = rasters(m);

@@ -8,19 +8,13 @@ rewrite it without a reload); its button copies the line."""
 
 from __future__ import annotations
 
-import logging
-from urllib.parse import urlparse
-
 import dash
 from dash import dcc, html
-from flask import has_request_context, request
 
 from components.cite import app_version, runtime_pack_key
 from components.controls import nav_sync_components
 from components.export_menu import share_button
 from components.search import search_box
-
-log = logging.getLogger("holocarbon.shell")
 
 #: Id of the ``<main>`` landmark (the skip link's target; focusable by script, not a Tab stop).
 MAIN_ID = "main-content"
@@ -52,49 +46,6 @@ def cite_block() -> html.P:
     ], className="cite", id="cite")
 
 
-def page_container():
-    """Dash's page container, with the page already in it when the layout request comes from a page of this app.
-
-    Dash pages fill the container with a callback once the browser has the layout (``dcc.Location`` reports the
-    path on mount, the router answers with the page): a second round trip and a second React render before any of
-    the page shows, about 0.3-0.45 s of every first load on the reference machine (issue 13, first load). The
-    browser asks for the layout (``/_dash-layout``) with the page's address as its ``Referer``; from it the same
-    page layout is built here, with the same path variables and query parameters Dash's router would pass, and
-    the location's ``pathname``, ``search`` and ``href`` are set to the browser's, so that the location reports no
-    change on mount and the router does not run again (its callback has ``prevent_initial_call``). Navigation
-    inside the app goes through the router as before. Anything unexpected (no or a foreign referrer, an unknown
-    path, a page layout that fails) gives Dash's empty container: the router then fills it, as without this.
-    """
-    if not has_request_context() or not request.path.endswith("/_dash-layout"):
-        return dash.page_container
-    try:
-        from dash import _pages
-        from dash.dash import _ID_CONTENT, _ID_DUMMY, _ID_LOCATION, _ID_STORE
-
-        ref = urlparse(request.referrer or "")
-        if ref.netloc != request.host or ref.scheme not in ("http", "https"):
-            return dash.page_container
-        page, variables = _pages._path_to_page(ref.path.strip("/"))
-        if not page:
-            return dash.page_container
-        search = f"?{ref.query}" if ref.query else ""
-        layout, title = page.get("layout", ""), page["title"]
-        if callable(layout):
-            layout = layout(**{**(variables or {}), **_pages._parse_query_string(search)})
-        if callable(title):
-            title = title(**(variables or {}))
-        href = ref._replace(fragment="").geturl()
-        return html.Div([
-            dcc.Location(id=_ID_LOCATION, refresh="callback-nav", pathname=ref.path, search=search, href=href),
-            html.Div(layout, id=_ID_CONTENT, disable_n_clicks=True),
-            dcc.Store(id=_ID_STORE, data={"title": title}),
-            html.Div(id=_ID_DUMMY, disable_n_clicks=True),
-        ])
-    except Exception:  # the router fills the page instead
-        log.exception("page layout in the first answer failed; the router will draw the page")
-        return dash.page_container
-
-
 def shell() -> html.Div:
     return html.Div(
         [
@@ -111,7 +62,7 @@ def shell() -> html.Div:
                 ),
                 className="site-header",
             ),
-            html.Main(page_container(), className="content", id=MAIN_ID, tabIndex="-1"),
+            html.Main(dash.page_container, className="content", id=MAIN_ID, tabIndex="-1"),
             *nav_sync_components(),
             html.Footer(
                 [
