@@ -71,13 +71,10 @@
         if (lay && lay.map) { lay.map.zoom = m.getZoom(); }
       });
     }
-    /* the world picture under the map (components/prerender.py) gives way once the tiles are drawn */
+    /* the world picture under the map (components/prerender.py) gives way once the tiles are drawn (narrow.js
+       removes it after 8 s at the latest, should the map never be idle) */
     var box = host.closest ? host.closest(".hc-map") : null;
-    if (box) {
-      var live = function () { box.classList.add("hc-live"); };
-      m.once("idle", live);
-      window.setTimeout(live, 8000);  /* never left over a map that keeps loading */
-    }
+    if (box) { m.once("idle", function () { box.classList.add("hc-live"); }); }
     m.on("click", function (e) {
       window.dash_clientside.set_props("atlas-click", {data: {lat: e.lngLat.lat, lon: e.lngLat.lng, t: Date.now()}});
     });

@@ -15,9 +15,7 @@
 from __future__ import annotations
 
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,22 +24,7 @@ from engine.accounts.ledger import Accounts  # noqa: E402
 from engine.core.config import Settings  # noqa: E402
 from engine.data.pack import ensure_pack  # noqa: E402
 from engine.industry import Industry, Scenario  # noqa: E402
-
-
-def _ms(fn) -> float:
-    t = time.perf_counter()
-    fn()
-    return (time.perf_counter() - t) * 1000
-
-
-def _stats(name: str, times: list[float], budget: float | None = None, **extra) -> None:
-    times = sorted(times)
-    out = {"bench": name, "n": len(times), "median_ms": round(statistics.median(times), 1),
-           "p95_ms": round(times[max(0, int(round(0.95 * len(times))) - 1)], 1), "max_ms": round(times[-1], 1)}
-    if budget is not None:
-        out["budget_ms"] = budget
-    out.update(extra)
-    print(json.dumps(out), flush=True)
+from bench.uncertainty import _ms, _stats  # noqa: E402  (the JSON-line timing helpers of the benches)
 
 
 def main() -> None:
