@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from api import limits, register_api
 from api.weblayer import install_web_layer
+from components import firstview
 from components.prerender import Prerenderer
 from components.render.figures import FigureRenderer
 from components.runtime import cache
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None, build_pack: bool = True) -> das
                                              server.config["HOLOCARBON_UNCERTAINTY"]), daemon=True,
                          name="holocarbon-warm").start()
     app.layout = shell
+    firstview.install(app, shell)  # the page's first view as static HTML in the index document
     register_api(server)
     server.before_request(canonical_redirect)  # /country/germany -> /country/DEU
     install_web_layer(server, shared_backend)  # compression, cache headers, preload; its hook runs after _headers

@@ -148,3 +148,42 @@ def test_first_chart_picture_then_live_chart(browser, page, path):
         ctx.close()
         page.wait_for_timeout(1000)
     assert found, f"no picture of the first chart of {path} was served after 20 visits"
+
+
+#: Where things are: the page title, and the first chart's box (or the Atlas map), relative to the document.
+WHERE = """() => { const top = s => { const e = document.querySelector(s);
+    return e ? Math.round(e.getBoundingClientRect().top + window.scrollY) : null; };
+  const box = document.querySelector('.hc-chart') || document.querySelector('.dash-graph');
+  return {h1: top('h1'), chart: top('.hc-chart') ?? top('.dash-graph'),
+    height: box ? Math.round(box.getBoundingClientRect().height) : null, headers: document.querySelectorAll(
+    '.site-header').length, view: !!document.getElementById('hc-first-view'),
+    overflow: document.documentElement.scrollWidth - window.innerWidth}; }"""
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1440, 900)])
+@pytest.mark.parametrize("path", ["/ledger", "/atlas"])
+def test_first_view_arrives_as_html_then_the_live_page_takes_its_place(browser, live_server, width, height, path):
+    """Without any JavaScript the index document already shows the page (components/firstview.py): the header,
+    the title, the first chart's box, no horizontal scrolling. With JavaScript the live page replaces it: the copy is
+    removed, one header, the title and the chart's box where they were once the live chart is drawn."""
+    still = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=False)
+    pg = still.new_page()
+    pg.goto(live_server + path)
+    static = pg.evaluate(WHERE)
+    assert pg.locator("h1").first.is_visible() and pg.locator(".site-header").first.is_visible()
+    still.close()
+    assert static["view"] and static["headers"] == 1 and static["overflow"] <= 0, static
+    assert static["h1"] and static["chart"], static
+
+    live = browser.new_context(viewport={"width": width, "height": height})
+    pg = live.new_page()
+    pg.goto(live_server + path)
+    pg.wait_for_function("() => document.querySelector('#_pages_content > *') && "
+                         "!document.getElementById('hc-first-view')", timeout=60_000)
+    pg.wait_for_function("() => document.querySelector('.hc-chart.hc-live')", timeout=60_000)  # page settled
+    now = pg.evaluate(WHERE)
+    live.close()
+    assert now["headers"] == 1 and now["overflow"] <= 0, now
+    assert abs(now["h1"] - static["h1"]) <= 2, (static, now)
+    assert abs(now["chart"] - static["chart"]) <= 24, (static, now)  # controls drawn by Dash differ by a few px
+    assert abs(now["height"] - static["height"]) <= 0.1 * now["height"], (static, now)
