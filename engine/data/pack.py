@@ -54,7 +54,7 @@ PACK_VERSION = "5"
 #: Reader modules (``engine.sources.<name>``) whose ``pack_items`` make up the pack, in build order.
 SOURCE_MODULES = (
     "natural_earth", "edgar", "gcb", "owid", "cait", "wiod", "jrc_co2", "cdiac", "takahashi", "gpw", "modis",
-    "wri_plants", "electricity", "industry", "cbam", "solar_exports", "solazzo",
+    "wri_plants", "electricity", "industry", "cbam", "solar_exports", "solazzo", "solar_capacity",
 )
 
 #: Modules of derived items (built from items already in the pack), after the readers.
@@ -101,6 +101,7 @@ MODULE_ITEMS: dict[str, tuple[str, ...]] = {
     "solar_exports": ("ember_china_solar_exports_monthly", "ember_china_solar_exports_regions_monthly",
                       "ember_china_solar_exports_annual"),
     "solazzo": ("solazzo_uncertainty",),
+    "solar_capacity": ("owid_solar_capacity",),
     "proxies": ("proxy_population_0p1", "proxy_power_0p1", "proxy_land_0p1", "proxy_agriculture_0p1",
                 "proxy_forest_crop_0p1", "proxy_land_sink_0p1"),
     "series": ("ledger_series",),
