@@ -51,6 +51,9 @@ def _responses(endpoint: Endpoint) -> dict:
         content = {"application/json": {"schema": _envelope(endpoint)}}
         if "csv" in endpoint.formats:
             content["text/csv"] = {"schema": {"type": "string"}}
+        if "xlsx" in endpoint.formats:
+            content["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = {
+                "schema": {"type": "string", "format": "binary"}}
         ok = {"description": "The answer, with the Query and the method flags", "content": content}
     out = {"200": ok, "400": {"description": "A bad parameter; `allowed` lists what is accepted", "content": err},
            "503": {"description": "A source file the answer needs is missing or corrupt"
@@ -140,5 +143,7 @@ def openapi_document(endpoints: tuple[Endpoint, ...], version: str, prefix: str)
                  {"name": "grids", "description": "0.1° maps"},
                  {"name": "industry", "description": "Industry process routes, CBAM default values and scenarios "
                                                      "(model estimates)"},
+                 {"name": "green", "description": "Green exports: manufacturing vs avoided emissions of exported "
+                                                  "solar and wind equipment (model estimates)"},
                  {"name": "catalogue", "description": "Codes, sources and this document"}],
     }

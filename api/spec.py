@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from engine.core.query import (
@@ -251,7 +251,10 @@ class Endpoint:
         if self.query:
             out += QUERY_PARAMS
         if len(self.formats) > 1:
-            out += (FORMAT_PARAM,)
+            out += (FORMAT_PARAM if self.formats == FORMAT_PARAM.enum else
+                    replace(FORMAT_PARAM, enum=self.formats, description="Response format: JSON (default), CSV "
+                            "with `#` header lines" + (" or an XLSX workbook (the tables and an `about` sheet)."
+                                                       if "xlsx" in self.formats else ".")),)
         return out
 
     @property

@@ -1,7 +1,8 @@
 """XYZ map tiles and cell values over the engine's grids (thin wrappers over engine.maps; colours in components.render).
 
 - ``GET /tiles/<layer>/<z>/<x>/<y>.png?<query>`` — 256 px Web-Mercator PNG; Query parameters as in page URLs
-  plus ``sector`` for the emissions layer. ``Cache-Control`` and ``ETag`` (304 on ``If-None-Match``).
+  plus ``sector`` for the emissions and footprint layers, and ``consumer`` (required) and ``variant`` for the footprint
+  layer. ``Cache-Control`` and ``ETag`` (304 on ``If-None-Match``).
   Choices the layer does not depend on (the gases of the ocean sink, say) are accepted and ignored: they do not
   change the tile or its ETag, and the header ``X-Holocarbon-Ignored`` names them.
 - ``GET /tiles/labels/<z>/<x>/<y>.png[?names=0]`` — transparent 256 px overlay with country outlines (1:110m, 1:50m,
@@ -45,7 +46,8 @@ def _grids():
 
 
 def _parse(args) -> tuple[Query, str]:
-    extra = set(args) - set(_QUERY_KEYS) - {"sector", "layer", "grouping", "members", "name", "perspective"}
+    extra = set(args) - set(_QUERY_KEYS) - {"sector", "layer", "grouping", "members", "name", "perspective",
+                                            *layers.LAYER_PARAMS}
     if extra:
         raise ValueError(f"unknown parameter {sorted(extra)[0]!r}")
     params = {k: args[k] for k in _QUERY_KEYS if k in args}
@@ -70,7 +72,20 @@ def tile(layer: str, z: int, x: int, y: int):
     ignored = [k for k in ("gwp", "gases", "luc_model", "sector") if k in request.args and not lay.applies(k)]
     q = lay.effective(q)  # an ignored choice neither changes the tile nor splits the cache
     sector = sector if lay.applies("sector") else "all"
-    canon = f"{grids.accounts.namespace}|{layer}|{q.to_query_string()}|{sector if layer == 'emissions' else ''}|{z}/{x}/{y}"
+    params = {k: request.args.get(k).strip() for k in lay.params if request.args.get(k)}  # consumer, variant
+    if "consumer" in params:
+        params["consumer"] = params["consumer"].upper()
+    if lay.params:
+        if "consumer" not in params:
+            from engine.maps.footprint import allowed_consumers
+
+            codes = grids.accounts.year_frame(q.year)["codes"] if lay.covers(q.year) else ()
+            return bad_request(f"the {layer} layer needs a consumer: a ledger country (ISO3), ROW or a group",
+                               allowed_consumers(codes))
+        params.setdefault("variant", "all")
+    canon = f"{grids.accounts.namespace}|{layer}|{q.to_query_string()}|{sector if lay.applies('sector') else ''}|{z}/{x}/{y}"
+    if lay.params:
+        canon += "|" + ",".join(f"{k}={params.get(k, '')}" for k in lay.params)
     etag = hashlib.sha1(canon.encode()).hexdigest()[:20]
     if request.if_none_match and etag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "public, max-age=86400"})
@@ -78,7 +93,7 @@ def tile(layer: str, z: int, x: int, y: int):
     png = cache.get("tile:" + etag)
     if png is None:
         try:
-            levels = grids.levels(layer, q, sector)
+            levels = grids.levels(layer, q, sector, **params)
             png = render_png(sample_tile(levels, z, x, y), COLORMAPS[layers.get(layer).colormap])
         except ValueError as exc:
             return error_response(exc)

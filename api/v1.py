@@ -61,6 +61,7 @@ class Result:
     units: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
     csv_table: pd.DataFrame | None = None  # for object results: the table their CSV shows
+    sheets: dict | None = None  # for object results with format=xlsx: sheet name -> table (else the CSV table)
 
 
 def _query_dict(q: Query | None) -> dict | None:
@@ -122,10 +123,39 @@ def _csv(endpoint: Endpoint, res: Result, table: pd.DataFrame, columns) -> bytes
     return buf.getvalue().encode()
 
 
+def _xlsx(endpoint: Endpoint, res: Result) -> bytes:
+    """A workbook: the answer's table(s) (``res.sheets``, else the CSV table) and an ``about`` sheet with the
+    endpoint, method, units and notes (what the CSV's ``#`` lines say)."""
+    if res.sheets:
+        sheets = res.sheets
+    else:
+        table = res.data if isinstance(res.data, pd.DataFrame) else res.csv_table
+        if isinstance(res.data, pd.DataFrame) and endpoint.columns:
+            table = table[[c.name for c in endpoint.columns if c.name in table.columns]]
+        sheets = {"data": table if table is not None else pd.DataFrame()}
+    about = [("endpoint", PREFIX + endpoint.path), ("method", res.method)]
+    if res.query is not None:
+        about.append(("query", res.query.to_query_string() or "defaults"))
+    about += [(f"units: {k}", v) for k, v in res.units.items()]
+    about += [(k, v) for k, v in res.extra.items() if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+    about += [("note", " ".join(str(n).split())) for n in res.notes]
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, table in sheets.items():
+            table.to_excel(xw, sheet_name=str(name)[:31], index=False)
+        pd.DataFrame(about, columns=["field", "value"]).to_excel(xw, sheet_name="about", index=False)
+    return buf.getvalue()
+
+
 def _respond(endpoint: Endpoint, res: Result, fmt: str) -> Response:
     headers = {"Cache-Control": "no-store", "X-Holocarbon-Method": res.method or "-"}
     if res.query is not None:
         headers["X-Holocarbon-Query"] = res.query.to_query_string() or "defaults"
+    if fmt == "xlsx":
+        stem = endpoint.name + (f"_{res.query.year}" if res.query is not None else "")
+        headers["Content-Disposition"] = f'attachment; filename="holocarbon_{stem}.xlsx"'
+        return Response(_xlsx(endpoint, res), headers=headers,
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     if fmt == "csv":
         table = res.data if isinstance(res.data, pd.DataFrame) else res.csv_table
         columns = endpoint.columns if isinstance(res.data, pd.DataFrame) else ()
@@ -578,10 +608,24 @@ def _grid_result(q: Query, layer: str, data, attrs: dict, **extra) -> Result:
                   extra)
 
 
+def _layer_grids(args):
+    """The grid engine, with the footprint layer's ``consumer`` and ``variant`` bound when that layer is asked for
+    (other layers take no parameters: the two are ignored there)."""
+    grids = _grids()
+    if args.get("layer") == "footprint":
+        if not args.get("consumer"):
+            from engine.maps.footprint import allowed_consumers
+
+            raise ParamError("layer=footprint needs a consumer: a ledger country (ISO3), ROW or a group",
+                             allowed_consumers(grids.accounts.year_frame(args["query"].year)["codes"]))
+        return grids.with_params(consumer=args.get("consumer"), variant=args.get("variant", "all"))
+    return grids
+
+
 def h_cell(args) -> Result:
     q = args["query"]
     layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
-    grids = _grids()
+    grids = _layer_grids(args)
     unit = args.get("unit", "co2e")
     info = grids.cell_info(layer, q, args["lat"], args["lon"], sector, unit)
     attrs = grids.layer(layer, q, sector, unit).attrs
@@ -597,10 +641,15 @@ def h_zonal(args) -> Result:
 
     q = args["query"]
     layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
-    if args.get("region") is None and args.get("bbox") is None:
-        raise ParamError("give region (ISO3 code, group or continent) and/or bbox (west,south,east,north)",
-                         ["region", "bbox"])
-    stats = zonal_stats(_grids(), layer, q, args.get("region"), args.get("bbox"), sector, args.get("top", 10),
+    bbox = args.get("bbox")
+    if args.get("region") is None and bbox is None:
+        if layer != "footprint":
+            raise ParamError("give region (ISO3 code, group or continent) and/or bbox (west,south,east,north)",
+                             ["region", "bbox"])
+        from engine.maps.zonal import BBox
+
+        bbox = BBox(-180.0, -90.0, 180.0, 90.0)  # a footprint over the whole world: the consumer's whole account
+    stats = zonal_stats(_layer_grids(args), layer, q, args.get("region"), bbox, sector, args.get("top", 10),
                         args.get("unit", "co2e"))
     res = _grid_result(q, layer, stats, {"method": stats["method"], "units": stats["units"]})
     basis = units_basis(stats["units"])
@@ -608,7 +657,17 @@ def h_zonal(args) -> Result:
                  "top.value": stats["units"], "area_km2": "km2"}
     res.csv_table = pd.DataFrame(stats["top"], columns=["lat", "lon", "value", "country", "country_name"])
     res.extra = {k: stats[k] for k in ("n_cells", "area_km2", "total", "mean_per_cell", "mean_per_km2")}
+    if layer == "footprint":
+        res.extra.update(_footprint_extra(_layer_grids(args).layer(layer, q, sector, args.get("unit", "co2e")).attrs))
     return res
+
+
+def _footprint_extra(attrs: dict) -> dict:
+    """The footprint layer's account lines: consumer, variant, footprint, domestic and abroad totals, the share
+    emitted abroad and the unplaced bunker fuel [t yr⁻¹ in the layer's basis], and the model method."""
+    keys = ("consumer", "consumer_name", "variant", "footprint_t", "domestic_t", "abroad_t", "share_abroad",
+            "unplaced_bunker_t", "unplaced_t", "io_method", "structure_year", "method_note", "row_note")
+    return {k: attrs[k] for k in keys if k in attrs}
 
 
 def h_grid_nc(args) -> Result:
@@ -617,7 +676,7 @@ def h_grid_nc(args) -> Result:
 
     q = args["query"]
     layer, sector = args.get("layer", "emissions"), args.get("sector", "all")
-    da = subset(_grids(), layer, q, args["bbox"], sector, args.get("unit", "co2e"))
+    da = subset(_layer_grids(args), layer, q, args["bbox"], sector, args.get("unit", "co2e"))
     data = netcdf_bytes(da)
     return _grid_result(q, layer, data, da.attrs)
 
@@ -639,10 +698,26 @@ def _sector_param():
                  enum=("all",) + SECTORS)
 
 
+#: The footprint layer's parameters (the other layers ignore them).
+CONSUMER_PARAM = Param("consumer", "string", "Footprint layer: the region whose final demand causes the emissions, a "
+                       "ledger country (ISO3), ROW (WIOD's rest of the world) or a group (EU27, G7, G20, BRICS, "
+                       "OECD); required with layer=footprint.", max_length=12, pattern=r"^[A-Za-z0-9]+$",
+                       example="DEU")
+VARIANT_PARAM = Param("variant", "enum", "Footprint layer: all (everything the consumer's final demand causes) or "
+                      "abroad (only what it causes outside its own territory).", default="all",
+                      enum=("all", "abroad"))
+
+
 def _industry_endpoints() -> tuple[Endpoint, ...]:
     from api.industry import ENDPOINTS as INDUSTRY_ENDPOINTS
 
     return INDUSTRY_ENDPOINTS
+
+
+def _green_endpoints() -> tuple[Endpoint, ...]:
+    from api.green import ENDPOINTS as GREEN_ENDPOINTS
+
+    return GREEN_ENDPOINTS
 
 
 UNIT_PARAM = Param("unit", "enum", "co2e: CO2-equivalents of the GWP set (default); mass: tonnes of the gas itself "
@@ -812,7 +887,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                            "country_name": {"type": "string", "nullable": True},
                                            "breakdown": {"type": "array", "items": _OBJ}}}),
     Endpoint("/zonal", "zonal", "Zonal statistics",
-             "Total, mean and largest cells of a layer over a country, group, continent and/or bounding box.",
+             "Total, mean and largest cells of a layer over a country, group, continent and/or bounding box; "
+             "for layer=footprint with neither, the whole world (the consumer's whole footprint, with its share "
+             "emitted abroad).",
              h_zonal,
              (Param("region", "string", "Country (ISO3), group (EU27, G7, G20, BRICS, OECD) or continent.",
                     max_length=40, pattern=r"^[A-Za-z0-9 _&().'-]+$", example="FRA"),
@@ -846,9 +923,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
 # industry and CBAM (api/industry.py declares them)
 ENDPOINTS = ENDPOINTS + _industry_endpoints()
+# green exports (api/green.py declares them)
+ENDPOINTS = ENDPOINTS + _green_endpoints()
 
 # grid endpoints take the layer and sector parameters
-ENDPOINTS = tuple(replace(e, params=(_layer_param(), *e.params, _sector_param(), UNIT_PARAM)) if e.tag == "grids"
+ENDPOINTS = tuple(replace(e, params=(_layer_param(), *e.params, _sector_param(), UNIT_PARAM, CONSUMER_PARAM,
+                                     VARIANT_PARAM)) if e.tag == "grids"
                   else e
                   for e in ENDPOINTS)
 BY_RULE = {e.path: e for e in ENDPOINTS}

@@ -3,7 +3,9 @@
 For each page, toggles controls 20 times (a gas checkbox, the GWP metric) and measures the time from the click
 until every request it triggered (Dash callbacks, map tiles) has answered and the page has painted twice (two
 animation frames). The industry page changes a scenario control instead (the EAF share, then the clean-power share:
-every chart of the page but the claim is redrawn). Budget (DESIGN.md): 1 s p95.
+every chart of the page but the claim is redrawn); the green-exports page switches the displaced intensity (grid
+average / fossil margin) and the interval level (map, bars, headline numbers and tornado redrawn; the interval
+change recomputes the Monte Carlo draws). Budget (DESIGN.md): 1 s p95.
 
 ``python bench/pages.py [word ...]`` measures only the pages whose path contains one of the words (e.g. ``industry``).
 """
@@ -22,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("/ledger?year=2015", "/country/CHN?year=2015", "/sector/c17?year=2010", "/trade?year=2010",
-         "/atlas?year=2015", "/industry?country=IND&year=2019")
+         "/atlas?year=2015", "/industry?country=IND&year=2019", "/green-exports?year=2024")
 N_CHANGES = 20
 
 
@@ -72,6 +74,17 @@ def _industry_change(page, i: int) -> None:
     page.get_by_role("option", name=f"{(30 + 10 * (i % 6))} %", exact=True).click()
 
 
+def _green_change(page, i: int) -> None:
+    """One change on the green-exports page: the displaced intensity, or the interval level (alternating values)."""
+    if i % 2 == 0:
+        page.locator("#green-p-displacement").click()
+        name = "Fossil margin (fossil-only intensity)" if i % 4 == 0 else "Grid average (Ember)"
+    else:
+        page.locator("#green-ci").click()
+        name = "66 %" if i % 4 == 1 else "90 %"
+    page.get_by_role("option", name=name, exact=True).click()
+
+
 def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -101,6 +114,8 @@ def main(argv: list[str] | None = None) -> None:
                 for i in range(N_CHANGES):
                     if prefix == "industry":
                         times.append(_measure(page, lambda i=i: _industry_change(page, i)))
+                    elif prefix == "green-exports":
+                        times.append(_measure(page, lambda i=i: _green_change(page, i)))
                     elif i % 2 == 0:
                         box = page.locator(f"#{prefix}-gases label", has_text="CH4")
                         times.append(_measure(page, box.click))

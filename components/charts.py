@@ -32,6 +32,8 @@ SOURCES = {
     "industry": ("Holocarbon industry parameter table (data/industry_parameters.csv: worldsteel, GCCA, IAI, IEA) and "
                  "the mirror's production series (USGS / worldsteel)", "see Data & methods"),
     "ember": ("Ember / Our World in Data electricity carbon intensity", "CC BY 4.0"),
+    "ember_solar": ("Ember China Solar PV Exports data (2025), by destination and month", "CC BY 4.0"),
+    "owid_solar": ("Installed solar PV capacity (BP, IRENA; processed by Our World in Data)", "CC BY 4.0"),
 }
 
 
@@ -713,6 +715,107 @@ def _industry_cost(acc, q: Query, params: dict) -> ChartOutput:
                        query_text=f"{s.country}, calibration {s.year}, scenario {s.to_query_string()}")
 
 
+# ---- green exports --------------------------------------------------------------------------------------------
+GREEN_SOURCES = ("ember_solar", "owid_solar", "ember")
+#: The authored tables of the model (not registry sources; quoted as a note under every green-exports export).
+GREEN_TABLES = ("Authored tables: data/green_exports_parameters.csv (Müller et al. 2021 for PV, NREL LCA harmonisation "
+                "for wind, IRENA capacity factors; sources per row on Data & methods) and data/wind_exports_china.csv "
+                "(China Wind Energy Association 2025).")
+#: Page parameters of the green-exports charts (the page's whole query string; the Query is not used: its year range
+#: ends before the export years, hence ``export_year``).
+GREEN_PARAMS = ("export_year", "tech", "ci", "size", "metric", "pv_lifetime_yr", "wind_lifetime_yr", "pv_degradation_pct",
+                "installation_share", "displacement", "grid_decline_pct", "manufacturing_grid_g_kwh",
+                "pv_commodities")
+GREEN_METHOD = ("Model estimates: exported MW × installation share × capacity factor × 8,760 h × degradation × "
+                "displaced grid intensity over the lifetime, against the manufacturing LCA footprint.")
+
+
+def _green_print(fig: go.Figure) -> go.Figure:
+    """A green-exports figure for a picture export: the legend above the plot (the export draws its footer below)."""
+    fig.update_layout(legend=dict(orientation="h", yref="paper", x=0, y=1.02, yanchor="bottom"))
+    return fig
+
+
+def _green_state(acc, params: dict):
+    from components import green_view as gv
+    from components.runtime import green_exports_for
+
+    ge = green_exports_for(acc)
+    return ge, gv.state_from_chart_params(ge, params)
+
+
+def _green_query_text(s) -> str:
+    from components import green_view as gv
+
+    qs = s.params.to_query_string()
+    return f"{s.year} exports of {gv.techs_words(s.techs, lower=True)}, " + (f"parameters {qs}" if qs else
+                                                                        "default parameters")
+
+
+def _green_iv(res) -> dict:
+    from components import green_view as gv
+
+    return {"ci": res.ci, "interval_note": f"{res.ci} % of {gv.PAGE_DRAWS} Monte Carlo draws over the green-exports "
+                                           "parameter table"} if res.ci else {}
+
+
+def _green_map(acc, q: Query, params: dict) -> ChartOutput:
+    from components import green_view as gv
+
+    ge, s = _green_state(acc, params)
+    res = gv.result(ge, s)
+    frame = gv.by_destination(res)
+    fig = gv.build_flow_map(frame, gv.destination_points(acc), s.size, s.year, s.techs)
+    data = gv.with_units(frame.rename(columns={"techs": "tech"}))
+    return ChartOutput(fig, data, fig.layout.title.text, GREEN_METHOD, GREEN_SOURCES,
+                       (GREEN_TABLES, "Central values, both techs added per destination; the bar chart's data has the "
+                        "intervals.",
+                        *res.notes), query_text=_green_query_text(s))
+
+
+def _green_bars(acc, q: Query, params: dict) -> ChartOutput:
+    from components import green_view as gv
+
+    ge, s = _green_state(acc, params)
+    res = gv.result(ge, s)
+    fig = gv.build_bars_figure(gv.top_rows(res), s.year, s.techs, res.ci)
+    tot = gv.total_row(res)
+    return ChartOutput(_green_print(fig), gv.destinations_table(res), fig.layout.title.text, GREEN_METHOD,
+                       GREEN_SOURCES,
+                       (GREEN_TABLES, f"Total: manufacturing {tot['manufacturing_mt']:,.2f} Mt CO2e, avoided "
+                        f"{tot['avoided_mt_per_year']:,.1f} Mt CO2e in the first year and "
+                        f"{tot['avoided_mt_lifetime']:,.0f} Mt CO2e over the lifetime (model estimates).",
+                        f"The chart shows the {gv.N_BARS} largest destinations; the data has every destination.",
+                        *res.notes), query_text=_green_query_text(s), **_green_iv(res))
+
+
+def _green_tornado(acc, q: Query, params: dict) -> ChartOutput:
+    from components import green_view as gv
+
+    ge, s = _green_state(acc, params)
+    t = ge.tornado(s.year, s.techs, s.params, metric=s.metric)
+    fig = gv.build_tornado_figure(t, s.metric, s.year)
+    unit = "ratio" if s.metric == "ratio" else "mt_co2e"
+    data = t.reset_index(drop=True).rename(columns={c: f"{c}_{unit}" for c in ("result_low", "result_high",
+                                                                             "result_central", "swing")})
+    return ChartOutput(_green_print(fig), data, fig.layout.title.text, GREEN_METHOD,
+                       GREEN_SOURCES, (GREEN_TABLES, f"Metric: {s.metric} ({gv.METRICS[s.metric]}).",
+                                       gv.CAPTIONS["tornado"]),
+                       query_text=_green_query_text(s))
+
+
+def _green_claim(acc, q: Query, params: dict) -> ChartOutput:
+    from components import green_view as gv
+
+    ge, _ = _green_state(acc, params)  # the page's parameters are checked, though the claims fix their own
+    claims = ge.claim_check(2024)
+    fig = gv.build_claim_figure(claims)
+    return ChartOutput(_green_print(fig), gv.with_units(claims.reset_index(drop=True)), fig.layout.title.text,
+                       GREEN_METHOD,
+                       (*GREEN_SOURCES, "claim"), (GREEN_TABLES, gv.claim_verdict_line(claims)),
+                       query_text="2024 exports, the scopes of each published claim")
+
+
 #: The registry (name -> spec), read-only after import: pages and the export routes read it. Every exportable chart
 #: of every page is listed here (add new charts to this tuple).
 CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
@@ -749,5 +852,13 @@ CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
               _industry_scenario, optional=INDUSTRY_PARAMS),
     ChartSpec("industry-cost", "Industry: CBAM cost per tonne before and after", "/industry", _industry_cost,
               optional=INDUSTRY_PARAMS),
+    ChartSpec("green-map", "Green exports: flow map from China", "/green-exports", _green_map,
+              optional=GREEN_PARAMS),
+    ChartSpec("green-bars", "Green exports: manufacturing vs avoided by destination", "/green-exports", _green_bars,
+              optional=GREEN_PARAMS),
+    ChartSpec("green-tornado", "Green exports: which parameters move the answer", "/green-exports",
+              _green_tornado, optional=GREEN_PARAMS),
+    ChartSpec("green-claim", "Green exports: the claim check", "/green-exports", _green_claim,
+              optional=GREEN_PARAMS),
 )}
 

@@ -88,6 +88,30 @@ def industry():
     return None if acc is None else industry_for(acc)
 
 
+def green_exports_for(acc):
+    """The :class:`engine.trade.GreenExports` over ``acc``: the per-process one (``HOLOCARBON_GREEN``) when it wraps
+    the same accounts, else one held in the accounts' own memory cache (built on first use, like :func:`industry_for`;
+    its results are cached in the same layer)."""
+    from engine.trade import GreenExports
+
+    try:
+        config = current_app.config
+    except RuntimeError:  # no application context (the briefing, scripts)
+        config = None
+    if config is not None and config.get("HOLOCARBON_ACCOUNTS") is acc:
+        ge = config.get("HOLOCARBON_GREEN")
+        if ge is None or getattr(ge, "accounts", acc) is not acc:
+            ge = config["HOLOCARBON_GREEN"] = GreenExports(acc)
+        return ge
+    return acc.cache.memo(acc._key("green-exports-engine"), lambda: GreenExports(acc), shared=False)
+
+
+def green_exports():
+    """The per-process :class:`engine.trade.GreenExports` (None when the pack is unavailable)."""
+    acc = accounts()
+    return None if acc is None else green_exports_for(acc)
+
+
 def pack_error() -> str | None:
     return current_app.config.get("HOLOCARBON_PACK_ERROR")
 

@@ -26,6 +26,7 @@ STATUS_LABEL = {"ok": "present", "missing": "missing", "corrupt": "corrupt"}
 PAGES = {"/": ("Home", "/"), "/atlas": ("Atlas", "/atlas"), "/ledger": ("Ledger", "/ledger"),
          "/country": ("Country pages", "/country/CHN"), "/compare": ("Compare", "/compare"),
          "/sector": ("Sectors", "/sector"), "/trade": ("Trade", "/trade"), "/industry": ("Industry", "/industry"),
+         "/green-exports": ("Green exports", "/green-exports"),
          "/data": ("Data & methods", "/data#uncertainty"), "/validation": ("Validation report", "/validation"),
          "search": ("the search box (every page)", None)}
 
@@ -34,8 +35,8 @@ USED_ON: dict[str, tuple[str, ...]] = {
     "edgar2024": ("/", "/atlas", "/ledger", "/country", "/compare", "/sector", "/trade", "/validation"),
     "gcb2024": ("/", "/atlas", "/ledger", "/country", "/compare", "/validation"),
     "owid_gcb2024": ("/ledger", "/validation"),
-    "wiod2013": ("/ledger", "/country", "/compare", "/sector", "/trade", "/validation"),
-    "jrc_wiod_co2": ("/ledger", "/country", "/compare", "/sector", "/trade", "/validation"),
+    "wiod2013": ("/ledger", "/country", "/compare", "/sector", "/trade", "/validation", "/atlas"),
+    "jrc_wiod_co2": ("/ledger", "/country", "/compare", "/sector", "/trade", "/validation", "/atlas"),
     "cdiac_ndp058": ("/atlas", "/validation"),
     "takahashi2009": ("/atlas",),
     "gpw4_1deg": ("/atlas",),
@@ -47,19 +48,21 @@ USED_ON: dict[str, tuple[str, ...]] = {
     "solazzo2021_uncertainty": ("/", "/ledger", "/country", "/compare", "/data", "/validation"),
     "cbam_2025_2621": ("/industry", "/validation"),
     "industry_production": ("/industry", "/validation"),
-    "ember_owid_electricity": ("/industry", "/validation"),
+    "ember_owid_electricity": ("/industry", "/green-exports", "/validation"),
+    "ember_china_solar_exports": ("/green-exports", "/validation"),
+    "owid_solar_capacity": ("/green-exports", "/validation"),
 }
 
 #: Registry sources that are mirrored and verified but that no page reads yet -> the feature they are for.
 COMING: dict[str, str] = {
     "cait2021": "a cross-check of land-use change and sector totals",
-    "ember_china_solar_exports": "the green-export view (emissions avoided by exported solar panels)",
 }
 
 #: The keys of :data:`components.charts.SOURCES` -> registry source ids ("claim" is a published claim, not a file).
 CHART_SOURCE_IDS = {"edgar": "edgar2024", "gcb": "gcb2024", "owid": "owid_gcb2024", "wiod": "wiod2013",
                     "jrc": "jrc_wiod_co2", "modis": "modis_mcd12c1_2019", "cbam": "cbam_2025_2621",
-                    "industry": "industry_production", "ember": "ember_owid_electricity"}
+                    "industry": "industry_production", "ember": "ember_owid_electricity",
+                    "ember_solar": "ember_china_solar_exports", "owid_solar": "owid_solar_capacity"}
 
 
 @dataclass(frozen=True)
@@ -189,10 +192,14 @@ CLAIMS: tuple[Claim, ...] = (
           _CAS),
     Claim("claim-green-exports-2024", "China's 2024 wind and solar exports: emitted vs avoided",
           "Stated at the same launch: the wind turbines and solar products China exported in 2024 emitted about "
-          "2 million tonnes of greenhouse gases in their making and avoid about 350 million tonnes a year in "
-          "operation. No method is published; CREA (2025) put all 2024 clean-tech exports at about 110 Mt in "
+          "2 million tonnes of CO2 in their production and deliver about 350 million tonnes of reductions over "
+          "their operating lives. No method is published; CREA (2025) put all 2024 clean-tech exports at about 110 Mt in "
           "manufacturing and about 4 Gt avoided over their lifetimes.",
-          None, (_CAS[5],)),
+          ("/green-exports", "the green-exports page recomputes both figures by destination with every parameter "
+                             "visible, and its claim check shows which scopes (techs, per year or lifetime, average "
+                             "or fossil-margin displacement) reproduce them and which do not; the validation report "
+                             "does the same in numbers"),
+          (_CAS[5],)),
     Claim("claim-cbam-2026", "EU CBAM default values and Chinese products",
           "Stated at the same launch: the default emission factors of the EU Carbon Border Adjustment Mechanism "
           "systematically overestimate those of Chinese products.", None, (_CAS[0], _CAS[3])),

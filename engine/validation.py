@@ -124,6 +124,7 @@ def results(accounts: Accounts, with_uncertainty: bool = True) -> dict:
         ``reference_2011`` (Holocarbon vs the published WIOD+JRC context), ``large`` (large economies), ``headline``,
         ``sink_top10`` (shares of the land sink), ``cdiac`` (:func:`cdiac_comparison`), ``uncertainty``
         (:func:`uncertainty_results`, None without ``with_uncertainty``), ``industry`` (:func:`industry_results`),
+        ``green`` (:func:`green_results`),
         ``seconds``.
     """
     from engine.maps.grids import Grids
@@ -145,7 +146,8 @@ def results(accounts: Accounts, with_uncertainty: bool = True) -> dict:
 
         unc = uncertainty_results(Uncertainty(accounts))
     industry = industry_results(accounts)
-    return {"industry": industry, "uncertainty": unc, "pack": accounts.pack.key, "world_balance": wb, "gcb": cmp, "summary": s, "reference_2011": ref_rows,
+    green = green_results(accounts)
+    return {"industry": industry, "green": green, "uncertainty": unc, "pack": accounts.pack.key, "world_balance": wb, "gcb": cmp, "summary": s, "reference_2011": ref_rows,
             "large": large, "headline": headline(accounts),
             "sink_top10": pd.DataFrame({"region": sink.index, "share_pct": 100 * sink.values}), "cdiac": cdiac,
             "gcb_years": (GCB_YEARS.start, GCB_YEARS.stop - 1), "seconds": time.perf_counter() - t0}
@@ -370,3 +372,25 @@ def industry_results(accounts: Accounts, year: int = INDUSTRY_YEAR, ci: int = 90
     return {"coverage": cov[cols], "claim": summary, "claim_totals": totals, "exporters": ind.exporters(10),
             "year": year, "ci": ci, "method": ind.coverage(year, ci).attrs.get("method", ""),
             "seconds": time.perf_counter() - t0}
+
+
+# ---- green exports -----------------------------------------------------------------------------------------------
+#: Export year of the green-exports section (the year of the CREA and CWEA figures).
+GREEN_YEAR = 2024
+
+
+def green_results(accounts: Accounts, year: int = GREEN_YEAR) -> dict:
+    """The green-exports section of the report: :func:`engine.trade.report.green_markdown` (CREA solar reproduction,
+    the verdict on the seed's "about 2 Mt vs about 350 Mt", the largest destinations).
+
+    Returns
+    -------
+    dict
+        ``markdown`` (the section, Markdown text), ``year``, ``seconds``.
+    """
+    from engine.trade import GreenExports
+    from engine.trade.report import green_markdown
+
+    t0 = time.perf_counter()
+    text = green_markdown(GreenExports(accounts), year)
+    return {"markdown": text, "year": year, "seconds": time.perf_counter() - t0}

@@ -58,7 +58,7 @@ def _columns_table(e: Endpoint) -> html.Details:
 def _endpoint_card(e: Endpoint) -> html.Section:
     url = PREFIX + e.path
     example = url.replace("{code}", "power-industry") + e.example if "{" in e.path else url + e.example
-    formats = {"json": "JSON", "csv": "CSV (format=csv)", "nc": "NetCDF"}
+    formats = {"json": "JSON", "csv": "CSV (format=csv)", "xlsx": "XLSX (format=xlsx)", "nc": "NetCDF"}
     body = [
         html.H3([html.Span("GET", className="api-method"), html.Code(url)], className="api-path"),
         html.P([html.Strong(e.summary + ". "), *_rich(e.description)]),
@@ -76,7 +76,8 @@ def _endpoint_card(e: Endpoint) -> html.Section:
 
 def layout(**_query):
     tags = [("accounts", "National accounts"), ("trade", "Trade"), ("grids", "Grids"),
-            ("industry", "Industry and CBAM (model estimates)"), ("catalogue", "Catalogue")]
+            ("industry", "Industry and CBAM (model estimates)"),
+            ("green", "Green exports (model estimates)"), ("catalogue", "Catalogue")]
     sections = []
     for tag, title in tags:
         sections.append(html.H2(title))

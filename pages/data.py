@@ -53,6 +53,7 @@ class ID:
     UNCERTAINTY: Final = "uncertainty"  # the section (components.uncertainty_doc)
     PARAMETERS: Final = "uncertainty-parameters"  # its parameter table
     INDUSTRY: Final = "industry"  # the industry and CBAM section (components.industry_view.industry_section)
+    GREEN: Final = "green-exports"  # the green-exports section (components.green_view.green_section)
 
 
 dash.register_page(__name__, path="/data", name="Data & methods", order=90, title="Data & methods — Holocarbon",
@@ -97,7 +98,8 @@ METHODS = [
 SECTIONS = (("Version and data pack", ID.VERSION), ("Claims we test", ID.CLAIMS), ("Sources", ID.SOURCES),
             ("Data in packages", ID.PACKAGES), ("GDP and population", ID.INPUTS),
             ("Mirrored for coming features", ID.COMING), ("Methods", ID.METHODS), ("Validation", ID.VALIDATION),
-            ("Uncertainty", ID.UNCERTAINTY), ("Industry and CBAM", ID.INDUSTRY), ("Glossary", ID.GLOSSARY))
+            ("Uncertainty", ID.UNCERTAINTY), ("Industry and CBAM", ID.INDUSTRY), ("Green exports", ID.GREEN),
+            ("Glossary", ID.GLOSSARY))
 
 #: Status per source (memoised; shared with /api/v1/sources).
 _statuses = cached_statuses
@@ -131,6 +133,19 @@ def _industry():
     from engine.industry import parameters
 
     return industry_section(parameters.load().table, ID.INDUSTRY)
+
+
+def _green():
+    """The Green exports section: method, formula, what exports are not, the parameter tables with sources."""
+    from components.green_view import green_section
+
+    params = None
+    try:
+        ge = runtime.green_exports()
+        params = ge.parameters() if ge is not None else None
+    except Exception:  # noqa: BLE001 — the section stays, without the authored table
+        logging.getLogger("holocarbon").exception("green-exports parameters for the Data & methods page")
+    return green_section(params, ID.GREEN)
 
 
 def version_block() -> html.Section:
@@ -222,6 +237,7 @@ def layout(**_query):
         ], id=ID.VALIDATION),
         _uncertainty(),
         _industry(),
+        _green(),
         glossary_section(ID.GLOSSARY),
         html.P(["Source registry: ", html.Code("data/sources.toml"), " (in the repository; as JSON: ",
                 html.A("/api/v1/sources", href="/api/v1/sources"), "). Command line: ",

@@ -76,6 +76,10 @@ def layout(**query):
                     term("MRIO", "input–output model"), "). Choose the year, the ",
                     term("GWP", "greenhouse-gas metric"), ", the gases and how countries are grouped."],
                    className="lead-small"),
+            html.P(["Trade in clean technology: ", dcc.Link("Green exports", href="/green-exports",
+                                                           id="trade-green-link"),
+                    " weighs the emissions of making China's exported solar panels and wind turbines against the "
+                    "emissions they avoid abroad, by destination (model estimates)."], className="lead-small"),
         ], className="page-head"),
         notice(problem, "warning") if problem else None,
         controls(ID.PREFIX, q, show=SHOW),

@@ -106,10 +106,17 @@ def markdown(r: dict) -> str:
         "",
         *(uncertainty_markdown(r["uncertainty"]) if r.get("uncertainty") else []),
         *(industry_markdown(r["industry"]) if r.get("industry") else []),
+        *(green_section_lines(r["green"]) if r.get("green") else []),
         f"_Report computed in {r['seconds']:.1f} s._",
         "",
     ]
     return "\n".join(parts)
+
+
+def green_section_lines(g: dict) -> list[str]:
+    """Section 9 of the report: the engine's green-exports section (:func:`engine.trade.report.green_markdown`)."""
+    text = g["markdown"].rstrip("\n").replace("## Green exports", "## 9. Green exports", 1)
+    return [text, ""]
 
 
 def _pct(v) -> str:

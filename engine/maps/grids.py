@@ -206,8 +206,38 @@ class Grids:
         return self._layer_memo(self._key("net", repr(q.replace(perspective="consumption", grouping="countries",
                                                                  members=())), unit), build)
 
-    def layer(self, name: str, q: Query, sector: str = "all", unit: str = "co2e") -> xr.DataArray:
-        """Any layer of the registry by id (:data:`engine.maps.layers.LAYER_IDS`).
+    def footprint(self, q: Query, sector: str = "all", unit: str = "co2e", consumer: str | None = None,
+                  variant: str = "all") -> xr.DataArray:
+        """Emissions caused by a consumer's final demand, where they are emitted [t CO2e cell⁻¹ yr⁻¹] (or tonnes of
+        the one gas with ``unit="mass"``); :mod:`engine.maps.footprint`. ``attrs`` carry the consumer, the variant,
+        ``unplaced_bunker_t`` (bunker fuel in the account, not on the grid), ``share_abroad``, ``modelled`` and the
+        ledger's ``io_method`` (mrio or nowcast).
+
+        Without a consumer, :data:`engine.maps.footprint.DEFAULT_CONSUMER`.
+
+        Raises
+        ------
+        ValueError
+            Unknown consumer (``allowed`` lists the codes), unknown variant or sector, a year before 1995.
+        """
+        from engine.maps.footprint import Footprints, check_variant
+
+        fp = Footprints(self)
+        layers.get("footprint").check_year(q.year)
+        consumer = fp.check_consumer(consumer, q.year)
+        check_variant(variant)
+
+        def build():
+            flat, basis, attrs = fp.layer(q, consumer, variant, sector, unit)
+            return to_dataarray(flat, "footprint", f"t {basis} cell-1 yr-1", **attrs)
+
+        eq = layers.get("footprint").effective(q)
+        return self._layer_memo(self._key("footprint", repr(eq), consumer, variant, sector, unit), build)
+
+    def layer(self, name: str, q: Query, sector: str = "all", unit: str = "co2e", **params) -> xr.DataArray:
+        """Any layer of the registry by id (:data:`engine.maps.layers.LAYER_IDS`); ``params`` are the layer's own
+        parameters (:data:`engine.maps.layers.LAYER_PARAMS`: the footprint's ``consumer`` and ``variant``), ignored by
+        the layers that have none.
 
         Raises
         ------
@@ -216,15 +246,25 @@ class Grids:
         """
         lay = layers.get(name)
         lay.check_unit(unit, q.gases)
-        return lay.compute(self, q, sector, unit)
+        kw = {k: v for k, v in params.items() if k in lay.params and v is not None}
+        return lay.compute(self, q, sector, unit, **kw) if lay.params else lay.compute(self, q, sector, unit)
 
-    def levels(self, name: str, q: Query, sector: str = "all") -> list[np.ndarray]:
+    def with_params(self, **params) -> "GridsWithParams":
+        """This object with layer parameters bound (``consumer``, ``variant``): functions written for
+        ``grids.layer(name, q, sector, unit)`` (zonal statistics, subsets) then compute the footprint of that consumer."""
+        unknown = sorted(set(params) - set(layers.LAYER_PARAMS))
+        if unknown:
+            raise ValueError(f"layer parameters are {', '.join(layers.LAYER_PARAMS)}; got {unknown[0]!r}")
+        return GridsWithParams(self, tuple(sorted((k, v) for k, v in params.items() if v is not None)))
+
+    def levels(self, name: str, q: Query, sector: str = "all", **params) -> list[np.ndarray]:
         """The tile pyramid of a layer (memoised with the layer)."""
         from engine.maps.pyramid import pyramid
 
+        extra = tuple(f"{k}={params[k]}" for k in layers.get(name).params if params.get(k) is not None)
         key = self._key("pyramid", name, repr(q.replace(perspective="consumption", grouping="countries", members=())),
-                        sector if name == "emissions" else "-")
-        return self.big.memo(key, lambda: pyramid(self.layer(name, q, sector).values), shared=False)
+                        sector if name in ("emissions", "footprint") else "-", *extra)
+        return self.big.memo(key, lambda: pyramid(self.layer(name, q, sector, **params).values), shared=False)
 
     def unavailable(self, name: str) -> str | None:
         """Why a layer cannot be computed (the failed source's message, naming the file and the fix), or None."""
@@ -240,7 +280,7 @@ class Grids:
         return pd.Series(s, index=ctx.codes)
 
     def cell_info(self, name: str, q: Query, lat: float, lon: float, sector: str = "all",
-                  unit: str = "co2e") -> dict:
+                  unit: str = "co2e", **params) -> dict:
         """Value of one cell with its units, country and (for emissions) sector breakdown.
 
         Raises
@@ -252,7 +292,7 @@ class Grids:
             raise ValueError(f"lat must be in [-90, 90] and lon in [-180, 180]; got {lat}, {lon}")
         row = min(int((90 - lat) / RES), NLAT - 1)
         col = min(int((lon + 180) / RES), NLON - 1)
-        grid = self.layer(name, q, sector, unit)
+        grid = self.layer(name, q, sector, unit, **params)
         flat = row * NLON + col
         ctx = self.context()
         k = np.searchsorted(ctx.cells, flat)
@@ -271,3 +311,24 @@ class Grids:
                     out["breakdown"].append({"sector": s, "value": v})
             out["breakdown"].sort(key=lambda d: -d["value"])
         return out
+
+
+class GridsWithParams:
+    """A :class:`Grids` with layer parameters bound (:meth:`Grids.with_params`): ``layer``, ``levels`` and
+    ``cell_info`` pass them on; everything else is the grids' own."""
+
+    def __init__(self, grids: Grids, params: tuple):
+        self._grids = grids
+        self.params = dict(params)
+
+    def __getattr__(self, name):
+        return getattr(self._grids, name)
+
+    def layer(self, name: str, q: Query, sector: str = "all", unit: str = "co2e") -> xr.DataArray:
+        return self._grids.layer(name, q, sector, unit, **self.params)
+
+    def levels(self, name: str, q: Query, sector: str = "all") -> list[np.ndarray]:
+        return self._grids.levels(name, q, sector, **self.params)
+
+    def cell_info(self, name: str, q: Query, lat: float, lon: float, sector: str = "all", unit: str = "co2e") -> dict:
+        return self._grids.cell_info(name, q, lat, lon, sector, unit, **self.params)

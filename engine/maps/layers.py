@@ -67,6 +67,9 @@ class Layer:
     domain : str
         ``"land"`` or ``"ocean"`` when the layer has values only there (the rest is transparent, which a legend must
         not let read as "zero"), ``""`` for both.
+    params : tuple of str
+        Parameters of the layer beyond the Query and ``sector`` (:data:`LAYER_PARAMS`), passed to ``compute`` as
+        keywords (the footprint layer's ``consumer`` and ``variant``); other layers ignore them.
     """
 
     id: str
@@ -85,6 +88,7 @@ class Layer:
     colormap: str = ""
     modelled_sink: bool = False
     domain: str = ""
+    params: tuple[str, ...] = ()
 
     def applies(self, choice: str) -> bool:
         """Whether a choice (a Query field or ``sector``) changes this layer; the others are ignored by it.
@@ -226,6 +230,22 @@ LAYERS: tuple[Layer, ...] = (
           tuple(dict.fromkeys(_EMISSIONS_ITEMS + _LUC_ITEMS + _LAND_ITEMS + _OCEAN_ITEMS)),
           ("year", "gwp", "gases", "luc_model"), lambda g, q, s, u: g.net_flux(q, u), colormap="net_flux",
           modelled_sink=True),
+)
+_FOOTPRINT_ITEMS = tuple(dict.fromkeys(_EMISSIONS_ITEMS + ("wiod_labels", "wiod_fd_labels", "jrc_co2")))
+#: Parameters a layer may take beyond the Query and ``sector`` (``Layer.params``) with their defaults.
+LAYER_PARAMS = {"consumer": None, "variant": "all"}
+LAYERS = LAYERS + (
+    Layer("footprint", "Emissions caused by a region's consumption (footprint)", "Footprint (consumption)",
+          "CO2e", "modelled",
+          "WIOD 2013 input-output model with EDGAR 2024 emissions; each producing region's share spread with the "
+          "production map's sector proxies (modelled; WIOD's RoW spread over its countries by their EDGAR "
+          "production; 2012-2023 nowcast on the 2011 structure).",
+          "MRIO embodied emissions (WIOD 2013 x EDGAR 2024) by producing region and sector, downscaled with the "
+          "production map's sector proxies (modelled)",
+          ("wiod2013", "jrc_wiod_co2", "edgar2024", "wri_gppd", "gpw4_1deg", "modis_mcd12c1_2019", "natural_earth"),
+          _FOOTPRINT_ITEMS, ("year", "gwp", "gases", "sector"),
+          lambda g, q, s, u, **kw: g.footprint(q, s, u, **kw), years=(1995, YEAR_RANGE[1]), colormap="emissions",
+          params=("consumer", "variant")),
 )
 #: Layer id -> layer.
 BY_ID: dict[str, Layer] = {lay.id: lay for lay in LAYERS}

@@ -29,6 +29,7 @@ PAGES = [
     ("/country/CHN", "China — Holocarbon", "#country-series .scatterlayer path"),
     ("/compare", "Compare — Holocarbon", "#compare-table tbody tr"),
     ("/industry", "Industry and CBAM — Holocarbon", "#industry-claim tbody tr"),
+    ("/green-exports", "Green exports — Holocarbon", "#green-claim tbody tr"),
     ("/sector", "Sectors — Holocarbon", ".sector-list-mrio a"),
     ("/sector/c17", "Electricity, Gas and Water Supply — Holocarbon", "#sector-foreign .bars path"),
     ("/trade", "Trade — Holocarbon", "#trade-net .bars path"),

@@ -18,7 +18,8 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1440, "hei
 PAGES = ("/", "/atlas", "/ledger?year=2011", "/ledger?year=2022&perspective=panoramic", "/country/DEU?year=2022",
          "/country/ISL?year=2022", "/sector", "/sector/c17?year=2011", "/sector/Transport?year=2020",
          "/trade?year=2011", "/compare?codes=DEU,FRA,CHN,ISL",
-         "/industry?country=IND&year=2019&eaf_share=0.6", "/briefing", "/data", "/validation", "/api")
+         "/industry?country=IND&year=2019&eaf_share=0.6",
+         "/green-exports?year=2024&tech=pv,wind&size=avoided", "/briefing", "/data", "/validation", "/api")
 
 TEXT_BOXES_JS = """() => {
   const charts = [];
