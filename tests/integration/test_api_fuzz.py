@@ -37,7 +37,8 @@ MAX_EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 15}
 #: 30 draws hits one (as in ``"A"`` -> 400) changed with every endpoint added to the document.
 PINNED = {PREFIX + "/grid.nc": {"bbox": "5.0,45.0,15.0,55.0", "unit": "co2e"}, PREFIX + "/zonal": {"unit": "co2e"},
           PREFIX + "/cell": {"unit": "co2e"}, PREFIX + "/production": {"unit": "co2e"},
-          PREFIX + "/series": {"region": "CHN"}, PREFIX + "/uncertainty": {"region": "CHN"}}
+          PREFIX + "/series": {"region": "CHN"}, PREFIX + "/uncertainty": {"region": "CHN"},
+          PREFIX + "/industry": {"country": "IND"}, PREFIX + "/industry/scenario": {"country": "IND"}}
 
 
 @pytest.fixture(scope="module")
