@@ -12,7 +12,9 @@ The copy is a picture of the page, not a second page: element ids are dropped (t
 are drawn as their current value (a dropdown as its selected label, radio items and checklists as disabled inputs)
 and graphs without a server picture as their empty box. Links stay plain links, so a click before the page is live
 loads the target normally. Anything that cannot be drawn statically (a page's layout raising, an unknown component)
-makes the copy smaller, never an error: without a copy the page loads exactly as before.
+makes the copy smaller, never an error: without a copy the page loads exactly as before. Nor does the copy delay
+the document: a layout that takes longer than :data:`BUDGET_S` (a cold server's first visit of a view) is not
+waited for.
 """
 
 from __future__ import annotations
@@ -234,9 +236,36 @@ def page_layout_for(app, path: str, args: Mapping[str, str]):
     return lambda: layout(**kwargs)
 
 
+#: The longest the index document waits for a page's first view [s]. A layout that computes longer (a view's first
+#: visit on a cold server: /green-exports or /industry build their engine, about 1 s) is not waited for: the
+#: document goes out without the copy, as before, and the layout finishes in the background (its tables are then
+#: cached for the router's callback that follows).
+BUDGET_S = 0.35
+
+
+def within(budget_s: float, work: Callable[[], str]) -> str:
+    """``work()`` run in a thread with the current request's context, or "" when it takes longer than ``budget_s``
+    (the thread finishes on its own; its result is dropped)."""
+    import threading
+
+    from flask import copy_current_request_context
+
+    box: list[str] = []
+    run = copy_current_request_context(lambda: box.append(work()))
+    thread = threading.Thread(target=run, daemon=True, name="holocarbon-firstview")
+    thread.start()
+    thread.join(budget_s)
+    return box[0] if box else ""
+
+
+#: Server config key overriding :data:`BUDGET_S` (tests wait for cold layouts).
+BUDGET_KEY = "HOLOCARBON_FIRSTVIEW_BUDGET_S"
+
+
 def install(app, shell: Callable[[], object]) -> None:
-    """Put the static first view of the requested page in every index document ``app`` serves."""
-    from flask import has_request_context, request
+    """Put the static first view of the requested page in every index document ``app`` serves (when it is ready
+    within :data:`BUDGET_S`, or the server config's :data:`BUDGET_KEY`)."""
+    from flask import current_app, has_request_context, request
 
     interpolate = app.interpolate_index
 
@@ -244,7 +273,9 @@ def install(app, shell: Callable[[], object]) -> None:
         if has_request_context() and request.method == "GET":
             layout = page_layout_for(app, request.path, request.args)
             if layout is not None:
-                kwargs["app_entry"] = first_view(shell, layout) + kwargs.get("app_entry", "")
+                budget = float(current_app.config.get(BUDGET_KEY, BUDGET_S))
+                view = within(budget, lambda: first_view(shell, layout))
+                kwargs["app_entry"] = view + kwargs.get("app_entry", "")
         return interpolate(**kwargs)
 
     app.interpolate_index = interpolate_index

@@ -9,6 +9,9 @@ without asking the server, and revalidates plotly.js (a 304 of a few hundred byt
 
 from __future__ import annotations
 
+import time
+import urllib.request
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -166,6 +169,11 @@ def test_first_view_arrives_as_html_then_the_live_page_takes_its_place(browser, 
     """Without any JavaScript the index document already shows the page (components/firstview.py): the header,
     the title, the first chart's box, no horizontal scrolling. With JavaScript the live page replaces it: the copy is
     removed, one header, the title and the chart's box where they were once the live chart is drawn."""
+    # a cold server sends the document without the copy rather than wait for a slow first layout (BUDGET_S)
+    deadline = time.monotonic() + 60
+    while b'id="hc-first-view"' not in urllib.request.urlopen(live_server + path, timeout=30).read():
+        assert time.monotonic() < deadline, f"no first view of {path} after 60 s"
+        time.sleep(0.5)
     still = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=False)
     pg = still.new_page()
     pg.goto(live_server + path)

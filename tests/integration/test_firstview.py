@@ -8,9 +8,17 @@ import re
 
 import pytest
 
-from components.firstview import ROOT_ID
+from components.firstview import BUDGET_KEY, ROOT_ID
 
 VIEW = re.compile(r'<div id="hc-first-view" class="hc-first-view">(.*?)</div>\s*<div id="react-entry-point">', re.S)
+
+
+@pytest.fixture(autouse=True)
+def _wait_for_cold_layouts(client):
+    """The module's app is cold: wait for every layout here (the budget itself is tested below)."""
+    client.application.config[BUDGET_KEY] = 60.0
+    yield
+    client.application.config.pop(BUDGET_KEY, None)
 
 
 def _view(client, url: str) -> tuple[int, str | None]:
@@ -54,3 +62,10 @@ def test_concurrent_index_requests_each_get_their_own_page(client):
         assert view is not None and expect[url] in view, url
         others = [h for u, h in expect.items() if u != url and h.startswith("<h1>") and h.endswith("</h1>")]
         assert not any(h in view for h in others), url
+
+
+def test_a_layout_slower_than_the_budget_is_not_waited_for(client):
+    client.application.config[BUDGET_KEY] = 0.0
+    r = client.get("/ledger?year=2007")
+    assert r.status_code == 200 and ROOT_ID not in r.get_data(as_text=True)
+    assert 'id="react-entry-point"' in r.get_data(as_text=True)

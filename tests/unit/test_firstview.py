@@ -71,3 +71,18 @@ def test_slider_shows_its_value():
     out = firstview.render(dcc.Slider(1970, 2023, value=2011, id="year"))
     assert 'class="dash-slider-container hc-static-slider"' in out
     assert '<span class="hc-static-value">2011</span>' in out
+
+
+def test_a_slow_layout_is_not_waited_for():
+    import time
+
+    import flask
+
+    app = flask.Flask("t")
+    with app.test_request_context("/ledger"):
+        assert firstview.within(0.5, lambda: "view") == "view"
+        t0 = time.perf_counter()
+        assert firstview.within(0.05, lambda: time.sleep(0.5) or "late") == ""
+        assert time.perf_counter() - t0 < 0.4
+        # the work runs with the request's context (layouts read the app's config)
+        assert firstview.within(0.5, lambda: flask.request.path) == "/ledger"
