@@ -92,6 +92,10 @@ def map_caption(lay, q: Query, sector: str, unit: str, da, bbox) -> tuple[str, s
     from engine.maps.files import units_basis
 
     title = lay.title
+    if lay.params and da.attrs.get("consumer"):  # the footprint: whose consumption, and its account
+        from components.atlas import footprint_lines, footprint_title
+
+        title = footprint_title({k: v for k, v in da.attrs.items() if k != "year"})
     cmap = COLORMAPS[lay.colormap]
     basis = units_basis(da.attrs.get("units", ""))
     if unit == "mass" and basis not in ("CO2", "CO2e"):
@@ -100,6 +104,8 @@ def map_caption(lay, q: Query, sector: str, unit: str, da, bbox) -> tuple[str, s
     window = ", ".join(f"{v:.1f}" for v in bbox)
     subtitle = f"{lay.describe(q, sector)} · window {window} (W, S, E, N)"
     sources = ["Source: " + str(da.attrs.get("method", "")), "Boundaries: Natural Earth 1:50m (public domain)"]
+    if lay.params and da.attrs.get("consumer"):
+        sources.insert(1, " · ".join(footprint_lines(da.attrs)) + " (whole world, not only this window)")
     return title, subtitle, sources, cmap
 
 
@@ -108,8 +114,9 @@ def map_caption(lay, q: Query, sector: str, unit: str, da, bbox) -> tuple[str, s
 def export_map(fmt: str):
     """The atlas view as a picture (png, pdf) or as data (nc: CF NetCDF, tif: GeoTIFF).
 
-    Parameters: ``layer``, ``sector``, the Query's ``year/gwp/gases/luc_model``, and the window as
-    ``bbox=west,south,east,north`` or the atlas ``view=lat,lon,zoom`` (default: the world).
+    Parameters: ``layer``, ``sector``, the Query's ``year/gwp/gases/luc_model``, the footprint layer's ``consumer``
+    (required with ``layer=footprint``) and ``variant``, and the window as ``bbox=west,south,east,north`` or the
+    atlas ``view=lat,lon,zoom`` (default: the world).
     """
     from components.render.snapshot import bbox_from_view, picture_bytes, render_picture
     from engine.maps import layers
@@ -146,10 +153,19 @@ def export_map(fmt: str):
         lay = layers.get(layer)
         lay.check_year(q.year)  # never another layer's map, nor an empty picture, under this layer's name
         q, sector = lay.effective(q), (sector if lay.applies("sector") else "all")
-        da = cut(grids.layer(layer, q, sector, unit), BBox(*bbox))
+        params = {k: args[k].strip() for k in lay.params if args.get(k, "").strip()}  # consumer, variant
+        if lay.params and "consumer" not in params:
+            from engine.maps.footprint import allowed_consumers
+
+            return bad_request(f"the {layer} layer needs a consumer: a ledger country (ISO3), ROW or a group",
+                               allowed_consumers(grids.accounts.year_frame(q.year)["codes"]))
+        if "consumer" in params:
+            params["consumer"] = params["consumer"].upper()
+        da = cut(grids.layer(layer, q, sector, unit, **params), BBox(*bbox))
     except ValueError as exc:
         return error_response(exc)
-    stem = f"holocarbon_{layer}_{q.year}"
+    stem = "_".join(["holocarbon", layer, *(params.get(k, "") for k in ("consumer", "variant") if params.get(k)),
+                     str(q.year)])
     if fmt in ("png", "pdf"):
         title, subtitle, sources, cmap = map_caption(lay, q, sector, unit, da, bbox)
         img = render_picture(da, cmap, title, subtitle, sources, outlines=grids.pack.geo("ne_countries_50m"),

@@ -252,10 +252,11 @@ WORLD_PICTURE_ZOOM = 2
 
 
 def world_picture(grids, settings, layer: str, q: Query, sector: str = "all", names: bool = True,
-                  center_lon: float = 0.0, z: int = WORLD_PICTURE_ZOOM) -> str:
+                  center_lon: float = 0.0, z: int = WORLD_PICTURE_ZOOM, **params) -> str:
     """The whole Web-Mercator world of a layer with its label overlay, as the Atlas draws it at a world view, for the
     picture shown until the live map is ready (components/prerender.py): the same tiles, stitched at zoom ``z`` and
-    turned so that ``center_lon`` is in the middle. A WebP ``data:`` URI (lossy, quality 80).
+    turned so that ``center_lon`` is in the middle. A WebP ``data:`` URI (lossy, quality 80). ``params`` are the
+    layer's own parameters (the footprint's ``consumer`` and ``variant``), as on its tiles.
 
     Raises
     ------
@@ -265,7 +266,7 @@ def world_picture(grids, settings, layer: str, q: Query, sector: str = "all", na
     lay = layers.get(layer)
     lay.check_year(q.year)
     q, sector = lay.effective(q), (sector if lay.applies("sector") else "all")
-    levels = grids.levels(layer, q, sector)
+    levels = grids.levels(layer, q, sector, **{k: v for k, v in params.items() if k in lay.params})
     cmap = COLORMAPS[lay.colormap]
     n, size = 1 << z, labels_mod.TILE
     world = Image.new("RGBA", (n * size, n * size), (255, 255, 255, 255))

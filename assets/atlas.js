@@ -1,9 +1,11 @@
 /* Holocarbon Atlas: the map's tile sources follow the controls in the browser (no figure round trip).
 
    Registered from pages/atlas.py as window.dash_clientside.atlas.{tiles, apply, badge}:
-   tiles(layer, sector, gases, gwp, year, names, info) -> [{url, labels}, message]
+   tiles(layer, sector, gases, gwp, year, names, consumer, variant, info) -> [{url, labels}, message]
        The tile URL of the layer with only the choices it depends on (info.layers[layer].uses; defaults omitted,
-       the same URL as the server's first figure), and the label overlay's URL. A year the layer does not cover
+       then the layer's own parameters, info.layers[layer].params: the footprint's consumer, always, and its
+       variant when not "all"; the same URL as the server's first figure, pages/atlas.py _tile_params), and the
+       label overlay's URL. A year the layer does not cover
        gives url null and the sentence shown over the empty map: never another layer's map under this one's name.
    apply(data, info)
        Swaps the sources of the live MapLibre map. A change after a quiet moment applies at once; the changes
@@ -19,7 +21,7 @@
   var GASES = ["CO2", "CH4", "N2O", "F-gases"];
   var DEBOUNCE_MS = 400;  /* a held key repeats every 30-50 ms; a slow machine can take 300 ms to pass one on */
 
-  function tiles(layer, sector, gases, gwp, year, names, info) {
+  function tiles(layer, sector, gases, gwp, year, names, consumer, variant, info) {
     var L = (info && info.layers && info.layers[layer]) || {years: [1970, 2023], uses: ["year"], no_map: layer};
     var origin = window.location.origin;
     var labels = origin + "/tiles/labels/{z}/{x}/{y}.png" + ((names || []).length ? "" : "?names=0");
@@ -39,6 +41,10 @@
     if (uses.indexOf("gases") >= 0 && g.length !== GASES.length) { p.push("gases=" + g.join(",")); }
     if (uses.indexOf("sector") >= 0 && sector && sector !== "all") {
       p.push("sector=" + encodeURIComponent(sector));
+    }
+    if ((L.params || []).indexOf("consumer") >= 0) {
+      p.push("consumer=" + encodeURIComponent(String(consumer || "DEU").toUpperCase()));
+      if (variant && variant !== "all") { p.push("variant=" + encodeURIComponent(variant)); }
     }
     return [{url: origin + "/tiles/" + layer + "/{z}/{x}/{y}.png?" + p.join("&"), labels: labels}, ""];
   }

@@ -9,6 +9,7 @@ from components.render.colormaps import COLORMAPS
 from components.render.snapshot import legend_ticks, no_data_text, units_text
 from engine.core.query import Query
 from engine.maps import layers
+from engine.maps.footprint import GROUP_CONSUMERS
 
 #: (id, menu label) of every layer, generated from the layer registry.
 LAYER_OPTIONS = [(lay.id, lay.label) for lay in layers.LAYERS]
@@ -64,9 +65,10 @@ def legend_title(layer: str, q: Query | None = None, sector: str = "all") -> tup
 
 
 def legend(layer: str, q: Query | None = None, sector: str = "all", units_note: str = "",
-           bar_px: float = 256.0) -> html.Div:
+           bar_px: float = 256.0, title: str | None = None) -> html.Div:
     """A colour bar with ticks that never overlap (:func:`components.render.snapshot.legend_ticks`), the unit per
-    the layer's own cell, and a swatch for the cells with no colour (HTML, so it stays crisp at any size)."""
+    the layer's own cell, and a swatch for the cells with no colour (HTML, so it stays crisp at any size). ``title``
+    replaces the layer's title (the footprint's "Emissions caused by consumption in Germany, 2011 (modelled)")."""
     lay = layers.get(layer)
     cmap = COLORMAPS[lay.colormap]
     ticks = legend_ticks(cmap, lay.cell_factor, bar_px=bar_px, char_px=6.4, gap_px=6.0)  # 0.68rem ticks
@@ -75,7 +77,8 @@ def legend(layer: str, q: Query | None = None, sector: str = "all", units_note: 
         edge = "legend-tick-start" if i == 0 and pos < 0.05 else "legend-tick-end" if (
             i == len(ticks) - 1 and pos > 0.95) else ""
         spans.append(html.Span(label, className=f"legend-tick {edge}".strip(), style={"left": f"{100 * pos:.1f}%"}))
-    title, what = legend_title(layer, q, sector)
+    default_title, what = legend_title(layer, q, sector)
+    title = title or default_title
     return html.Div([
         html.Div(title, className="legend-title"),
         html.Div(what, className="legend-what") if what else None,
@@ -86,6 +89,66 @@ def legend(layer: str, q: Query | None = None, sector: str = "all", units_note: 
         html.Div([html.Span(className="legend-swatch-none"),
                   html.Span(no_data_text(cmap, lay, lay.cell_factor))], className="legend-none"),
     ], className="legend")
+
+
+# ---- the footprint layer: whose consumption, and where it is emitted ------------------------------------------
+#: The footprint variants (:data:`engine.maps.footprint.VARIANTS`) in the words of the Atlas's switch.
+VARIANT_LABELS = {"all": "All its consumption", "abroad": "Only what its imports cause abroad"}
+
+
+def consumer_options(codes, names: dict) -> list[dict]:
+    """The consumer picker's options: the groups and the model's rest of the world first (in the order given), then
+    the countries by name; each labelled "Name (CODE)" so that typing either finds it."""
+    codes = [str(c) for c in codes]
+    groups = [c for c in codes if c in GROUP_CONSUMERS]
+    countries = sorted((c for c in codes if c not in groups), key=lambda c: (names.get(c) or c).casefold())
+    return [{"label": f"{names.get(c) or c} ({c})", "value": c} for c in groups + countries]
+
+
+def footprint_title(attrs: dict) -> str:
+    """Legend and caption title of a footprint layer from its attributes (consumer_name, variant, year):
+    ``"Emissions caused by consumption in Germany, 2011 (modelled)"``; the abroad variant says "abroad"."""
+    name = attrs.get("consumer_name") or attrs.get("consumer", "")
+    where = " abroad" if attrs.get("variant") == "abroad" else ""
+    year = f", {attrs['year']}" if attrs.get("year") is not None else ""
+    return f"Emissions caused{where} by consumption in {name}{year} (modelled)"
+
+
+def _mt(t: float) -> str:
+    """Tonnes in Mt with a precision that suits the size ("1,229 Mt", "31.6 Mt", "0.42 Mt")."""
+    mt = float(t) / 1e6
+    return f"{mt:,.0f} Mt" if abs(mt) >= 100 else f"{mt:,.1f} Mt" if abs(mt) >= 1 else f"{mt:,.2f} Mt"
+
+
+def footprint_lines(attrs: dict) -> list[str]:
+    """The footprint's account in sentences (the Atlas panel and the captions of map exports): the consumer's
+    footprint, the share emitted abroad, and the bunker fuel that is in the account but on no cell."""
+    name = attrs.get("consumer_name") or attrs.get("consumer", "")
+    basis = attrs.get("basis", "CO2e")
+    share = float(attrs.get("share_abroad", float("nan")))
+    lines = [f"Footprint of {name}: {_mt(attrs.get('footprint_t', 0.0))} {basis} a year",
+             f"Emitted abroad: {100 * share:.1f} % ({_mt(attrs.get('abroad_t', 0.0))})"
+             + (" — the map shows only this part" if attrs.get("variant") == "abroad" else "")]
+    bunker = float(attrs.get("unplaced_bunker_t", 0.0) or 0.0)
+    if bunker:
+        lines.append(f"Not on the map: {_mt(bunker)} of international aviation and shipping fuel (bunkers)")
+    return lines
+
+
+def footprint_panel(attrs: dict) -> html.Div:
+    """The footprint's key figures beside the map, in the modelled style of the key-figure cards
+    (``kpi kpi-modelled``): a modelled number never looks measured."""
+    head, abroad, *rest = footprint_lines(attrs)
+    label, _, value = head.partition(": ")
+    note = attrs.get("method_note") if attrs.get("io_method") == "nowcast" else None
+    return html.Div([
+        html.Div("Modelled", className="kpi-tag kpi-tag-modelled"),
+        html.Div(label, className="kpi-label"),
+        html.Div(value, className="kpi-value atlas-fp-total"),
+        html.Div(abroad, className="atlas-fp-abroad"),
+        *(html.Div(r, className="atlas-fp-bunker") for r in rest),
+        html.Div(f"Method: {note}", className="kpi-sub") if note else None,
+    ], className="kpi kpi-modelled atlas-footprint", role="group", **{"aria-label": head})
 
 
 def fmt_tonnes(v: float) -> str:

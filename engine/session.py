@@ -131,18 +131,22 @@ class Engine:
 
     # ---- grids ---------------------------------------------------------------------------------------------
     def grid(self, layer: str = "emissions", q: Query | None = None, sector: str = "all", unit: str = "co2e",
-             **fields) -> xr.DataArray:
-        """A 0.1° layer (:data:`engine.maps.layers.LAYER_IDS`) as an xarray DataArray [t cell⁻¹ yr⁻¹]."""
-        return self.grids.layer(layer, _query(q, fields), sector, unit)
+             consumer: str | None = None, variant: str = "all", **fields) -> xr.DataArray:
+        """A 0.1° layer (:data:`engine.maps.layers.LAYER_IDS`) as an xarray DataArray [t cell⁻¹ yr⁻¹]; ``consumer``
+        and ``variant`` are the footprint layer's (:data:`engine.maps.layers.LAYER_PARAMS`), ignored by the others."""
+        return self.grids.layer(layer, _query(q, fields), sector, unit, consumer=consumer, variant=variant)
 
     def zonal(self, layer: str = "emissions", region: str | None = None, bbox=None, q: Query | None = None,
-              sector: str = "all", top: int = 10, unit: str = "co2e", **fields) -> dict:
-        """Total, mean and top cells of a layer over a region or box (:func:`engine.maps.zonal.zonal_stats`)."""
+              sector: str = "all", top: int = 10, unit: str = "co2e", consumer: str | None = None,
+              variant: str = "all", **fields) -> dict:
+        """Total, mean and top cells of a layer over a region or box (:func:`engine.maps.zonal.zonal_stats`); the
+        footprint layer's ``consumer`` and ``variant`` are passed on (the other layers ignore them)."""
         from engine.maps.zonal import BBox, zonal_stats
 
         if bbox is not None and not isinstance(bbox, BBox):
             bbox = BBox(*bbox)
-        return zonal_stats(self.grids, layer, _query(q, fields), region, bbox, sector, top, unit)
+        grids = self.grids.with_params(consumer=consumer, variant=variant)
+        return zonal_stats(grids, layer, _query(q, fields), region, bbox, sector, top, unit)
 
 
 def open_engine(settings: Settings | None = None, build: bool = True) -> Engine:

@@ -24,10 +24,14 @@ from components import runtime
 from components.atlas import (
     LAYER_OPTIONS,
     LAYER_SOURCES,
+    VARIANT_LABELS,
     WORLD_CENTER,
     WORLD_ZOOM,
     build_atlas_figure,
     cell_panel,
+    consumer_options,
+    footprint_panel,
+    footprint_title,
     layer_available,
     legend,
 )
@@ -37,6 +41,7 @@ from components.prerender import with_world_picture
 from components.urlstate import url_state, url_sync
 from engine.core.query import GASES, GWP_LABELS, GWP_SETS, YEAR_RANGE, Query
 from engine.maps import layers
+from engine.maps.footprint import DEFAULT_CONSUMER, VARIANTS, allowed_consumers
 from engine.maps.grid import SECTORS
 
 #: The page's path (also the page name of its world picture, components/prerender.py).
@@ -74,16 +79,76 @@ class ID:
     OVERLAY: Final = "atlas-overlay"  # "no map for this year" over the empty map
     YEAR_BADGE: Final = "atlas-year-badge"  # the year, large on the map while playing
     LAYER_INFO: Final = "atlas-layer-info"  # each layer's years and choices, for the clientside code
+    PARAMS: Final = "atlas-params"  # the footprint layer's own choices (hidden for the other layers)
+    CONSUMER: Final = "atlas-consumer"  # whose consumption (footprint layer)
+    VARIANT: Final = "atlas-variant"  # all its consumption, or only what it causes abroad (footprint layer)
+    FOOTPRINT: Final = "atlas-footprint"  # the consumer's footprint, share abroad and bunker line
 
 
 #: The map's controls, in the argument order of the callbacks (layer, sector, gases, gwp, year).
 CONTROLS = (ID.LAYER, ID.SECTOR, ID.GASES, ID.GWP, ID.YEAR)
+#: The layer parameters' controls (:data:`engine.maps.layers.LAYER_PARAMS`), after ``names`` in the callbacks.
+PARAM_CONTROLS = (ID.CONSUMER, ID.VARIANT)
 
 LAYERS = [v for v, _ in LAYER_OPTIONS]
-DEFAULTS = {"layer": "emissions", "sector": "all", "year": 2022, "gwp": "AR5", "gases": list(GASES), "names": True}
-#: What the clientside code needs of every layer: its years and the choices it depends on (from the registry).
-LAYER_INFO = {lay.id: {"years": list(lay.years), "uses": list(lay.uses), "no_map": lay.short}
+DEFAULTS = {"layer": "emissions", "sector": "all", "year": 2022, "gwp": "AR5", "gases": list(GASES), "names": True,
+            "consumer": DEFAULT_CONSUMER, "variant": "all"}
+#: What the clientside code needs of every layer: its years, the choices it depends on and its own parameters (from
+#: the registry).
+LAYER_INFO = {lay.id: {"years": list(lay.years), "uses": list(lay.uses), "params": list(lay.params),
+                       "no_map": lay.short}
               for lay in layers.LAYERS}
+#: The accounting year whose ledger lines list the consumers (the same codes every year; the WIOD table's year).
+CONSUMER_YEAR = 2011
+
+
+def _consumers() -> tuple[str, ...]:
+    """Every consumer code of the footprint layer (groups first), or () without a pack."""
+    acc = runtime.accounts()
+    if acc is None:
+        return ()
+    return allowed_consumers(acc.year_frame(CONSUMER_YEAR)["codes"])
+
+
+def _consumer_options(current: str) -> list[dict]:
+    """The consumer picker's options with names (the current code alone when there is no pack)."""
+    acc = runtime.accounts()
+    codes = _consumers() or (current,)
+    return consumer_options(codes, acc.names() if acc is not None else {})
+
+
+def _consumer_from_query(query: dict) -> tuple[str, str, str | None]:
+    """(consumer, variant, message) from URL parameters: an unknown consumer or variant falls back to Germany and
+    all its consumption with a message naming what was wrong (never an error page)."""
+    raw = str(query.get("consumer", DEFAULT_CONSUMER) or DEFAULT_CONSUMER).strip()[:40]
+    variant = str(query.get("variant", "all") or "all").strip()[:40]
+    problems = []
+    consumer = raw.upper()
+    allowed = _consumers()
+    if not consumer.isalnum() or (allowed and consumer not in allowed):
+        problems.append(f"consumer must be a ledger country (ISO3 code), ROW or a group "
+                        f"({', '.join(c for c in allowed[:6])}); got {raw!r}" if allowed else
+                        f"consumer must be a country code or a group; got {raw!r}")
+        consumer = DEFAULT_CONSUMER
+    if variant not in VARIANTS:
+        problems.append(f"variant must be one of {', '.join(VARIANTS)}; got {variant!r}")
+        variant = "all"
+    if not problems:
+        return consumer, variant, None
+    return consumer, variant, (f"The link had a value Holocarbon cannot use ({'; '.join(problems)}); showing the "
+                               f"emissions caused by consumption in {_consumer_name(consumer)} instead.")
+
+
+def _consumer_name(code: str) -> str:
+    acc = runtime.accounts()
+    return (acc.names().get(code) if acc is not None else None) or code
+
+
+def _params(layer: str, consumer: str | None, variant: str | None) -> dict:
+    """The layer's own parameters (the footprint's consumer and variant), {} for the other layers."""
+    if not layers.get(layer).params:
+        return {}
+    return {"consumer": (consumer or DEFAULT_CONSUMER).upper(), "variant": variant or "all"}
 
 
 def _state_from_query(query: dict) -> tuple[dict, str | None]:
@@ -105,6 +170,9 @@ def _state_from_query(query: dict) -> tuple[dict, str | None]:
         state.update(layer=layer, sector=sector, names=names == "1")
     except ValueError as exc:
         problem = f"The link had a value Holocarbon cannot use ({exc}); showing the default view instead."
+    if problem is None and ("consumer" in query or "variant" in query):
+        consumer, variant, problem = _consumer_from_query(query)
+        state.update(consumer=consumer, variant=variant)
     return state, problem
 
 
@@ -163,6 +231,7 @@ def layout(**query):
     view = _view_from_query(query)
     marks = {y: str(y) for y in range(1970, 2024, 10)} | {2023: "2023"}
     sector_off, gases_off, gwp_off, why = _applies(state["layer"])
+    params_off = not layers.get(state["layer"]).params
     return html.Div([
         html.Div([
             html.H1("Atlas"),
@@ -187,10 +256,12 @@ def layout(**query):
                 dcc.Dropdown(id=ID.GWP, options=[{"label": GWP_LABELS[g], "value": g} for g in GWP_SETS],
                              value=state["gwp"], clearable=False, searchable=False, disabled=gwp_off),
                 html.P(why, id=ID.APPLIES, className="atlas-applies", **{"aria-live": "polite"}),
+                footprint_controls(state, params_off),
                 html.Label("Map labels", htmlFor=ID.NAMES, className="sr-only"),
                 dcc.Checklist(id=ID.NAMES, options=[{"label": "Place names", "value": "on"}],
                               value=["on"] if state["names"] else [], className="checklist atlas-names"),
                 html.Div(id=ID.LEGEND),
+                html.Div(id=ID.FOOTPRINT, **{"aria-live": "polite"}),
                 html.Div(id=ID.CELL, className="cell-box", **{"aria-live": "polite"},
                          children=html.Span("Click the map, or look up a cell below, to see a cell's value.",
                                             className="muted")),
@@ -230,19 +301,45 @@ def layout(**query):
     ])
 
 
+def _variant_options(disabled: bool) -> list[dict]:
+    return [{"label": VARIANT_LABELS[v], "value": v, "disabled": disabled} for v in VARIANTS]
+
+
+def footprint_controls(state: dict, off: bool) -> html.Div:
+    """Whose consumption the footprint layer maps (a searchable list of the ledger's countries and the groups) and
+    whether all of it or only what its imports cause abroad; hidden and disabled for the other layers."""
+    return html.Div([
+        html.Label("Emissions caused by consumption in", htmlFor=ID.CONSUMER),
+        dcc.Dropdown(id=ID.CONSUMER, options=_consumer_options(state["consumer"]), value=state["consumer"],
+                     clearable=False, searchable=True, disabled=off, placeholder="Type a country or group",
+                     className="atlas-consumer-menu"),
+        html.Label("Which emissions", htmlFor=ID.VARIANT, className="sr-only"),
+        dcc.RadioItems(id=ID.VARIANT, options=_variant_options(off), value=state["variant"],
+                       className="checklist atlas-variant"),
+    ], id=ID.PARAMS, className="atlas-params", hidden=off, role="group",
+        **{"aria-label": "Whose footprint"})
+
+
 def _no_map(layer: str, year: int) -> str:
     """The sentence over the empty map for a year the layer does not cover, or "" (never another layer's map)."""
     text = layers.get(layer).no_map_text(year)
     return f"{text} Choose a year in its range, or another layer." if text else ""
 
 
-def _tile_params(layer: str, sector: str, q: Query) -> dict:
-    """Tile query parameters for the controls: only the choices the layer depends on (defaults omitted)."""
+def _tile_params(layer: str, sector: str, q: Query, consumer: str | None = None, variant: str | None = None) -> dict:
+    """Tile query parameters for the controls: only the choices the layer depends on (defaults omitted), then the
+    layer's own parameters (the footprint's consumer, always, and its variant when not "all"), in the order the
+    browser writes them (assets/atlas.js ``tiles``)."""
     lay = layers.get(layer)
     params = {k: v for k, v in q.to_params().items() if k in ("gwp", "gases") and lay.applies(k)}
     params = {"year": q.year} | params
     if lay.applies("sector") and sector != "all":
         params["sector"] = sector
+    own = _params(layer, consumer, variant)
+    if own:
+        params["consumer"] = own["consumer"]
+        if own["variant"] != "all":
+            params["variant"] = own["variant"]
     return params
 
 
@@ -269,15 +366,24 @@ def _world_picture(state: dict) -> str | None:
     if not lay.covers(q.year):
         return None
     names = bool(state["names"])
-    key = urlencode(_tile_params(lay.id, state["sector"], q) | {"layer": lay.id, "names": int(names)}, safe=",")
+    key = _picture_key(state, q)
     picture = pre.picture(grids.accounts, PATH, key)
     if picture is None:
         from api.tiles import world_picture
 
         settings = runtime.settings()
+        params = _params(lay.id, state.get("consumer"), state.get("variant"))
         pre.remember_drawn(grids.accounts, PATH, key, lambda: world_picture(
-            grids, settings, lay.id, q, state["sector"], names, center_lon=WORLD_CENTER["lon"]))
+            grids, settings, lay.id, q, state["sector"], names, center_lon=WORLD_CENTER["lon"], **params))
     return picture
+
+
+def _picture_key(state: dict, q: Query) -> str:
+    """The world picture's key: the tile parameters of the view (with the footprint's consumer and variant), the
+    layer and the place names."""
+    layer = state["layer"]
+    return urlencode(_tile_params(layer, state["sector"], q, state.get("consumer"), state.get("variant"))
+                     | {"layer": layer, "names": int(bool(state["names"]))}, safe=",")
 
 
 def _initial_figure(state: dict, view: dict | None):
@@ -291,7 +397,8 @@ def _initial_figure(state: dict, view: dict | None):
     covered = lay.covers(q.year)
     shown = q if covered else q.replace(year=min(max(q.year, lay.years[0]), lay.years[1]))  # never fetched
     center = {"lat": view["lat"], "lon": view["lon"]} if view else WORLD_CENTER
-    return build_atlas_figure(_tile_url(lay.id, _tile_params(lay.id, state["sector"], shown)),
+    tile_params = _tile_params(lay.id, state["sector"], shown, state.get("consumer"), state.get("variant"))
+    return build_atlas_figure(_tile_url(lay.id, tile_params),
                               _labels_url(state["names"]), center=center,
                               zoom=view["zoom"] if view else WORLD_ZOOM, visible=covered)
 
@@ -300,28 +407,41 @@ def _initial_figure(state: dict, view: dict | None):
     Output(ID.LEGEND, "children"), Output(ID.NOTE, "children"),
     Output(ID.LAYER, "options"), Output(ID.SEARCH, "data"), Output(ID.SECTOR, "disabled"), Output(ID.SUMMARY, "children"),
     Output(ID.GASES, "options"), Output(ID.GWP, "disabled"), Output(ID.APPLIES, "children"),
-    *(Input(c, "value") for c in CONTROLS), Input(ID.NAMES, "value"),
+    Output(ID.PARAMS, "hidden"), Output(ID.CONSUMER, "disabled"), Output(ID.VARIANT, "options"),
+    Output(ID.FOOTPRINT, "children"),
+    *(Input(c, "value") for c in CONTROLS), Input(ID.NAMES, "value"), *(Input(c, "value") for c in PARAM_CONTROLS),
 )
-def update_map(layer, sector, gases, gwp, year, names=("on",)):
-    """Thin: parse the controls into a Query; legend, notes, which controls apply, and the shareable search (the
-    tile URL is set in the browser by the clientside callbacks, so the map does not wait for this round trip)."""
+def update_map(layer, sector, gases, gwp, year, names=("on",), consumer=DEFAULT_CONSUMER, variant="all"):
+    """Thin: parse the controls into a Query; legend, notes, which controls apply, the footprint's account, and the
+    shareable search (the tile URL is set in the browser by the clientside callbacks, so the map does not wait for
+    this round trip)."""
     options = _layer_options(year)
     lay = layers.get(layer)
     sector_off, gases_off, gwp_off, why = _applies(layer)
-    applies = (_gas_options(gases_off), gwp_off, why)
+    params_off = not lay.params
+    applies = (_gas_options(gases_off), gwp_off, why, params_off, params_off, _variant_options(params_off))
     try:
         q = Query(year=year, gwp=gwp, gases=tuple(gases or ()))
     except ValueError as exc:
         return (no_update, notice(user_message(exc), "warning"), options, no_update, sector_off, no_update,
-                *applies)
+                *applies, no_update)
     if runtime.pack() is None:
         return (None, notice(user_message(RuntimeError(runtime.pack_error() or "")), "error"), options,
-                no_update, True, no_update, *applies)
+                no_update, True, no_update, *applies, None)
+    params = _params(layer, consumer, variant)
     note = [html.Strong(f"{year} · "), LAYER_SOURCES[layer]]
+    title, panel = None, None
     if not lay.covers(year):
         note = [notice(_no_map(layer, year), "warning")]
     elif (cannot := runtime.grids().unavailable(layer)) is not None:
         note = [notice(cannot, "error", f"The {dict(LAYER_OPTIONS)[layer]} layer cannot be drawn. ")]
+    elif params:
+        try:
+            attrs = runtime.grids().layer(layer, lay.effective(q), sector, **params).attrs
+        except ValueError as exc:
+            note = [notice(user_message(exc), "warning")]
+        else:
+            title, panel = footprint_title(attrs), footprint_panel(attrs)
     if "F-gases" in q.gases and lay.applies("gases"):
         note.append(" F-gases are kept in AR5 CO2e as published.")
     if layer in ("net_flux",) and "CO2" not in q.gases:
@@ -330,21 +450,26 @@ def update_map(layer, sector, gases, gwp, year, names=("on",)):
     search_params["layer"] = layer
     if sector != "all":
         search_params["sector"] = sector
+    if params:
+        search_params["consumer"] = params["consumer"]
+        if params["variant"] != "all":
+            search_params["variant"] = params["variant"]
     if not names:
         search_params["names"] = "0"
     search = url_state(urlencode(search_params, safe=","))
-    return (legend(layer, q, sector), note, options, search, sector_off, map_summary(layer, sector, q), *applies)
+    return (legend(layer, q, sector, title=title), note, options, search, sector_off,
+            map_summary(layer, sector, q, title), *applies, panel)
 
 
-def map_summary(layer: str, sector: str, q: Query) -> str:
+def map_summary(layer: str, sector: str, q: Query, title: str | None = None) -> str:
     """What the map shows, in words, for a screen reader (the tiles themselves carry no text)."""
     lay = layers.get(layer)
     if not lay.covers(q.year):
         return f"No map: {lay.no_map_text(q.year)}"
-    return (f"Zoomable world map: {dict(LAYER_OPTIONS)[layer]}, {lay.describe(q, sector)}, on a 0.1° grid (about "
-            f"11 km){'' if lay.resolution_deg <= 0.1 else f' from a {lay.resolution_deg:g}° source'}. The colour "
-            "scale and its unit are in the legend beside the map; “Look up a cell” gives the value of the cell at a "
-            "latitude and longitude.")
+    return (f"Zoomable world map: {title or dict(LAYER_OPTIONS)[layer]}, {lay.describe(q, sector)}, on a 0.1° grid "
+            f"(about 11 km){'' if lay.resolution_deg <= 0.1 else f' from a {lay.resolution_deg:g}° source'}. The "
+            "colour scale and its unit are in the legend beside the map; “Look up a cell” gives the value of the cell "
+            "at a latitude and longitude.")
 
 
 # keep the address bar in step with the controls and the map view, without reloading (shareable links)
@@ -357,7 +482,8 @@ url_sync(Input(ID.SEARCH, "data"), Input(ID.VIEW, "data"))
 clientside_callback(
     ClientsideFunction(namespace="atlas", function_name="tiles"),
     Output(ID.TILES, "data"), Output(ID.OVERLAY, "children"),
-    *(Input(c, "value") for c in CONTROLS), Input(ID.NAMES, "value"), State(ID.LAYER_INFO, "data"),
+    *(Input(c, "value") for c in CONTROLS), Input(ID.NAMES, "value"), *(Input(c, "value") for c in PARAM_CONTROLS),
+    State(ID.LAYER_INFO, "data"),
 )
 
 # Swap the tile sources of the existing map (no figure round trip; a burst of changes, e.g. arrow keys held on the
@@ -379,10 +505,10 @@ clientside_callback(
 @callback(
     Output(ID.CELL, "children"),
     Input(ID.CLICK, "data"),
-    *(State(c, "value") for c in CONTROLS),
+    *(State(c, "value") for c in CONTROLS), *(State(c, "value") for c in PARAM_CONTROLS),
     prevent_initial_call=True,
 )
-def show_cell(click, layer, sector, gases, gwp, year):
+def show_cell(click, layer, sector, gases, gwp, year, consumer=DEFAULT_CONSUMER, variant="all"):
     grids = runtime.grids()
     if not click or grids is None:
         return no_update
@@ -392,7 +518,7 @@ def show_cell(click, layer, sector, gases, gwp, year):
             return notice(_no_map(layer, year), "warning")
         lay = layers.get(layer)
         info = grids.cell_info(layer, lay.effective(q), float(click["lat"]), float(click["lon"]),
-                               sector if lay.applies("sector") else "all")
+                               sector if lay.applies("sector") else "all", **_params(layer, consumer, variant))
     except (ValueError, KeyError, TypeError) as exc:
         return notice(user_message(exc), "warning")
     has_country_page = any(p.get("path_template") == "/country/<code>" for p in dash.page_registry.values())

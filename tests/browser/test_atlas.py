@@ -496,3 +496,74 @@ def test_phone_shows_the_world_a_readable_legend_and_a_large_year(browser, live_
         assert errors == [], errors
     finally:
         context.close()
+
+
+# ---- issue 16: the footprint perspective ------------------------------------------------------------------------
+def test_footprint_layer_with_a_consumer_picked_in_the_page(page, live_server, out_dir, tiles):
+    """Choose "Footprint (consumption)", then France in the consumer picker: every footprint tile carries consumer=FRA
+    (none answers 400, as they all did when the Atlas sent no consumer), the legend names France and the panel its
+    share emitted abroad."""
+    _open(page, live_server, tiles, "?year=2011", "/tiles/emissions/", "year=2011")
+    assert not page.locator("#atlas-params").is_visible()  # the picker is for the footprint layer only
+    page.locator("#atlas-layer").click()
+    option = page.get_by_role("option", name="Footprint (consumption)")
+    option.wait_for()
+    option.click()
+    _wait_map(page, tiles, "/tiles/footprint/", "consumer=DEU")
+    assert page.locator("#atlas-params").is_visible()
+    page.locator("#atlas-footprint .atlas-fp-abroad").wait_for(timeout=MAP_TIMEOUT_MS)
+    assert "Germany" in page.locator("#atlas-legend").inner_text()
+
+    page.locator("#atlas-consumer").click()
+    fra = page.get_by_role("option", name="France and Monaco (FRA)")
+    search = page.get_by_placeholder("Search", exact=True).locator("visible=true")
+    search.wait_for()
+    search.fill("Franc")  # the list is searchable by name or code
+    fra.wait_for()
+    with page.expect_response(lambda r: "/tiles/footprint/" in r.url and "consumer=FRA" in r.url,
+                              timeout=MAP_TIMEOUT_MS):
+        fra.click()
+    _wait_map(page, tiles, "/tiles/footprint/", "consumer=FRA")
+    page.wait_for_function("() => document.querySelector('#atlas-legend').innerText.includes('France')",
+                           timeout=MAP_TIMEOUT_MS)
+    legend = page.locator("#atlas-legend").inner_text()
+    assert "Emissions caused by consumption in France and Monaco, 2011 (modelled)" in legend, legend
+    panel = page.locator("#atlas-footprint").inner_text()
+    assert "Footprint of France and Monaco" in panel and re.search(r"Emitted abroad: \d+\.\d %", panel), panel
+    assert "Modelled" in panel and "Not on the map" in panel, panel
+    page.wait_for_function("() => window.location.search.includes('consumer=FRA')", timeout=20_000)
+    assert "layer=footprint" in page.url, page.url
+    page.screenshot(path=str(_shots(out_dir) / "atlas-footprint-fra.png"))
+    px = _map_pixels(page)
+    s = _shares(px)  # a footprint is sparser than the world's production (measured 0.05 for France 2011)
+    assert s["emission"] >= 0.02 and s["white"] >= MIN_WHITE_SHARE, f"France's footprint looks blank: {s}"
+    x, y = (round(v) for v in page.evaluate(PROJECT_JS, [2.0, 47.0]))  # central France: dark, its own cells
+    home = px[y - 3:y + 4, x - 3:x + 4]
+    assert ((home[..., 0] - home[..., 2]) > 30).mean() > 0.8, home.mean(axis=(0, 1))
+    fp = [t for t in tiles if "/tiles/footprint/" in t[1]]
+    assert fp and all("consumer=" in t[1] and t[0] == 200 for t in fp), [t for t in fp if t[0] != 200][:3]
+
+    with page.expect_response(lambda r: "/tiles/footprint/" in r.url and "variant=abroad" in r.url,
+                              timeout=MAP_TIMEOUT_MS):
+        page.get_by_label("Only what its imports cause abroad").check()
+    page.wait_for_function("() => document.querySelector('#atlas-legend').innerText.includes('caused abroad')",
+                           timeout=MAP_TIMEOUT_MS)
+    page.wait_for_function("() => window.location.search.includes('variant=abroad')", timeout=20_000)
+    _assert_clean(page, tiles)
+
+
+def test_footprint_link_round_trip(page, live_server, out_dir, tiles):
+    """/atlas?layer=footprint&consumer=USA&year=2011 opens with the picker on USA and the map on USA's footprint; a
+    click on the map gives the cell of USA's footprint."""
+    _open(page, live_server, tiles, "?layer=footprint&consumer=USA&year=2011", "/tiles/footprint/", "consumer=USA")
+    assert "United States (USA)" in page.locator("#atlas-consumer").inner_text()
+    fp = [t for t in tiles if "/tiles/footprint/" in t[1]]
+    assert fp and all("consumer=USA" in t[1] and "year=2011" in t[1] for t in fp), fp[:3]
+    page.locator("#atlas-footprint .atlas-fp-abroad").wait_for(timeout=MAP_TIMEOUT_MS)
+    assert "United States" in page.locator("#atlas-legend").inner_text()
+    _click_lonlat(page, -87.6, 41.9)  # Chicago
+    page.locator("#atlas-cell").get_by_text("Country:").wait_for(timeout=30_000)
+    assert "United States" in page.locator("#atlas-cell").inner_text()
+    page.screenshot(path=str(_shots(out_dir) / "atlas-footprint-usa-link.png"))
+    assert "consumer=USA" in page.url
+    _assert_clean(page, tiles)
