@@ -120,6 +120,10 @@ def test_glossary_tooltip_on_keyboard_focus_tap_and_escape(browser, live_server,
         context.close()
 
 
+#: The live page is in the document (Dash rendered the page; the static first view of components/firstview.py is gone).
+LIVE_PAGE = "() => !document.getElementById('hc-first-view') && !!document.querySelector('#_pages_content > *')"
+
+
 def test_cite_line_follows_the_view_and_copies(browser, live_server):
     """The footer line names the version, the pack, the page, its full URL and today's date; it follows a navigation
     and a change of the address made by the page; the button copies it."""
@@ -132,6 +136,7 @@ def test_cite_line_follows_the_view_and_copies(browser, live_server):
         head = f"Holocarbon {app_version()} (pack {_health(live_server)['pack']}), "
         today = dt.date.today().isoformat()
         page.goto(live_server + "/data")
+        page.wait_for_function(LIVE_PAGE, timeout=TIMEOUT)  # the live page, not its static first view, is clicked
         line = page.locator("#cite-line")
         page.wait_for_function("() => ((document.getElementById('cite-line') || {}).textContent || '')"
                                ".includes('Data & methods')", timeout=TIMEOUT)
@@ -139,6 +144,7 @@ def test_cite_line_follows_the_view_and_copies(browser, live_server):
         page.locator("nav.nav").get_by_role("link", name="Trade").click()
         page.wait_for_function("() => document.getElementById('cite-line').textContent.includes(', Trade, ')",
                                timeout=TIMEOUT)
+        page.wait_for_function(LIVE_PAGE, timeout=TIMEOUT)
         page.wait_for_load_state("networkidle")  # the page's own address rewrite is done
         page.evaluate("() => history.replaceState(null, '', '/trade?year=2008')")  # what urlstate.js does
         page.wait_for_function("() => document.getElementById('cite-line').textContent.includes('year=2008')",
