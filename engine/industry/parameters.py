@@ -123,31 +123,65 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
     return np.where(u < c, left, right)
 
 
-def check_table(t: pd.DataFrame) -> None:
-    """Refuse a table with missing columns or parameters, unknown distributions or values outside their range.
+def check_values(t: pd.DataFrame, filename: str, key: str | None = "parameter",
+                 distributions: tuple[str, ...] = DISTRIBUTIONS) -> None:
+    """Refuse rows of an authored table (``data/<filename>``) with a distribution not in ``distributions``, a value
+    outside [low, high] or no source; the message names the rows by ``t[key]`` (by their index when ``key`` is
+    None).
+
+    Raises
+    ------
+    InputError
+    """
+    def names(rows: pd.DataFrame) -> list:
+        return list(rows[key]) if key else list(rows.index)
+
+    bad = sorted(set(t["distribution"]) - set(distributions))
+    if bad:
+        raise InputError(f"data/{filename}: distribution must be one of {', '.join(distributions)}; got {bad}")
+    out = t[~((t["low"] <= t["value"]) & (t["value"] <= t["high"]))]
+    if len(out):
+        raise InputError(f"data/{filename}: value outside [low, high] for {names(out)}")
+    unsourced = t[t["source"].fillna("").astype(str).str.strip() == ""]
+    if len(unsourced):
+        raise InputError(f"data/{filename}: no source for {names(unsourced)}")
+
+
+def check_table(t: pd.DataFrame, filename: str = FILENAME, columns: tuple[str, ...] = COLUMNS,
+                required: tuple[str, ...] = REQUIRED) -> None:
+    """Refuse a parameter table (one row per ``parameter``; by default ``data/industry_parameters.csv``) with missing
+    columns or parameters, a repeated parameter, or rows :func:`check_values` refuses.
 
     Raises
     ------
     InputError
         Naming the rows at fault.
     """
-    missing = [c for c in COLUMNS if c not in t.columns]
+    missing = [c for c in columns if c not in t.columns]
     if missing:
-        raise InputError(f"data/{FILENAME} lacks columns {missing}")
-    absent = [r for r in REQUIRED if r not in set(t["parameter"])]
+        raise InputError(f"data/{filename} lacks columns {missing}")
+    absent = [r for r in required if r not in set(t["parameter"])]
     if absent:
-        raise InputError(f"data/{FILENAME} lacks parameters {', '.join(absent)}")
+        raise InputError(f"data/{filename} lacks parameters {', '.join(absent)}")
     if t["parameter"].duplicated().any():
-        raise InputError(f"data/{FILENAME} repeats parameters {sorted(set(t.loc[t['parameter'].duplicated(), 'parameter']))}")
-    bad = sorted(set(t["distribution"]) - set(DISTRIBUTIONS))
-    if bad:
-        raise InputError(f"data/{FILENAME}: distribution must be one of {', '.join(DISTRIBUTIONS)}; got {bad}")
-    out = t[~((t["low"] <= t["value"]) & (t["value"] <= t["high"]))]
-    if len(out):
-        raise InputError(f"data/{FILENAME}: value outside [low, high] for {list(out['parameter'])}")
-    unsourced = t[t["source"].fillna("").str.strip() == ""]
-    if len(unsourced):
-        raise InputError(f"data/{FILENAME}: no source for {list(unsourced['parameter'])}")
+        raise InputError(f"data/{filename} repeats parameters {sorted(set(t.loc[t['parameter'].duplicated(), 'parameter']))}")
+    check_values(t, filename)
+
+
+def read_table(path, filename: str = FILENAME, columns: tuple[str, ...] = COLUMNS,
+               required: tuple[str, ...] = REQUIRED) -> Parameters:
+    """Read and check a parameter table of this layout (``path``, by default ``data/<filename>``).
+
+    Raises
+    ------
+    InputError
+        See :func:`check_table`.
+    """
+    t = pd.read_csv(path or AUTHORED_DIR / filename)
+    check_table(t, filename, columns, required)
+    for c in ("value", "low", "high"):
+        t[c] = t[c].astype(float)
+    return Parameters(t, dict(zip(t["parameter"], t["value"])))
 
 
 def load(path=None) -> Parameters:
@@ -158,11 +192,7 @@ def load(path=None) -> Parameters:
     InputError
         See :func:`check_table`.
     """
-    t = pd.read_csv(path or AUTHORED_DIR / FILENAME)
-    check_table(t)
-    for c in ("value", "low", "high"):
-        t[c] = t[c].astype(float)
-    return Parameters(t, dict(zip(t["parameter"], t["value"])))
+    return read_table(path)
 
 
 def with_values(params: Parameters, **changes: float) -> Parameters:

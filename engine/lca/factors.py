@@ -21,6 +21,7 @@ import pandas as pd
 
 from engine.core.config import AUTHORED_DIR
 from engine.core.errors import InputError
+from engine.industry.parameters import check_values
 
 FILENAME = "lca_factors.csv"
 COLUMNS = ("factor", "kind", "key", "year", "value", "low", "high", "unit", "distribution", "source", "note")
@@ -106,14 +107,7 @@ def check_table(t: pd.DataFrame) -> None:
     missing = [c for c in COLUMNS if c not in t.columns]
     if missing:
         raise InputError(f"data/{FILENAME} lacks columns {missing}")
-    bad = sorted(set(t["distribution"]) - set(DISTRIBUTIONS))
-    if bad:
-        raise InputError(f"data/{FILENAME}: distribution must be one of {', '.join(DISTRIBUTIONS)}; got {bad}")
-    out = t[~((t["low"] <= t["value"]) & (t["value"] <= t["high"]))]
-    if len(out):
-        raise InputError(f"data/{FILENAME}: value outside [low, high] in rows {list(out.index)}")
-    if (t["source"].fillna("").str.strip() == "").any():
-        raise InputError(f"data/{FILENAME}: a row has no source")
+    check_values(t, FILENAME, key=None, distributions=DISTRIBUTIONS)
     absent = [m for m in MODES if not ((t["factor"] == "transport") & (t["key"] == m)).any()]
     if absent:
         raise InputError(f"data/{FILENAME} lacks transport modes {absent}")

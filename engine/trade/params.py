@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from engine.core.config import AUTHORED_DIR
 from engine.core.errors import InputError
-from engine.industry.parameters import DISTRIBUTIONS, Parameters
+from engine.industry import parameters as industry_parameters
+from engine.industry.parameters import Parameters
 
 FILENAME = "green_exports_parameters.csv"
 COLUMNS = ("parameter", "tech", "value", "low", "high", "unit", "distribution", "source", "note")
@@ -178,32 +178,21 @@ class GreenParams:
         return replace(self, **changes)
 
 
+def required() -> tuple[str, ...]:
+    """The parameters the table must have: :data:`REQUIRED` and a capacity factor per tech and region."""
+    return tuple(REQUIRED) + tuple(f"{tech}_cf_{region_key(r)}" for tech in ("pv", "wind") for r in REGIONS)
+
+
 def check_table(t: pd.DataFrame) -> None:
-    """Refuse a table with missing columns or rows, unknown distributions, values outside [low, high] or no source.
+    """Refuse a table with missing columns or rows, unknown distributions, values outside [low, high] or no source
+    (:func:`engine.industry.parameters.check_table` with this table's columns and required rows).
 
     Raises
     ------
     InputError
         Naming the rows at fault.
     """
-    missing = [c for c in COLUMNS if c not in t.columns]
-    if missing:
-        raise InputError(f"data/{FILENAME} lacks columns {missing}")
-    required = list(REQUIRED) + [f"{tech}_cf_{region_key(r)}" for tech in ("pv", "wind") for r in REGIONS]
-    absent = [r for r in required if r not in set(t["parameter"])]
-    if absent:
-        raise InputError(f"data/{FILENAME} lacks parameters {', '.join(absent)}")
-    if t["parameter"].duplicated().any():
-        raise InputError(f"data/{FILENAME} repeats parameters {sorted(set(t.loc[t['parameter'].duplicated(), 'parameter']))}")
-    bad = sorted(set(t["distribution"]) - set(DISTRIBUTIONS))
-    if bad:
-        raise InputError(f"data/{FILENAME}: distribution must be one of {', '.join(DISTRIBUTIONS)}; got {bad}")
-    out = t[~((t["low"] <= t["value"]) & (t["value"] <= t["high"]))]
-    if len(out):
-        raise InputError(f"data/{FILENAME}: value outside [low, high] for {list(out['parameter'])}")
-    unsourced = t[t["source"].fillna("").astype(str).str.strip() == ""]
-    if len(unsourced):
-        raise InputError(f"data/{FILENAME}: no source for {list(unsourced['parameter'])}")
+    industry_parameters.check_table(t, FILENAME, COLUMNS, required())
 
 
 def load(path=None) -> Parameters:
@@ -219,8 +208,4 @@ def load(path=None) -> Parameters:
     InputError
         See :func:`check_table`.
     """
-    t = pd.read_csv(path or AUTHORED_DIR / FILENAME)
-    check_table(t)
-    for c in ("value", "low", "high"):
-        t[c] = t[c].astype(float)
-    return Parameters(t, dict(zip(t["parameter"], t["value"])))
+    return industry_parameters.read_table(path, FILENAME, COLUMNS, required())

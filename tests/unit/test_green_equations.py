@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine.core.config import AUTHORED_DIR
 from engine.core.errors import InputError
 from engine.trade import GreenParams
 from engine.trade import equations as eq
@@ -88,7 +89,7 @@ def test_parameter_table_is_complete_and_cited():
 
 
 def test_parameter_table_refusals(tmp_path):
-    t = pd.read_csv(pm.AUTHORED_DIR / pm.FILENAME)
+    t = pd.read_csv(AUTHORED_DIR / pm.FILENAME)
     bad = t.copy()
     bad.loc[bad["parameter"] == "pv_kg_per_kwp", "value"] = 2000
     bad.to_csv(tmp_path / "a.csv", index=False)
