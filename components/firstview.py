@@ -83,21 +83,9 @@ def _attrs(props: Mapping, extra_class: str = "") -> str:
     return "".join(out)
 
 
-def _option_label(options, value) -> str:
-    """The label shown for ``value`` among Dash ``options`` (dicts, a list of values or a value -> label mapping)."""
-    if isinstance(options, Mapping):
-        return str(options.get(value, value))
-    for opt in options or ():
-        if isinstance(opt, Mapping):
-            if opt.get("value") == value:
-                label = opt.get("label", value)
-                return label if isinstance(label, str) else str(value)
-        elif opt == value:
-            return str(opt)
-    return "" if value is None else str(value)
-
-
 def _options(options) -> list[tuple[object, str]]:
+    """(value, label) of Dash ``options``: dicts, a list of values or a value -> label mapping (a label that is a
+    component is shown as its value)."""
     if isinstance(options, Mapping):
         return [(k, str(v)) for k, v in options.items()]
     out = []
@@ -108,6 +96,11 @@ def _options(options) -> list[tuple[object, str]]:
         else:
             out.append((opt, str(opt)))
     return out
+
+
+def _option_label(options, value) -> str:
+    """The label shown for ``value`` among Dash ``options`` (the value itself when it is not among them)."""
+    return next((label for v, label in _options(options) if v == value), "" if value is None else str(value))
 
 
 def _options_list(props: Mapping, kind: str) -> str:
