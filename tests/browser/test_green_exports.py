@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_phones import WIDE_ELEMENTS_JS
-from tests.browser.test_text_boxes import TEXT_BOXES_JS
+from tests.browser.test_text_boxes import assert_page_sound
 
 pytestmark = pytest.mark.browser
 
@@ -49,16 +48,7 @@ def test_green_exports_from_a_link_and_a_parameter_change(page, live_server, out
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(700)
 
-    wide = page.evaluate(WIDE_ELEMENTS_JS)
-    assert wide["scroll"] <= wide["W"] and wide["wide"] == [], wide
-    boxes = page.evaluate(TEXT_BOXES_JS)
-    bad = [c for c in boxes["charts"] if c["overlaps"] or c["outside"]]
-    assert bad == [], (size, bad)
-    shots = out_dir / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / f"green-exports-{size}.png"), full_page=True)
-    assert page.watch.console_errors == [], page.watch.console_errors
-    assert page.watch.external == [], page.watch.external
+    assert_page_sound(page, out_dir, "green-exports", size)
 
 
 def test_the_trade_page_links_here(page, live_server):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_phones import WIDE_ELEMENTS_JS
-from tests.browser.test_text_boxes import TEXT_BOXES_JS
+from tests.browser.test_text_boxes import assert_page_sound
 
 pytestmark = pytest.mark.browser
 
@@ -53,16 +53,7 @@ def test_industry_page_from_a_link_and_a_scenario(page, live_server, out_dir, si
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(700)
 
-    wide = page.evaluate(WIDE_ELEMENTS_JS)
-    assert wide["scroll"] <= wide["W"] and wide["wide"] == [], wide
-    boxes = page.evaluate(TEXT_BOXES_JS)
-    bad = [c for c in boxes["charts"] if c["overlaps"] or c["outside"]]
-    assert bad == [], (size, bad)
-    shots = out_dir / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / f"industry-{size}.png"), full_page=True)
-    assert page.watch.console_errors == [], page.watch.console_errors
-    assert page.watch.external == [], page.watch.external
+    assert_page_sound(page, out_dir, "industry", size)
 
 
 def test_header_keeps_one_row_at_1440_with_industry(page, live_server):

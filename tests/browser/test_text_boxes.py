@@ -58,6 +58,23 @@ TEXT_BOXES_JS = """() => {
 }"""
 
 
+def assert_page_sound(page, out_dir, name: str, size: str) -> None:
+    """The settled page fits its width (no element wider, no sideways scroll), no chart's text overlaps or leaves its
+    box, the console is clean and nothing was asked of another host; a full-page screenshot is kept as ``name``."""
+    from tests.browser.test_phones import WIDE_ELEMENTS_JS
+
+    wide = page.evaluate(WIDE_ELEMENTS_JS)
+    assert wide["scroll"] <= wide["W"] and wide["wide"] == [], wide
+    boxes = page.evaluate(TEXT_BOXES_JS)
+    bad = [c for c in boxes["charts"] if c["overlaps"] or c["outside"]]
+    assert bad == [], (size, bad)
+    shots = out_dir / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{name}-{size}.png"), full_page=True)
+    assert page.watch.console_errors == [], page.watch.console_errors
+    assert page.watch.external == [], page.watch.external
+
+
 @pytest.fixture(params=sorted(SIZES))
 def sized(request, browser, live_server):
     context = browser.new_context(viewport=SIZES[request.param], device_scale_factor=1)
