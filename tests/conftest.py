@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 import pytest
 
 from engine.core.config import Settings
+from tests.support.live import live_goto
 from tests.support.servers import server
 
 OUT_DIR = Path(os.environ.get("HOLOCARBON_TEST_OUT", Path(__file__).resolve().parent.parent / "test-output"))
@@ -156,7 +157,7 @@ class PageWatch:
 def page(browser, live_server):
     """A fresh browser page whose console errors and off-host requests are recorded in ``page.watch``."""
     context = browser.new_context(viewport={"width": 1360, "height": 900}, device_scale_factor=1)
-    pg = context.new_page()
+    pg = live_goto(context.new_page())
     watch = PageWatch(live_server)
     app_netloc = urlparse(live_server).netloc
 

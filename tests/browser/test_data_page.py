@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.live import LIVE_PAGE
+
 pytestmark = pytest.mark.browser
 
 TIMEOUT = 30_000
@@ -121,7 +123,6 @@ def test_glossary_tooltip_on_keyboard_focus_tap_and_escape(browser, live_server,
 
 
 #: The live page is in the document (Dash rendered the page; the static first view of components/firstview.py is gone).
-LIVE_PAGE = "() => !document.getElementById('hc-first-view') && !!document.querySelector('#_pages_content > *')"
 
 
 def test_cite_line_follows_the_view_and_copies(browser, live_server):

@@ -5,6 +5,7 @@ applies. Screenshots under test-output/screenshots/phone-*.png."""
 from __future__ import annotations
 
 import pytest
+from tests.support.live import live_goto
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ WIDE_ELEMENTS_JS = """() => {
 @pytest.fixture()
 def phone(browser, live_server):
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
-    pg = context.new_page()
+    pg = live_goto(context.new_page())
     errors = []
     pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -11,6 +11,7 @@ air above and below the letters, so touching lines of one paragraph do not count
 from __future__ import annotations
 
 import pytest
+from tests.support.live import live_goto
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,7 @@ def assert_page_sound(page, out_dir, name: str, size: str) -> None:
 @pytest.fixture(params=sorted(SIZES))
 def sized(request, browser, live_server):
     context = browser.new_context(viewport=SIZES[request.param], device_scale_factor=1)
-    pg = context.new_page()
+    pg = live_goto(context.new_page())
     pg.size_name = request.param
     yield pg
     context.close()
