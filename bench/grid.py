@@ -16,7 +16,11 @@ Engine objects are built as ``app.py`` builds them (``Accounts(ensure_pack(Setti
   ``app.create_app(…)``; the second request's wall time (budget 1 ms), the ETag revalidation (304) and the
   cache lookup alone. The app gets a fresh temporary FileSystemCache directory, so the first request is honest
   and nothing is written to the user's cache;
-- ``grid_memory``: resident memory after building 10 layers and their pyramids (budget 2 GB), and peak.
+- ``grid_memory``: resident memory after building 10 layers and their pyramids (budget 2 GB), and peak;
+- ``grid_layer_sinks``: the ocean layer's one-off pattern (coastal fill, uptake/outgassing split on the 0.1° water
+  area) and then one ocean and land layer per new year [info];
+- ``grid_layer_uncertainty``: the per-cell uncertainty layer (issue 16 item 4), a new Query each time with the
+  context and the year's totals loaded (budget 150 ms), and its pyramid; ``tile_cached`` is repeated for its tiles.
 
 Run: ``python bench/grid.py``.
 """
@@ -140,7 +144,7 @@ def bench_pyramid_and_tiles(grids: Grids) -> None:
           note="new tile addresses, zoom 2-6 (24 per zoom, 16 at zoom 2), layer pyramid cached")
 
 
-def bench_cached_tiles(settings: Settings) -> None:
+def bench_cached_tiles(settings: Settings, layer: str = "emissions") -> None:
     from app import create_app
 
     with tempfile.TemporaryDirectory(prefix="holocarbon-bench-cache-") as tmp:
@@ -152,7 +156,7 @@ def bench_cached_tiles(settings: Settings) -> None:
         urls = []
         for z in (2, 3, 4, 5):
             n = 1 << z
-            urls += [f"/tiles/emissions/{z}/{rng.randrange(n)}/{rng.randrange(n)}.png?year=2018" for _ in range(10)]
+            urls += [f"/tiles/{layer}/{z}/{rng.randrange(n)}/{rng.randrange(n)}.png?year=2018" for _ in range(10)]
         urls = list(dict.fromkeys(urls))
         t_first_layer, r = _ms(lambda: client.get(urls[0]))
         assert r.status_code == 200, r.status_code
@@ -173,7 +177,7 @@ def bench_cached_tiles(settings: Settings) -> None:
         # the shared tier alone (what another server worker pays on its first request for a tile)
         shared = [_ms(lambda u=u: grids.cache.shared.get("tile:" + client.get(u).headers["ETag"].strip('"')))[0]
                   for u in urls[1:11]]
-    _emit(bench="tile_cached", url_example=urls[1], **_stats(second, 3), budget_ms=1,
+    _emit(bench="tile_cached", layer=layer, url_example=urls[1], **_stats(second, 3), budget_ms=1,
           first_request_median_ms=round(statistics.median(first), 2),
           first_request_of_new_layer_ms=round(t_first_layer, 1),
           revalidate_304_median_ms=round(statistics.median(reval), 3),
@@ -181,6 +185,34 @@ def bench_cached_tiles(settings: Settings) -> None:
           filesystem_tier_get_median_ms=round(statistics.median(shared), 3),
           note="second GET of the same URL through the Flask test client (full WSGI request: routing, Query "
                "parsing, ETag, after_request headers); memory_lookup is the cache get alone")
+
+
+def bench_sinks_and_uncertainty(grids: Grids) -> None:
+    t_pat, _ = _ms(grids.ocean_pattern)
+    ocean = [_ms(lambda y=y: grids.ocean_sink(y))[0] for y in (2023, 2010, 1995, 1980)]
+    land = [_ms(lambda y=y: grids.land_sink(y))[0] for y in (2023, 2010, 1995, 1980)]
+    _emit(bench="grid_layer_sinks", ocean_pattern_once_ms=round(t_pat, 1), ocean=_stats(ocean, 1),
+          land=_stats(land, 1), note="ocean: filled Takahashi pattern built once per process, then k x uptake - "
+                                     "outgassing per year; land: the pack's shares x the GCB sink")
+    queries = [(2022, "AR5", ALL, "all"), (2021, "AR6", ALL, "all"), (2020, "AR5", ("CO2",), "all"),
+               (2015, "AR5", ALL, "Agriculture"), (2010, "AR6", ALL, "Power Industry"), (2005, "AR4", ALL, "all"),
+               (2000, "AR5", ("CH4", "N2O"), "all"), (1990, "AR5", ALL, "Transport")]
+    t_inputs, _ = _ms(grids.uncertainty_inputs)
+    for year, *_ in queries:
+        grids.accounts.sector_year(year)
+    times, pyr = [], []
+    for year, gwp, gases, sector in queries:
+        q = Query(year=year, gwp=gwp, gases=gases)
+        t, da = _ms(lambda q=q, s=sector: grids.uncertainty(q, s))
+        assert da.shape == (1800, 3600) and da.attrs["units"] == "%"
+        times.append(t)
+        pyr.append(_ms(lambda q=q, s=sector: grids.levels("uncertainty", q, s))[0])
+    vals = grids.uncertainty(Query(year=2022)).values
+    vals = vals[vals > 0]
+    _emit(bench="grid_layer_uncertainty", **_stats(times, 1), budget_ms=150, inputs_once_ms=round(t_inputs, 1),
+          pyramid_median_ms=round(statistics.median(pyr), 1), cells_2022=int(vals.size),
+          median_pct_2022=round(float(statistics.median(vals.tolist())), 1),
+          note="new Query each time, context and year totals loaded; pyramid: means over cells with a value")
 
 
 def bench_memory(grids: Grids) -> None:
@@ -203,8 +235,10 @@ def main() -> None:
           cpus=os.cpu_count(), loadavg_1min=round(os.getloadavg()[0], 2))
     bench_layers(grids)
     bench_pyramid_and_tiles(grids)
+    bench_sinks_and_uncertainty(grids)
     bench_memory(grids)
     bench_cached_tiles(settings)
+    bench_cached_tiles(settings, "uncertainty")
 
 
 if __name__ == "__main__":

@@ -165,7 +165,24 @@ def cell_panel(info: dict, country_href: str | None) -> html.Div:
     (CDIAC, the ocean sink: 1°) gives the value of its own 1° cell, and the 0.1° cell's share of it."""
     basis = "CO2e" if "CO2e" in info["units"] else "CO2"
     lay = layers.BY_ID.get(info.get("layer", ""))
-    if lay is not None and lay.cell_factor != 1:
+    extra = []
+    if info.get("units") == "%":
+        v = info.get("value")
+        head = ([html.Strong(f"± {v:,.0f} %"), html.Span(" of this cell's emissions (95 % interval)")]
+                if v else [html.Strong("No emissions in this cell"),
+                                                  html.Span(" (no uncertainty to show)")])
+    elif info.get("layer") == "ocean_sink" and info.get("ocean_status") in ("no data", "land"):
+        head = ([html.Strong("No data"), html.Span(" — the Takahashi climatology does not cover this sea (not zero "
+                                                   "flux)")] if info["ocean_status"] == "no data" else
+                [html.Strong("Land"), html.Span(" — not part of the ocean layer")])
+    elif lay is not None and lay.id == "ocean_sink":
+        head = [html.Strong(f"{fmt_tonnes(info['value'])} {basis}"),
+                html.Span(" per 0.1° cell per year (positive = uptake)")]
+        flux = info.get("takahashi_flux_g_c_m2_yr")
+        if flux is not None:
+            extra.append(html.Div(f"Takahashi 2000 flux here: {flux:,.1f} g C m⁻² yr⁻¹ as published (negative = "
+                                  f"uptake); {info.get('ocean_status_text', '')}", className="cell-ocean"))
+    elif lay is not None and lay.cell_factor != 1:
         head = [html.Strong(f"{fmt_tonnes(info['value'] * lay.cell_factor)} {basis}"),
                 html.Span(f" per {lay.cell_text} per year"),
                 html.Div(f"{fmt_tonnes(info['value'])} in this 0.1° cell (1/{lay.cell_factor:g} of the "
@@ -177,6 +194,7 @@ def cell_panel(info: dict, country_href: str | None) -> html.Div:
     rows = [html.Li(f"{b['sector']}: {fmt_tonnes(b['value'])}") for b in info.get("breakdown", [])]
     return html.Div([
         html.Div(head, className="cell-value"),
+        *extra,
         html.Div(where, className="cell-where"),
         html.Div([html.Span("Country: "), dcc.Link(country, href=country_href) if country_href else html.Span(country)]),
         html.Ul(rows, className="cell-breakdown") if rows else None,

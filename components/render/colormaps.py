@@ -24,6 +24,7 @@ class Colormap:
     vmax: float
     units: str
     label: str
+    tick_unit: str = "t"  # "t": tonnes (t, kt, Mt); "%": a percentage
 
     def lut(self) -> np.ndarray:
         """256 × RGBA lookup table; entry 0 is transparent."""
@@ -88,6 +89,10 @@ _EMIT = ("#fff7bc", "#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#993
 _BLUE = ("#eff6fb", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b")
 _GREEN = ("#f0f9e8", "#ccebc5", "#a8ddb5", "#7bccc4", "#43a2ca", "#0868ac")
 _DIVERGE = ("#08306b", "#2171b5", "#6baed6", "#c6dbef", "#f7f7f7", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
+#: Viridis, reversed (yellow = well known, dark = poorly known): distinct hues through the middle of the scale, where
+#: most cells are (40–180 %), and no white that could read as "no data".
+_UNCERTAIN = ("#fde725", "#b5de2b", "#6ece58", "#35b779", "#1f9e89", "#26828e", "#31688e", "#3e4989", "#482878",
+              "#440154")
 _LUC = ("#00441b", "#238b45", "#74c476", "#c7e9c0", "#f7f7f7", "#dfc27d", "#bf812d", "#8c510a", "#543005")
 
 #: The one colormap registry (layer -> colormap).
@@ -100,6 +105,8 @@ COLORMAPS: dict[str, Colormap] = {
                           "Land uptake"),
     "luc": Colormap("luc", _LUC, "symlog", 10.0, 1e6, "t CO2 per 0.1° cell per year (green = net removal)",
                     "Land-use change"),
+    "uncertainty": Colormap("uncertainty", _UNCERTAIN, "log", 10.0, 1000.0,
+                            "% of the cell's emissions (half-width of the 95 % interval)", "Uncertainty", "%"),
     "net_flux": Colormap("net_flux", _DIVERGE, "symlog", 10.0, 1e7,
                          "t CO2e per 0.1° cell per year (blue = net uptake, red = net emission)", "Net flux"),
 }

@@ -88,8 +88,9 @@ def markdown(r: dict) -> str:
         "",
         "## 6. Gridded fossil CO2 vs CDIAC NDP-058 (1°)",
         "",
-        "Holocarbon's grid (EDGAR 2024 CO2, all sectors, downscaled with power plants, population refined by city "
-        "points and agricultural land) summed to 1° against CDIAC NDP-058 (Andres et al. 2016), 1990–2013. CDIAC "
+        "Holocarbon's grid (EDGAR 2024 CO2, all sectors, downscaled with power plants, coal mines, oil and gas "
+        "fields, flare sites, steel plants and smelters, population refined by city points and MODIS built-up and "
+        "cropland, and agricultural land) summed to 1° against CDIAC NDP-058 (Andres et al. 2016), 1990–2013. CDIAC "
         "itself spreads national totals by population, so it rewards population proxies and cannot judge point "
         "sources; it checks the large-scale pattern. Pearson r uses log10(1 + t CO2) over cells where either grid is "
         "non-zero; the mass shares count each grid's own mass in the cells that both put in their top decile.",

@@ -20,11 +20,14 @@ from components.render.tiles import lut_of
 from engine.maps.grid import RES
 
 
-def tick_text(v: float) -> str:
-    """A legend tick by magnitude with its unit: ``"100 t"``, ``"−10 kt"``, ``"1 Mt"``, ``"2.5 Gt"``, ``"0"``."""
+def tick_text(v: float, unit: str = "t") -> str:
+    """A legend tick by magnitude with its unit: ``"100 t"``, ``"−10 kt"``, ``"1 Mt"``, ``"2.5 Gt"``, ``"0"``; with
+    ``unit="%"`` a percentage (``"100 %"``)."""
     if v == 0:
         return "0"
     a, sign = abs(v), ("−" if v < 0 else "")
+    if unit == "%":
+        return f"{sign}{a:g} %"
     for div, unit in ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt")):
         if a >= div:
             return f"{sign}{a / div:g} {unit}"
@@ -50,7 +53,7 @@ def legend_ticks(cmap, factor: float = 1.0, bar_px: float = 240.0, char_px: floa
         values = [-v for v in reversed(pos_side)] + [0.0] + pos_side
     idx = cmap.index(np.array([v if v else np.nan for v in values]))
     pos = [0.5 if v == 0 else (int(i) - 1) / 254 for v, i in zip(values, idx)]
-    labels = [tick_text(v * factor) for v in values]
+    labels = [tick_text(v * factor, cmap.tick_unit) for v in values]
     width = [len(t) * char_px for t in labels]
 
     def span(k):  # a label is centred on its tick, except at the bar's ends where it starts or ends there
@@ -91,6 +94,8 @@ def legend_ticks(cmap, factor: float = 1.0, bar_px: float = 240.0, char_px: floa
 def units_text(cmap, layer) -> str:
     """The unit line of a layer's legend: per the layer's own cell (``t CO2 per 1° cell per year`` for CDIAC), and
     the colour map's note on the colours (``blue = uptake, …``)."""
+    if getattr(layer, "value_units", ""):
+        return cmap.units
     note = cmap.units.split(" (", 1)[1].rstrip(")") if " (" in cmap.units else ""
     basis = cmap.units.split(" per ", 1)[0]
     taken = " taken up" if " taken up " in cmap.units else ""
@@ -101,11 +106,12 @@ def units_text(cmap, layer) -> str:
 def no_data_text(cmap, layer, factor: float = 1.0) -> str:
     """What a transparent cell means on a layer's map (the legend's "no colour" swatch)."""
     if cmap.scale == "log":
-        what = f"no data, zero or below {tick_text(cmap.vmin * factor)}"
+        what = f"no data, zero or below {tick_text(cmap.vmin * factor, cmap.tick_unit)}"
     else:
         what = "no data or zero"
     where = {"land": "; seas and oceans are not part of this layer",
-             "ocean": "; land is not part of this layer"}.get(layer.domain, "")
+             "ocean": "; land is not part of this layer; seas the climatology does not cover (Mediterranean, Baltic, "
+                      "Black Sea, Arctic, …) are no data, not zero flux"}.get(layer.domain, "")
     return f"No colour: {what}{where}"
 
 

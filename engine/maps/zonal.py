@@ -18,6 +18,7 @@ import xarray as xr
 
 from engine.accounts import regions as regions_mod
 from engine.core.query import Query, closest
+from engine.maps import layers as layers_mod
 from engine.maps.grid import LAT, LON, NLON, RES, cell_areas_km2
 
 #: Largest number of top cells a zonal request may ask for.
@@ -133,7 +134,10 @@ def zonal_stats(grids, layer: str, q: Query, region: str | None = None, bbox: BB
     dict
         ``layer, units, region, bbox, n_cells, area_km2, total`` [the layer's unit summed, t yr⁻¹],
         ``mean_per_cell`` [t cell⁻¹ yr⁻¹], ``mean_per_km2`` [t km⁻² yr⁻¹], ``top`` (list of ``lat, lon, value,
-        country`` for the ``top`` cells largest in magnitude), ``long_name`` and ``method`` of the layer.
+        country`` for the ``top`` cells largest in magnitude), ``long_name`` and ``method`` of the layer,
+        ``additive``. For a layer whose cells do not add up (:attr:`engine.maps.layers.Layer.additive` false: the
+        relative uncertainty [%]) ``total`` and ``mean_per_km2`` are None, ``mean_per_cell`` is the mean over the
+        cells with a value, and ``median``, ``n_cells_with_value`` and ``note`` say so.
 
     Raises
     ------
@@ -147,9 +151,19 @@ def zonal_stats(grids, layer: str, q: Query, region: str | None = None, bbox: BB
     flat = grid.values.ravel()
     vals = np.nan_to_num(flat[cells].astype(np.float64))
     areas = cell_areas_km2()[cells // NLON]
-    total = float(vals.sum())
     area = float(areas.sum())
     n = int(cells.size)
+    additive = layers_mod.get(layer).additive
+    if additive:
+        total = float(vals.sum())
+        mean_cell, mean_km2, extra = (total / n if n else None), (total / area if area else None), {}
+    else:  # a relative uncertainty [%] does not add up: the zone's cells with a value, their mean and median
+        has = vals[vals > 0]
+        total, mean_km2 = None, None
+        mean_cell = float(has.mean()) if has.size else None
+        extra = {"n_cells_with_value": int(has.size), "median": float(np.median(has)) if has.size else None,
+                 "note": "this layer's cells do not add up: no total; mean and median over the zone's cells that "
+                         "have a value (cells without emissions have none)"}
     k = min(int(top), n)
     tops = []
     if k:
@@ -167,7 +181,7 @@ def zonal_stats(grids, layer: str, q: Query, region: str | None = None, bbox: BB
     return {"layer": layer, "units": grid.attrs.get("units", ""), "long_name": grid.attrs.get("long_name", layer),
             "method": grid.attrs.get("method", ""), "region": region, "bbox": bbox.as_list() if bbox else None,
             "sector": sector if layer == "emissions" else None, "n_cells": n, "area_km2": area, "total": total,
-            "mean_per_cell": total / n if n else None, "mean_per_km2": total / area if area else None, "top": tops}
+            "mean_per_cell": mean_cell, "mean_per_km2": mean_km2, "top": tops, "additive": additive, **extra}
 
 
 def subset(grids, layer: str, q: Query, bbox: BBox, sector: str = "all", unit: str = "co2e") -> xr.DataArray:

@@ -46,7 +46,11 @@ def _country_check(g, q, sector="all"):
 
 
 @pytest.mark.parametrize("year,gases,sector", [(2012, ("CH4",), "all"), (2020, ("CO2", "CH4", "N2O", "F-gases"), "all"),
-                                               (1975, ("CO2",), "Power Industry"), (2023, ("N2O",), "Agriculture")])
+                                               (1975, ("CO2",), "Power Industry"), (2023, ("N2O",), "Agriculture"),
+                                               (2019, ("CO2", "CH4", "N2O"), "Fuel Exploitation"),
+                                               (1990, ("CH4",), "Fuel Exploitation"),
+                                               (2022, ("CO2", "CH4", "N2O", "F-gases"), "Processes"),
+                                               (2005, ("CO2",), "Industrial Combustion")])
 def test_each_country_sums_to_its_national_total(accounts_grids, year, gases, sector):
     """Mass conservation on the real data: every placed country's cells sum to its EDGAR total (float32 grid)."""
     from engine.core.query import Query
@@ -83,6 +87,42 @@ def test_net_flux_is_emissions_plus_luc_minus_sinks(accounts_grids):
     np.testing.assert_array_equal(only_ch4.values, g.emissions(Query(year=2015, gases=("CH4",))).values)
 
 
+def test_point_proxies_are_used_and_fall_back_to_population(accounts_grids):
+    """Fuel Exploitation and the industry composite are their own proxies in the context; a country with no coal
+    mine, oil or gas unit or flare (Luxembourg) falls back to population, one with fields (Norway) does not."""
+    ctx = accounts_grids.context()
+    i = ctx.entity_index()
+    assert ctx.used["fuel_exploitation"][i["LUX"]] == "population"
+    assert ctx.used["fuel_exploitation"][i["NOR"]] == "fuel_exploitation"
+    assert ctx.used["industry"][i["CHN"]] == "industry"
+    for p in ("fuel_exploitation", "industry"):
+        sums = np.bincount(ctx.ent, weights=ctx.norm[p], minlength=len(ctx.codes))
+        np.testing.assert_allclose(sums[ctx.n_cells > 0], 1.0, rtol=1e-9)
+
+
+def test_shanghai_cell_fuel_exploitation_now_small(accounts_grids):
+    """Shanghai's 0.1° cell held about 6 Mt CO2e of China's Fuel Exploitation on the population proxy (2022); on the
+    coal, oil, gas and flare proxy it keeps well under 2 Mt (its refineries' share), while a Shanxi coal cell
+    (Datong, 40.0 N 113.2 E, 0.3° around) and a Permian cell (31.9 N, 102.3 W, 0.3° around) carry Mt-scale Fuel
+    Exploitation."""
+    from engine.core.query import Query
+
+    q = Query(year=2022)
+    fe = accounts_grids.emissions(q, sector="Fuel Exploitation").values.astype(np.float64)
+    info = accounts_grids.cell_info("emissions", q, 31.23, 121.47, sector="Fuel Exploitation")
+    assert info["country"] == "CHN" and info["value"] < 2e6
+
+    def box(lat, lon, half=0.3):
+        from engine.maps.proxies import cell_index
+
+        r0, c0 = cell_index(lat + half, lon - half)
+        r1, c1 = cell_index(lat - half, lon + half)
+        return fe[r0:r1 + 1, c0:c1 + 1].sum()
+
+    assert box(40.0, 113.2) > 5e6
+    assert box(31.9, -102.3) > 1e6
+
+
 def test_cell_info_finds_a_power_plant(accounts_grids):
     """Bełchatów (51.27N, 19.33E), Europe's largest coal plant: Poland, power-dominated cell of several Mt."""
     from engine.core.query import Query
@@ -98,8 +138,9 @@ def test_cell_info_finds_a_power_plant(accounts_grids):
 
 
 def test_cdiac_validation_floor(accounts_grids):
-    """Holocarbon vs CDIAC at 1°, 1990–2013 (docs/validation.md §6): measured r 0.698–0.805 and shared top-decile
-    mass 67.6–75.2 %; floors 0.65 and 65 %. A broken proxy or raster mapping drops well below."""
+    """Holocarbon vs CDIAC at 1°, 1990–2013 (docs/validation.md §6): measured r 0.687–0.800 and shared top-decile
+    mass 65.5–74.6 % with the point proxies (0.698–0.805 and 67.6–75.2 % before them); floors 0.65 and 65 %. A broken
+    proxy or raster mapping drops well below."""
     from engine.validation import cdiac_comparison
 
     d = cdiac_comparison(accounts_grids, years=(1990, 2000, 2008, 2013))

@@ -81,10 +81,12 @@ def test_diverging_colormap_is_symmetric():
 
 
 def test_every_layer_has_a_colormap_with_units():
-    LAYERS = [lay.colormap for lay in layers.LAYERS]
-
-    for layer in LAYERS:
-        assert "per 0.1° cell per year" in COLORMAPS[layer].units
+    for lay in layers.LAYERS:
+        if lay.value_units:  # not tonnes (the uncertainty in %): the legend says the unit and ticks carry it
+            assert COLORMAPS[lay.colormap].units.startswith(lay.value_units)
+            assert COLORMAPS[lay.colormap].tick_unit == lay.value_units
+        else:
+            assert "per 0.1° cell per year" in COLORMAPS[lay.colormap].units
 
 
 def test_render_png_decodes_at_tile_size():
