@@ -10,9 +10,10 @@ def register_api(server) -> None:
     """Attach every API blueprint to the Flask server."""
     from api.briefing import bp as briefing_bp
     from api.exports import bp as exports_bp
+    from api.lca import bp as lca_bp
     from api.static import bp as static_bp
     from api.tiles import bp as tiles_bp
     from api.v1 import bp as v1_bp
 
-    for bp in (static_bp, tiles_bp, exports_bp, briefing_bp, v1_bp):
+    for bp in (static_bp, tiles_bp, exports_bp, briefing_bp, v1_bp, lca_bp):
         server.register_blueprint(bp)

@@ -59,8 +59,9 @@ def _responses(endpoint: Endpoint) -> dict:
            "503": {"description": "A source file the answer needs is missing or corrupt"
                    + (", or the server is busy with other exports (`error: busy`, `Retry-After`)"
                       if endpoint.data_kind == "netcdf" else ""), "content": err}}
-    if "{" in endpoint.path or endpoint.tag == "industry":
-        out["404"] = {"description": "Unknown code (country, CN code); `allowed` lists the known ones",
+    if "{" in endpoint.path or endpoint.tag in ("industry", "lca"):
+        out["404"] = {"description": "Unknown code (country, CN code, template); `allowed` lists the known or "
+                                     "closest ones",
                       "content": err}
     from api.v1 import UNCACHED
 
@@ -127,6 +128,11 @@ def openapi_document(endpoints: tuple[Endpoint, ...], version: str, prefix: str)
                               "content": {"application/json": {"schema": {"type": "object"}}}},
                       "400": {"description": "Parameters given", "content": err}}}}
     paths["/tiles/labels/{z}/{x}/{y}.png"] = label_tile_path()
+    from api.lca import openapi_paths  # POST /lca and the template route (a blueprint of their own)
+
+    lca_ops = openapi_paths(prefix)
+    paths.setdefault(prefix + "/lca", {})["post"] = lca_ops["post"]
+    paths[prefix + "/lca/templates/{name}"] = lca_ops["templates"]
     return {
         "openapi": "3.0.3",
         "info": {"title": "Holocarbon API", "version": version,
@@ -145,5 +151,7 @@ def openapi_document(endpoints: tuple[Endpoint, ...], version: str, prefix: str)
                                                      "(model estimates)"},
                  {"name": "green", "description": "Green exports: manufacturing vs avoided emissions of exported "
                                                   "solar and wind equipment (model estimates)"},
+                 {"name": "lca", "description": "Product footprints: a tiered hybrid life-cycle assessment of an "
+                                                "inventory (model estimates)"},
                  {"name": "catalogue", "description": "Codes, sources and this document"}],
     }

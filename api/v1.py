@@ -652,11 +652,16 @@ def h_zonal(args) -> Result:
     stats = zonal_stats(_layer_grids(args), layer, q, args.get("region"), bbox, sector, args.get("top", 10),
                         args.get("unit", "co2e"))
     res = _grid_result(q, layer, stats, {"method": stats["method"], "units": stats["units"]})
-    basis = units_basis(stats["units"])
-    res.units = {"total": f"t {basis} yr-1", "mean_per_cell": stats["units"], "mean_per_km2": f"t {basis} km-2 yr-1",
-                 "top.value": stats["units"], "area_km2": "km2"}
     res.csv_table = pd.DataFrame(stats["top"], columns=["lat", "lon", "value", "country", "country_name"])
-    res.extra = {k: stats[k] for k in ("n_cells", "area_km2", "total", "mean_per_cell", "mean_per_km2")}
+    res.extra = {k: stats[k] for k in ("n_cells", "area_km2", "total", "mean_per_cell", "mean_per_km2", "additive")}
+    if stats["additive"]:
+        basis = units_basis(stats["units"])
+        res.units = {"total": f"t {basis} yr-1", "mean_per_cell": stats["units"],
+                     "mean_per_km2": f"t {basis} km-2 yr-1", "top.value": stats["units"], "area_km2": "km2"}
+    else:  # a relative uncertainty: no total, the mean and median of the cells with a value
+        res.units = {"mean_per_cell": stats["units"], "median": stats["units"], "top.value": stats["units"],
+                     "area_km2": "km2"}
+        res.extra.update({k: stats[k] for k in ("median", "n_cells_with_value", "note")})
     if layer == "footprint":
         res.extra.update(_footprint_extra(_layer_grids(args).layer(layer, q, sector, args.get("unit", "co2e")).attrs))
     return res
@@ -718,6 +723,12 @@ def _green_endpoints() -> tuple[Endpoint, ...]:
     from api.green import ENDPOINTS as GREEN_ENDPOINTS
 
     return GREEN_ENDPOINTS
+
+
+def _lca_endpoints() -> tuple[Endpoint, ...]:
+    from api.lca import ENDPOINTS as LCA_ENDPOINTS
+
+    return LCA_ENDPOINTS
 
 
 UNIT_PARAM = Param("unit", "enum", "co2e: CO2-equivalents of the GWP set (default); mass: tonnes of the gas itself "
@@ -898,7 +909,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              data_kind="object", tag="grids", example="?region=FRA&year=2019&top=5",
              object_schema={"type": "object", "required": ["layer", "units", "n_cells", "total", "top"],
                             "properties": {"layer": {"type": "string"}, "units": {"type": "string"},
-                                           "n_cells": {"type": "integer"}, "total": {"type": "number"},
+                                           "n_cells": {"type": "integer"},
+                                           "total": {"type": "number", "nullable": True,
+                                                     "description": "null for a layer whose cells do not add up "
+                                                                    "(uncertainty)"},
+                                           "additive": {"type": "boolean"},
                                            "area_km2": {"type": "number"},
                                            "mean_per_cell": {"type": "number", "nullable": True},
                                            "mean_per_km2": {"type": "number", "nullable": True},
@@ -925,6 +940,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 ENDPOINTS = ENDPOINTS + _industry_endpoints()
 # green exports (api/green.py declares them)
 ENDPOINTS = ENDPOINTS + _green_endpoints()
+# product footprints (api/lca.py declares the GET routes; its blueprint adds POST /lca)
+ENDPOINTS = ENDPOINTS + _lca_endpoints()
 
 # grid endpoints take the layer and sector parameters
 ENDPOINTS = tuple(replace(e, params=(_layer_param(), *e.params, _sector_param(), UNIT_PARAM, CONSUMER_PARAM,

@@ -5,7 +5,9 @@ until every request it triggered (Dash callbacks, map tiles) has answered and th
 animation frames). The industry page changes a scenario control instead (the EAF share, then the clean-power share:
 every chart of the page but the claim is redrawn); the green-exports page switches the displaced intensity (grid
 average / fossil margin) and the interval level (map, bars, headline numbers and tornado redrawn; the interval
-change recomputes the Monte Carlo draws). Budget (DESIGN.md): 1 s p95.
+change recomputes the Monte Carlo draws); the footprint page switches the interval level (66 / 90 %: the result
+callback reruns the engine with its Monte Carlo draws, the comparison and every chart of the result and the
+interpretation). Budget (DESIGN.md): 1 s p95.
 
 ``python bench/pages.py [word ...]`` measures only the pages whose path contains one of the words (e.g. ``industry``).
 """
@@ -24,7 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("/ledger?year=2015", "/country/CHN?year=2015", "/sector/c17?year=2010", "/trade?year=2010",
-         "/atlas?year=2015", "/industry?country=IND&year=2019", "/green-exports?year=2024")
+         "/atlas?year=2015", "/industry?country=IND&year=2019", "/green-exports?year=2024",
+         "/footprint?template=passenger_car&step=3")
 N_CHANGES = 20
 
 
@@ -85,6 +88,13 @@ def _green_change(page, i: int) -> None:
     page.get_by_role("option", name=name, exact=True).click()
 
 
+def _footprint_change(page, i: int) -> None:
+    """One change on the footprint page's result step: the interval level (66 / 90 %; the result callback reruns the
+    whole footprint with its draws, the comparison and every chart)."""
+    page.locator("#lca-ci").click()
+    page.get_by_role("option", name="66 %" if i % 2 == 0 else "90 %", exact=True).click()
+
+
 def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -116,6 +126,8 @@ def main(argv: list[str] | None = None) -> None:
                         times.append(_measure(page, lambda i=i: _industry_change(page, i)))
                     elif prefix == "green-exports":
                         times.append(_measure(page, lambda i=i: _green_change(page, i)))
+                    elif prefix == "footprint":
+                        times.append(_measure(page, lambda i=i: _footprint_change(page, i)))
                     elif i % 2 == 0:
                         box = page.locator(f"#{prefix}-gases label", has_text="CH4")
                         times.append(_measure(page, box.click))

@@ -44,7 +44,7 @@ def build_atlas_figure(tile_url: str, labels_url: str | None = None, center: dic
     fig = go.Figure(go.Scattermap(lat=[], lon=[], mode="markers", hoverinfo="skip", showlegend=False))
     map_layers = [{"sourcetype": "raster", "source": [tile_url], "below": "traces", "opacity": 1.0,
                    "visible": visible,
-                   "sourceattribution": "Holocarbon (EDGAR, GCB, CDIAC, Takahashi, GPW, WRI, MODIS); "
+                   "sourceattribution": "Holocarbon (EDGAR, GCB, CDIAC, Takahashi, GPW, WRI, GEM, VIIRS, MODIS); "
                                         "Natural Earth; GeoNames (CC BY 4.0)"}]
     if labels_url:
         map_layers.append({"sourcetype": "raster", "source": [labels_url], "below": "traces", "opacity": 1.0})

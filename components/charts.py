@@ -816,6 +816,113 @@ def _green_claim(acc, q: Query, params: dict) -> ChartOutput:
                        query_text="2024 exports, the scopes of each published claim")
 
 
+# ---- product footprints (LCA) -------------------------------------------------------------------------------------
+LCA_SOURCES = ("wiod", "jrc", "edgar", "ember", "industry")
+#: Page parameters of the footprint charts (the page's whole query string, :data:`components.lca_view.PARAMS`).
+#: The year, GWP set and interval level are the Query's (``year``, ``gwp``, ``ci``: the page always writes the year).
+LCA_PARAMS = ("template", "product", "amount", "unit", "country", "boundary", "use_kwh", "use_country", "amounts",
+              "origins", "inv", "compare", "step")
+#: The authored tables of the footprint model (quoted as a note under every footprint export).
+LCA_TABLES = ("Authored tables: data/lca_factors.csv (transport factors, currency rates, deflator) and "
+              "data/lca_templates/*.json (inventories with a source per line); sources on Data & methods "
+              "(/data#footprint).")
+LCA_METHOD = ("Model estimates: tiered hybrid LCA (Suh and Huppes 2005): process goods by industry routes, grid "
+              "electricity (Ember), transport factors, purchases by WIOD multipliers.")
+#: The footprint charts in the order of the report (the first is the report's summary page).
+LCA_CHARTS = ("lca-report", "lca-contrib", "lca-where", "lca-what", "lca-tiers", "lca-sensitivity", "lca-paths",
+              "lca-compare")
+
+
+def lca_state(acc, q: Query, params: dict):
+    """(LCA, page state) of a footprint chart's Query (year, GWP set, interval level) and page parameters;
+    ValueError naming every bad value (the page shows them as notices, an export refuses them)."""
+    from components import lca_view as lv
+    from components.runtime import lca_for
+
+    lca = lca_for(acc)
+    args = {k: v for k, v in params.items() if v not in (None, "")}
+    args.update(year=q.year, gwp=q.gwp, ci=q.ci)
+    s, problems = lv.parse_state(lca, args)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return lca, s
+
+
+def lca_outputs(acc, lca, s, only: tuple[str, ...] = LCA_CHARTS) -> dict[str, ChartOutput]:
+    """The footprint charts of one state (one engine run, the comparison only when asked for)."""
+    from components import lca_view as lv
+
+    res = lv.result(lca, s)
+    names = acc.names()
+    sc = s.scope
+    text = (f"{sc.product}, {sc.amount:g} {sc.unit} made in {sc.country}, {sc.year}, {lv.GWP_LABELS[sc.gwp]}, "
+            f"{lv.BOUNDARY_LABELS[sc.boundary].lower()}" + (f" ({sc.use_kwh:g} kWh in {sc.use_country})"
+                                                           if sc.use_kwh else "") +
+            f", template {s.template}")
+    iv = {"ci": res.ci, "interval_note": f"{res.ci} % of {res.draws} seeded Monte Carlo draws (seed {res.seed}): "
+                                        "emission and table errors of purchases, the industry parameter table, grid "
+                                        "and transport ranges"}
+    notes = (LCA_TABLES, *res.notes)
+    out = {}
+    for name in only:
+        if name == "lca-report":
+            fig = lv.build_gas_figure(res)
+            data = res.totals.rename(columns={"kg": "kg_gas"}).assign(
+                share_pct=100 * res.totals["kg_co2e"] / res.total if res.total else float("nan"))
+            scope = "; ".join(f"{k}: {v}" for k, v in lv.scope_rows(res))
+            out[name] = ChartOutput(_green_print(fig), data, fig.layout.title.text, LCA_METHOD, LCA_SOURCES,
+                                    (f"Study: {scope}.", *notes), query_text=text, **iv)
+        elif name == "lca-contrib":
+            fig = lv.build_contrib_figure(res)
+            t = res.lines.drop(columns=["share"]).assign(share_pct=100 * res.lines["share"])
+            out[name] = ChartOutput(fig, t, fig.layout.title.text, LCA_METHOD, LCA_SOURCES, notes, query_text=text,
+                                    **iv)
+        elif name == "lca-where":
+            t = lv.where_table(res, names)
+            fig = lv.build_country_figure(t, res)
+            out[name] = ChartOutput(_green_print(fig), t, fig.layout.title.text, LCA_METHOD, LCA_SOURCES, notes,
+                                    query_text=text)
+        elif name == "lca-what":
+            t = lv.what_table(res)
+            fig = lv.build_sector_figure(t, res)
+            out[name] = ChartOutput(fig, t, fig.layout.title.text, LCA_METHOD, LCA_SOURCES, notes, query_text=text)
+        elif name == "lca-tiers":
+            t = lv.tiers_frame(res)
+            fig = lv.build_tiers_figure(t, res)
+            t = t.assign(share_pct=100 * t["kg_co2e"] / res.total if res.total else float("nan"))
+            out[name] = ChartOutput(_green_print(fig), t, fig.layout.title.text, LCA_METHOD, LCA_SOURCES,
+                                    (*notes, res.tiers.attrs.get("note", "")), query_text=text)
+        elif name == "lca-sensitivity":
+            fig = lv.build_sensitivity_figure(res)
+            t = res.sensitivity.rename(columns={"total_low": "total_low_kg_co2e", "total_high": "total_high_kg_co2e",
+                                                "swing": "swing_kg_co2e"})
+            t["swing_pct"] = 100 * t["swing_kg_co2e"] / res.total if res.total else float("nan")
+            out[name] = ChartOutput(_green_print(fig), t, fig.layout.title.text, LCA_METHOD,
+                                    LCA_SOURCES, notes, query_text=text)
+        elif name == "lca-paths":
+            t = lv.paths_table(res, names)
+            fig = lv.build_paths_figure(t, res)
+            out[name] = ChartOutput(fig, t, fig.layout.title.text, LCA_METHOD, LCA_SOURCES,
+                                    (*notes, "Each chain runs from the purchase to the industry where the gas is "
+                                     "emitted (structural path analysis of the money lines)."), query_text=text)
+        elif name == "lca-compare":
+            cmp = lv.comparison(lca, s)
+            fig = lv.build_compare_figure(cmp, res, names)
+            out[name] = ChartOutput(fig, cmp.assign(name=[names.get(c, c) for c in cmp["country"]],
+                                                    vs_base_pct=100 * cmp["vs_base"]),
+                                    fig.layout.title.text, LCA_METHOD, LCA_SOURCES,
+                                    (*notes, "Central values; the producer's lines move with the country, imports "
+                                     "keep their origin."), query_text=text)
+    return out
+
+
+def _lca_chart(name: str):
+    def build(acc, q: Query, params: dict) -> ChartOutput:
+        lca, s = lca_state(acc, q, params)
+        return lca_outputs(acc, lca, s, (name,))[name]
+    return build
+
+
 #: The registry (name -> spec), read-only after import: pages and the export routes read it. Every exportable chart
 #: of every page is listed here (add new charts to this tuple).
 CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
@@ -860,5 +967,21 @@ CHARTS: dict[str, ChartSpec] = {s.name: s for s in (
               _green_tornado, optional=GREEN_PARAMS),
     ChartSpec("green-claim", "Green exports: the claim check", "/green-exports", _green_claim,
               optional=GREEN_PARAMS),
+    ChartSpec("lca-report", "Product footprint: report summary", "/footprint", _lca_chart("lca-report"),
+              optional=LCA_PARAMS),
+    ChartSpec("lca-contrib", "Product footprint: contribution by input", "/footprint", _lca_chart("lca-contrib"),
+              optional=LCA_PARAMS),
+    ChartSpec("lca-where", "Product footprint: where the emissions happen", "/footprint", _lca_chart("lca-where"),
+              optional=LCA_PARAMS),
+    ChartSpec("lca-what", "Product footprint: by sector and process", "/footprint", _lca_chart("lca-what"),
+              optional=LCA_PARAMS),
+    ChartSpec("lca-tiers", "Product footprint: by supply-chain tier", "/footprint", _lca_chart("lca-tiers"),
+              optional=LCA_PARAMS),
+    ChartSpec("lca-sensitivity", "Product footprint: sensitivity ranking", "/footprint",
+              _lca_chart("lca-sensitivity"), optional=LCA_PARAMS),
+    ChartSpec("lca-paths", "Product footprint: top structural paths", "/footprint", _lca_chart("lca-paths"),
+              optional=LCA_PARAMS),
+    ChartSpec("lca-compare", "Product footprint: the same product made elsewhere", "/footprint",
+              _lca_chart("lca-compare"), optional=LCA_PARAMS),
 )}
 

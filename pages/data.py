@@ -54,6 +54,7 @@ class ID:
     PARAMETERS: Final = "uncertainty-parameters"  # its parameter table
     INDUSTRY: Final = "industry"  # the industry and CBAM section (components.industry_view.industry_section)
     GREEN: Final = "green-exports"  # the green-exports section (components.green_view.green_section)
+    FOOTPRINT: Final = "footprint"  # the product-footprint section (components.lca_view.lca_section)
 
 
 dash.register_page(__name__, path="/data", name="Data & methods", order=90, title="Data & methods — Holocarbon",
@@ -87,9 +88,60 @@ METHODS = [
                                    "densities, scaled to the GCB total: a modelled attribution, which the ",
                                    term("panoramic"), " account subtracts."]),
     ("Maps", "0.1° layers are computed from national totals: EDGAR sector totals spread by WRI fossil power plants, "
-             "GPWv4 population refined with GeoNames city points, or MODIS agricultural land; each country's cells "
-             "sum to its total. Sinks spread global totals by the Takahashi ocean-flux pattern and the land-cover "
-             "proxy. The CDIAC NDP-058 1° grid is shown as an observed-based reference."),
+             "GPWv4 population refined with GeoNames city points and, inside each 1° cell, MODIS built-up and "
+             "cropland (each 1° cell keeps its GPW count), or MODIS agricultural land. Fuel Exploitation goes to "
+             "GEM coal mines (underground mines weigh about 16 times surface mines per tonne, IPCC Tier 1 methane), "
+             "GEM oil and gas fields and VIIRS gas flares for its methane and flaring share, split between them by "
+             "each country's own points, and to industrial sites for the CO2 of refineries and coke ovens; "
+             "Processes and Industrial Combustion go to GEM steel plants (by capacity and route: a blast furnace "
+             "weighs about 13 times an electric arc furnace) and ICMM aluminium smelters for the share of the "
+             "country's industry they explain (at most 60 %), the rest (cement and other industry) to population "
+             "(data/sector_proxies.csv). Countries without such sites use population. Each country's cells "
+             "sum to its total. The CDIAC NDP-058 1° grid is shown as an observed-based reference."),
+    ("Ocean layer: net sea–air CO2 flux", "The map is the Takahashi et al. (2009) climatology: a contemporary net "
+                                          "flux for the reference year 2000 (1°), uptake at high latitudes and "
+                                          "natural outgassing of upwelled carbon in the tropics. Scaling all of it "
+                                          "to the GCB ocean sink would multiply the outgassing too (by about 2 for "
+                                          "2022); instead the outgassing cells keep their observed values (3.8 Gt "
+                                          "CO2 a year, 1.04 Pg C) and only the uptake cells are scaled so that the "
+                                          "map sums to the GCB ocean sink of the year (outgassing is set by the "
+                                          "upwelling of old carbon-rich water, which the rise of atmospheric CO2 "
+                                          "does not strengthen). Clicking a cell gives the Takahashi flux as "
+                                          "published (g C m⁻² yr⁻¹). Coastal water cells the climatology leaves "
+                                          "empty are filled from the mean of their filled neighbours, one 1° ring "
+                                          "at a time through water only, for at most 3° (less than one of the "
+                                          "climatology's 4° × 5° boxes); seas further from any climatology cell "
+                                          "(Mediterranean, Baltic, Black and Red Seas, the Gulf, Hudson Bay, "
+                                          "Indonesian seas, the central Arctic) and lakes are no data — "
+                                          "transparent, said so in the legend and the cell panel, never zero flux. "
+                                          "The 1° flux is applied to the water area of each 0.1° cell, so it "
+                                          "follows the coast. The GCB sink is an anthropogenic flux, the "
+                                          "climatology a contemporary one (it includes the outgassing of river "
+                                          "carbon, 0.45–0.65 Pg C a year in the GCB's adjustments): the "
+                                          "pattern is indicative, the total is GCB's."),
+    ("Land-sink layer: what it can and cannot show", "Each 0.1° cell's weight is its area × (MODIS 2019 forest "
+                                                     "fraction + 0.3 × savanna fraction) × a forest sink density "
+                                                     "from Pan et al. (2011): tropical 0.85, temperate 1.02, boreal "
+                                                     "0.44 t C ha⁻¹ yr⁻¹, blended smoothly over ±6° of latitude "
+                                                     "around 23.5° and 50° (before, a step at 50° N drew a straight "
+                                                     "line across Canada; the boreal–temperate ecotone spans about "
+                                                     "44–56° N). The weights are scaled to the GCB land sink of the "
+                                                     "year; the same weights attribute the sink to countries. It "
+                                                     "shows where forests and savannas are, weighted by a biome "
+                                                     "mean. It cannot show fire, insects, harvest, drought years, "
+                                                     "forest age, CO2 fertilisation differences, sinks outside "
+                                                     "forests (soils, wetlands) or land that is a net source: the "
+                                                     "pattern is the same every year, only its total changes."),
+    ("Map uncertainty", "The Atlas layer 'Uncertainty of emissions (%)' gives each cell's 95 % relative uncertainty "
+                        "for the same year, gases and sector as the emissions map: the Solazzo et al. (2021) ranges "
+                        "of its country's sectors and gases (inventory errors, independent between sectors and "
+                        "gases) and each spatial proxy's own uncertainty (data/proxy_uncertainty.csv: power plants "
+                        "50 %, population 100 %, agricultural land 80 %, …, each with its justification; shared by "
+                        "the sectors spread with the same proxy), combined in quadrature weighted by each part's "
+                        "share of the cell's emissions. The proxy part dominates almost everywhere: a cell is "
+                        "known to about a factor of two, a country or a large zone much better (neighbouring cells' "
+                        "errors compensate, which a per-cell map cannot show). A zone's total of this layer means "
+                        "nothing (percentages do not add)."),
     ("Licenses", "EDGAR's fossil CO2 (IEA-EDGAR CO2) is CC BY-NC-ND 4.0 and GHG totals that contain it follow that "
                  "license; the app shows these numbers with citation and does not redistribute the files. "
                  "worldsteel data: Source: World Steel Association."),
@@ -99,6 +151,7 @@ SECTIONS = (("Version and data pack", ID.VERSION), ("Claims we test", ID.CLAIMS)
             ("Data in packages", ID.PACKAGES), ("GDP and population", ID.INPUTS),
             ("Mirrored for coming features", ID.COMING), ("Methods", ID.METHODS), ("Validation", ID.VALIDATION),
             ("Uncertainty", ID.UNCERTAINTY), ("Industry and CBAM", ID.INDUSTRY), ("Green exports", ID.GREEN),
+            ("Product footprints", ID.FOOTPRINT),
             ("Glossary", ID.GLOSSARY))
 
 #: Status per source (memoised; shared with /api/v1/sources).
@@ -146,6 +199,20 @@ def _green():
     except Exception:  # noqa: BLE001 — the section stays, without the authored table
         logging.getLogger("holocarbon").exception("green-exports parameters for the Data & methods page")
     return green_section(params, ID.GREEN)
+
+
+def _footprint():
+    """The Product footprints section: ISO 14040/44 steps, the tiered hybrid, paths, Monte Carlo, the factor table
+    and the templates with their sources, the limits."""
+    from components.lca_view import lca_section, template_rows
+    from engine.lca import factors
+
+    table = None
+    try:
+        table = pd.read_csv(AUTHORED_DIR / factors.FILENAME, dtype={"key": str})
+    except Exception:  # noqa: BLE001 — the section stays, without the factor table
+        logging.getLogger("holocarbon").exception("LCA factor table for the Data & methods page")
+    return lca_section(table, template_rows(None), ID.FOOTPRINT)
 
 
 def version_block() -> html.Section:
@@ -238,6 +305,7 @@ def layout(**_query):
         _uncertainty(),
         _industry(),
         _green(),
+        _footprint(),
         glossary_section(ID.GLOSSARY),
         html.P(["Source registry: ", html.Code("data/sources.toml"), " (in the repository; as JSON: ",
                 html.A("/api/v1/sources", href="/api/v1/sources"), "). Command line: ",

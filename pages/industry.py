@@ -183,7 +183,9 @@ def layout(**params):
                 "steel) and Ember grid intensity; intervals from Monte Carlo draws of the parameter ranges. Checked "
                 "against EDGAR's Processes and Industrial Combustion (the validation report). ",
                 dcc.Link("Data & methods", href="/data#industry"), " describes the boundary and what is not "
-                "modelled."], className="footnote"),
+                "modelled. To footprint a whole product made of these goods (a steel beam, a car, a PV module), use "
+                "the ", dcc.Link("Product footprint", href="/footprint?template=steel_beam", id="industry-footprint-link"),
+                " page."], className="footnote"),
         dcc.Store(id=ID.SEARCH),
     ], className="industry-page")
 

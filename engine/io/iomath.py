@@ -48,13 +48,42 @@ def calc_L(A: np.ndarray) -> np.ndarray:
 
 
 def factorise(A: np.ndarray):
-    """LU factorisation of ``I − A`` (scipy ``lu_factor``), reused for every right-hand side of a year."""
+    """LU factorisation of ``I − A`` (scipy ``lu_factor``: ``P(I − A) = LU`` packed in one matrix, LAPACK pivots),
+    reused for every right-hand side of a year."""
     return sla.lu_factor(np.eye(A.shape[0]) - A, check_finite=False)
+
+
+def _row_order(piv: np.ndarray) -> np.ndarray:
+    """LAPACK's pivots (row ``i`` swapped with row ``piv[i]``, in turn) as one permutation: ``(Pb) = b[order]``."""
+    order = np.arange(piv.size)
+    for i, p in enumerate(piv):
+        order[i], order[p] = order[p], order[i]
+    return order
+
+
+def lu_solve(lu, b: np.ndarray, trans: int = 0) -> np.ndarray:
+    """``(I − A)⁻¹ b`` (``trans=1``: ``(I − A)⁻ᵀ b``) from :func:`factorise`, by two triangular solves.
+
+    Not ``scipy.linalg.lu_solve``: LAPACK ``getrs`` of scipy 1.17.1's OpenBLAS 0.3.30 corrupts the heap when two
+    threads call it at once (the process dies, "malloc(): corrupted top size"; two requests of a multi-threaded
+    server), while ``trtrs`` (:func:`scipy.linalg.solve_triangular`) is safe. Same numbers to rounding
+    (tests/unit/test_iomath.py).
+    """
+    packed, piv = lu
+    order = _row_order(piv)
+    if trans:  # Aᵀ = Uᵀ Lᵀ P: solve Uᵀ z = b, Lᵀ w = z, x = Pᵀ w
+        z = sla.solve_triangular(packed, b, lower=False, trans=1, check_finite=False)
+        w = sla.solve_triangular(packed, z, lower=True, unit_diagonal=True, trans=1, check_finite=False)
+        x = np.empty_like(w)
+        x[order] = w
+        return x
+    y = sla.solve_triangular(packed, b[order], lower=True, unit_diagonal=True, check_finite=False)
+    return sla.solve_triangular(packed, y, lower=False, check_finite=False)
 
 
 def solve_LY(lu, Y: np.ndarray) -> np.ndarray:
     """Output required by each final-demand column, ``L·Y`` [M USD], from the LU factorisation."""
-    return sla.lu_solve(lu, Y, check_finite=False)
+    return lu_solve(lu, Y)
 
 
 def calc_f(F: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -72,7 +101,7 @@ def calc_f(F: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def calc_M(f: np.ndarray, lu) -> np.ndarray:
     """Multipliers ``M = f · L`` [Mt CO2e (M USD)⁻¹ of final demand], solving ``(I − A)ᵀ Mᵀ = fᵀ``."""
-    return sla.lu_solve(lu, np.atleast_2d(f).T, trans=1, check_finite=False).T
+    return lu_solve(lu, np.atleast_2d(f).T, trans=1).T
 
 
 def embodied_flows(f: np.ndarray, LY: np.ndarray) -> np.ndarray:

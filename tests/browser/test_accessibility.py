@@ -30,6 +30,7 @@ PAGES = [
     ("/compare", "Compare — Holocarbon", "#compare-table tbody tr"),
     ("/industry", "Industry and CBAM — Holocarbon", "#industry-claim tbody tr"),
     ("/green-exports", "Green exports — Holocarbon", "#green-claim tbody tr"),
+    ("/footprint?step=4", "Product footprint — Holocarbon", "#lca-paths li"),
     ("/sector", "Sectors — Holocarbon", ".sector-list-mrio a"),
     ("/sector/c17", "Electricity, Gas and Water Supply — Holocarbon", "#sector-foreign .bars path"),
     ("/trade", "Trade — Holocarbon", "#trade-net .bars path"),

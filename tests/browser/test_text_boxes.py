@@ -20,7 +20,7 @@ PAGES = ("/", "/atlas", "/ledger?year=2011", "/ledger?year=2022&perspective=pano
          "/country/ISL?year=2022", "/sector", "/sector/c17?year=2011", "/sector/Transport?year=2020",
          "/trade?year=2011", "/compare?codes=DEU,FRA,CHN,ISL",
          "/industry?country=IND&year=2019&eaf_share=0.6",
-         "/green-exports?year=2024&tech=pv,wind&size=avoided", "/briefing", "/data", "/validation", "/api")
+         "/green-exports?year=2024&tech=pv,wind&size=avoided", "/footprint?template=passenger_car&step=4", "/briefing", "/data", "/validation", "/api")
 
 TEXT_BOXES_JS = """() => {
   const charts = [];

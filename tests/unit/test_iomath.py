@@ -194,3 +194,32 @@ def test_property_world_consumption_equals_production(Z, Y, F):
 # ---- oracle: pymrio on the real WIOD 2011 table and the real satellite --------------------------------------------
 
 
+
+
+def test_lu_solves_agree_with_scipy_and_survive_threads():
+    """The triangular solves give scipy's ``lu_solve`` (both directions); four threads solving at once through one
+    factorisation all get their own answer (scipy 1.17.1's getrs killed the process here: heap corruption)."""
+    import threading
+
+    import scipy.linalg as sla
+
+    rng = np.random.default_rng(3)
+    n = 400
+    A = rng.random((n, n)) / n
+    lu = mrio.factorise(A)
+    b = rng.random((n, 3))
+    np.testing.assert_allclose(mrio.lu_solve(lu, b), sla.lu_solve(lu, b), rtol=1e-12)
+    np.testing.assert_allclose(mrio.lu_solve(lu, b, trans=1), sla.lu_solve(lu, b, trans=1), rtol=1e-12)
+    np.testing.assert_allclose(mrio.lu_solve(lu, b[:, 0]), np.linalg.solve(np.eye(n) - A, b[:, 0]), rtol=1e-10)
+    rhs = [rng.random((n, 2)) for _ in range(4)]
+    want = [np.linalg.solve(np.eye(n) - A, r) for r in rhs]
+    got: dict[int, list[bool]] = {i: [] for i in range(4)}
+
+    def work(i):
+        for _ in range(100):
+            got[i].append(bool(np.allclose(mrio.lu_solve(lu, rhs[i]), want[i], rtol=1e-10)))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert all(len(v) == 100 and all(v) for v in got.values())

@@ -49,6 +49,11 @@ REQUESTS: tuple[tuple[str, str], ...] = (
     ("png", "/tiles/land_sink/3/2/3.png?year=2016"),
     ("netcdf", "/api/v1/grid.nc?layer=emissions&bbox=5,45,15,48&year=2019"),
     ("netcdf", "/api/v1/grid.nc?layer=luc&bbox=-75,-15,-45,5&year=2010"),
+    # product footprints (issue 17; recorded with --record-new when added)
+    ("json", "/api/v1/lca?template=pv_module&country=CHN&year=2020&top_paths=10"),
+    ("json", "/api/v1/lca?template=wheat&draws=200&seed=3&compare=DEU,USA"),
+    ("csv", "/api/v1/lca?template=steel_beam&format=csv"),
+    ("json", "/api/v1/lca/templates"),
 )
 
 
@@ -86,9 +91,11 @@ def _plain(v):
     return v
 
 
-def fetch_all(client) -> dict:
+def fetch_all(client, only=None) -> dict:
     out = {}
     for kind, url in REQUESTS:
+        if only is not None and url not in only:
+            continue
         r = client.get(url)
         out[url] = {"status": r.status_code, "kind": kind, "answer": canonical(kind, r.data)}
     return out
@@ -120,7 +127,10 @@ def main() -> None:
 
     os.environ["HOLOCARBON_WARM"] = "0"
     parser = argparse.ArgumentParser()
-    parser.add_argument("--record", action="store_true")
+    parser.add_argument("--record", action="store_true", help="record every answer (a deliberate change of "
+                        "behaviour, in its own commit)")
+    parser.add_argument("--record-new", action="store_true", help="record only the requests that have no answer yet "
+                        "(requests just added); the recorded answers are kept as they are")
     args = parser.parse_args()
     from app import create_app
     from engine.core.config import Settings
@@ -128,6 +138,13 @@ def main() -> None:
     settings = Settings.from_env()
     settings = type(settings)(**{**settings.__dict__, "cache_dir": None})
     client = create_app(settings).server.test_client()
+    if args.record_new:
+        old = load()
+        new = fetch_all(client, {u for _, u in REQUESTS if u not in old})
+        with gzip.open(ANSWERS, "wt") as f:
+            json.dump({**old, **new}, f, sort_keys=True)
+        print(f"recorded {len(new)} new answer(s) to {ANSWERS}: " + ", ".join(new))
+        return
     answers = fetch_all(client)
     if args.record:
         with gzip.open(ANSWERS, "wt") as f:
