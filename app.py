@@ -61,7 +61,8 @@ def _cache_config(settings: Settings) -> dict:
             settings.cache_dir.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=settings.cache_dir):
                 pass
-            return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(settings.cache_dir),
+            return {"CACHE_TYPE": "components.cachebackend.BatchPruningFileSystemCache",
+                    "CACHE_DIR": str(settings.cache_dir),
                     "CACHE_THRESHOLD": 20000, "CACHE_DEFAULT_TIMEOUT": 3600}
         except OSError as exc:
             log.warning("cache directory %s is not writable (%s): serving with an in-memory cache only",
