@@ -370,7 +370,7 @@ def test_sink_layers_disable_the_choices_they_ignore(page, live_server, out_dir,
     assert boxes.count() == 4 and all(boxes.nth(i).is_disabled() for i in range(4))
     assert page.locator("#atlas-gwp").is_disabled() and page.locator("#atlas-sector").is_disabled()
     why = page.locator("#atlas-applies").inner_text()
-    assert "Ocean sink is CO2 only" in why and "do not apply" in why, why
+    assert "Ocean net CO2 flux is CO2 only" in why and "do not apply" in why, why
     legend = page.locator("#atlas-legend").inner_text()
     assert "t CO2 per 1° cell per year" in legend and "land is not part of this layer" in legend, legend
     assert "2015 · CO2" in legend and "CH4" not in legend
