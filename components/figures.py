@@ -522,3 +522,15 @@ def build_budget_figure(budget: pd.DataFrame, year: int) -> go.Figure:
                                        False, "margin.l": 84, "xaxis.range": [min(lo, 0) - 2.2 * pad,
                                                                               max(hi, 0) + pad]}})
     return fig
+
+
+def footed_figure(fig: go.Figure, title: str, height: int, left: int = 60, **extra) -> go.Figure:
+    """A new figure of ``fig``'s traces with the project's layout (:func:`base_layout`, the legend at the foot) and
+    its text summary in ``layout.meta`` (the green-exports and product-footprint charts)."""
+    lay = base_layout(title, "", height=height)
+    lay.update(annotations=[], margin=dict(l=left, r=16, t=48, b=40),
+               legend=dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0, font=dict(size=11)))
+    lay.update(extra)
+    out = go.Figure(data=fig.data, layout=lay)
+    out.layout.meta = {SUMMARY_KEY: figure_summary(out)}
+    return out

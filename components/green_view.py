@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import SUMMARY_KEY, base_layout, figure_summary
+from components.figures import footed_figure
 from engine.core.errors import InputError
 
 CI_LEVELS = (66, 90, 95)
@@ -299,14 +299,7 @@ CAPTIONS = {
 
 
 def _layout(fig: go.Figure, title: str, height: int, left: int = 60, **extra) -> go.Figure:
-    """A new figure of ``fig``'s traces with the project's layout (legend at the foot), its text summary in meta."""
-    lay = base_layout(title, "", height=height)
-    lay.update(annotations=[], margin=dict(l=left, r=16, t=48, b=40),
-               legend=dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0, font=dict(size=11)))
-    lay.update(extra)
-    out = go.Figure(data=fig.data, layout=lay)
-    out.layout.meta = {SUMMARY_KEY: figure_summary(out)}
-    return out
+    return footed_figure(fig, title, height, left, **extra)
 
 
 def build_flow_map(frame: pd.DataFrame, points: dict, size: str, year: int, techs) -> go.Figure:

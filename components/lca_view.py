@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import SUMMARY_KEY, base_layout, figure_summary
+from components.figures import footed_figure
 from engine.core.errors import InputError
 
 CI_LEVELS = (66, 90, 95)
@@ -437,13 +437,7 @@ def _short(text, n: int) -> str:
 
 
 def _layout(fig: go.Figure, title: str, height: int, left: int = 10, **extra) -> go.Figure:
-    lay = base_layout(title, "", height=height)
-    lay.update(annotations=[], margin=dict(l=left, r=16, t=48, b=40),
-               legend=dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0, font=dict(size=11)))
-    lay.update(extra)
-    out = go.Figure(data=fig.data, layout=lay)
-    out.layout.meta = {SUMMARY_KEY: figure_summary(out)}
-    return out
+    return footed_figure(fig, title, height, left, **extra)
 
 
 def _unit(res) -> str:
