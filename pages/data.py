@@ -89,7 +89,9 @@ METHODS = [
                                    term("panoramic"), " account subtracts."]),
     ("Maps", "0.1° layers are computed from national totals: EDGAR sector totals spread by WRI fossil power plants, "
              "GPWv4 population refined with GeoNames city points and, inside each 1° cell, MODIS built-up and "
-             "cropland (each 1° cell keeps its GPW count), or MODIS agricultural land. Fuel Exploitation goes to "
+             "cropland (each 1° cell keeps its GPW count), or MODIS agricultural land (cropland and grassland, without the "
+             "grassland of Arctic tundra: poleward of 60° in 1° cells with under 0.1 people per km², 2.5 million "
+             "km², most of it in Canada and Russia). Fuel Exploitation goes to "
              "GEM coal mines (underground mines weigh about 16 times surface mines per tonne, IPCC Tier 1 methane), "
              "GEM oil and gas fields and VIIRS gas flares for its methane and flaring share, split between them by "
              "each country's own points, and to industrial sites for the CO2 of refineries and coke ovens; "

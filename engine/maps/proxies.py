@@ -25,7 +25,8 @@ Proxies (pack item names):
 ``proxy_land_0p1`` [1]
     Land fraction = 1 - MODIS 2019 water fraction (:func:`land_fraction`).
 ``proxy_agriculture_0p1`` [km2 cell-1]
-    (cropland + grassland fractions) x cell area (:func:`land_cover_area`).
+    (cropland + grassland fractions) x cell area, without the grassland of Arctic tundra: poleward of 60 degrees
+    in 1 degree cells with fewer than 0.1 people per km2 (:func:`agriculture_proxy`).
 ``proxy_forest_crop_0p1`` [km2 cell-1]
     (forest + cropland fractions) x cell area, used to spread land-use change emissions.
 
@@ -79,6 +80,11 @@ MODIS_ITEM = "modis_fractions_0p1"
 
 #: Largest share of a 1 degree cell's GPW count that its city kernels may take [1] (:func:`population_proxy`).
 CITY_SHARE_MAX = 0.5
+
+#: Grassland poleward of this latitude [degree] in a 1 degree cell with fewer than :data:`TUNDRA_DENSITY_MAX`
+#: people per km2 is tundra, not pasture (:func:`agriculture_proxy`).
+TUNDRA_LAT = 60.0
+TUNDRA_DENSITY_MAX = 0.1
 
 #: Relative settlement density of each MODIS class group [persons per km2, relative to "other land" = 1]
 #: (:func:`settlement_weight`).
@@ -195,6 +201,55 @@ def land_cover_area(fractions: xr.DataArray, classes: tuple[str, ...], name: str
                  method=f"({' + '.join(classes)} fractions of MODIS MCD12C1 2019) x cell area "
                         "(authalic sphere, engine.maps.gridmath.cell_area_m2)",
                  total_km2=float(total.sum()))
+
+
+def agriculture_proxy(fractions: xr.DataArray, population: xr.DataArray,
+                      tundra_lat: float = TUNDRA_LAT, density_max: float = TUNDRA_DENSITY_MAX) -> xr.DataArray:
+    """Agricultural land: cropland + grassland area, without Arctic tundra.
+
+    MODIS IGBP class 10 ("grasslands") covers the treeless tundra of northern Canada, Siberia, Alaska and Greenland
+    as well as pasture. No crops grow and almost no livestock grazes there, yet as "grassland" it took 1.45 million
+    km2 of Canada's agricultural proxy (59 %) and spread Canada's enteric methane and fertiliser N2O over Nunavut.
+    Rule: grassland poleward of ``tundra_lat`` in a 1 degree cell with fewer than ``density_max`` people per km2
+    (GPW count over the whole 1 degree cell's area) is dropped (2.52 million km2: Canada 59 %, Russia 22 %,
+    Greenland 85 %, Iceland 9 % of their agricultural land); cropland is kept everywhere, and so is the grassland of
+    populated northern cells (Iceland's farmed coasts, Norway, Yakutia's settlements) and of sparse but grazed
+    rangeland further south (the Barkly Tableland, the Sahel). Reindeer herding on the tundra is the one activity
+    this drops; its methane is a small part of any country's Agriculture. Limit: a 1 degree cell with an Arctic
+    town keeps all its grassland (20 cells in Canada, 38,000 km2, 4 % of its remaining agricultural land); a higher
+    threshold removes them but also Iceland's grazed coasts (0.5 people per km2 drops 68 % of Iceland's land), and
+    MODIS finds no cropland in either to tell them apart.
+
+    Parameters
+    ----------
+    fractions : xarray.DataArray
+        MODIS class fractions (``class``, ``lat``, ``lon``) at 0.1 degree [1].
+    population : xarray.DataArray
+        ``proxy_population_0p1`` [persons cell-1]; its 1 degree sums are the GPW counts.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``proxy_agriculture_0p1`` [km2 cell-1].
+    """
+    area = _cell_area_km2()
+    crop = _fraction(fractions, "cropland")
+    grass = _fraction(fractions, "grassland")
+    pop = np.nan_to_num(np.asarray(population.values, dtype=np.float64))
+    pop1 = pop.reshape(NLAT1, SUB, NLON1, SUB).sum(axis=(1, 3))
+    area1 = area.reshape(NLAT1, SUB).sum(axis=1)[:, None] * SUB
+    sparse1 = pop1 / area1 < density_max
+    lat = np.asarray(grid_centres(RES)[0], dtype=np.float64)
+    tundra = np.repeat(np.repeat(sparse1, SUB, axis=0), SUB, axis=1) & (np.abs(lat) >= tundra_lat)[:, None]
+    dropped = grass * tundra * area[:, None]
+    total = (crop + grass) * area[:, None] - dropped
+    return _grid(total, "proxy_agriculture_0p1", "km2 cell-1",
+                 "cropland + grassland area without Arctic tundra (MODIS MCD12C1 2019; IGBP 12, 10 and 14; GPWv4)",
+                 f"{_modis_source(fractions)}, {SOURCE_ID}",
+                 method=f"(cropland + grassland fractions of MODIS MCD12C1 2019) x cell area, minus the grassland "
+                        f"poleward of {tundra_lat:g} degrees in 1 degree cells with fewer than {density_max:g} "
+                        "people per km2 (GPWv4; tundra, not pasture)",
+                 total_km2=float(total.sum()), tundra_grassland_dropped_km2=float(dropped.sum()))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -1077,8 +1132,7 @@ def pack_items(settings: Settings | None = None, built: dict | None = None) -> d
     fuel = fuel_exploitation_proxy(_item(built, "gem_coal_mines", settings), _item(built, "gem_oil_gas_fields", settings),
                                    _item(built, "viirs_flares_2017", settings), raster, index, population, edgar,
                                    industry)
-    agriculture = land_cover_area(fractions, ("cropland", "grassland"), "proxy_agriculture_0p1",
-                                  "cropland + grassland area (MODIS MCD12C1 2019; IGBP 12, 10 and 14)")
+    agriculture = agriculture_proxy(fractions, population)
     forest_crop = land_cover_area(fractions, ("forest", "cropland"), "proxy_forest_crop_0p1",
                                   "forest + cropland area (MODIS MCD12C1 2019; IGBP 1-5, 12 and half of 14)")
     return {"proxy_population_0p1": population, "proxy_power_0p1": power, "proxy_land_0p1": land,

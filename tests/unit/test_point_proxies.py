@@ -159,3 +159,35 @@ def test_population_city_cap_leaves_half_to_land_cover():
     assert (full == 0).sum() == 91  # the old rule: the 3 x 3 kernel takes everything
     with pytest.raises(ValueError, match="city_share_max must be in"):
         proxies.population_proxy(gpw, land, cities, fr, city_share_max=1.5)
+
+
+def _fractions(crop: np.ndarray, grass: np.ndarray) -> xr.DataArray:
+    return xr.DataArray(np.stack([crop, grass]).astype(np.float32), dims=("class", "lat", "lon"),
+                        coords={"class": ["cropland", "grassland"], "lat": LAT, "lon": LON})
+
+
+def test_agriculture_drops_the_grassland_of_empty_arctic_cells_only():
+    """Tundra rule (issue 16): grassland poleward of 60 degrees in a 1 degree cell with < 0.1 people per km2 is not
+    pasture; cropland, populated northern grassland and sparse grassland further south stay."""
+    crop, grass, pop = np.zeros((1800, 3600)), np.zeros((1800, 3600)), np.zeros((1800, 3600))
+    r70, r64, r25, rs65 = proxies.cell_index([70.05, 64.05, -25.05, -65.05], [0.05] * 4)[0]
+    c = 1800
+    for r in (r70, r64, r25, rs65):
+        grass[r, c] = 0.5
+    crop[r70, c + 1] = 0.25          # arctic cropland (an experimental farm): kept
+    area1 = proxies._cell_area_km2()  # per row [km2]
+    pop[r64, c] = 0.2 * area1[r64] * 100  # 0.2 people per km2 over its 1 degree cell: populated north, kept
+    pop[r70, c] = 0.05 * area1[r70] * 100  # 0.05 people per km2: tundra, grassland dropped
+    # r25 (the outback) and rs65 (no people, far south) have no people: only the southern ocean one is dropped
+    out = proxies.agriculture_proxy(_fractions(crop, grass), xr.DataArray(pop, dims=("lat", "lon")))
+    v = out.values.astype(np.float64)
+    assert v[r70, c] == 0.0
+    assert v[r70, c + 1] == pytest.approx(0.25 * area1[r70], rel=1e-6)
+    assert v[r64, c] == pytest.approx(0.5 * area1[r64], rel=1e-6)
+    assert v[r25, c] == pytest.approx(0.5 * area1[r25], rel=1e-6)
+    assert v[rs65, c] == 0.0
+    assert out.attrs["tundra_grassland_dropped_km2"] == pytest.approx(0.5 * (area1[r70] + area1[rs65]), rel=1e-6)
+    assert out.attrs["total_km2"] == pytest.approx(v.sum(), rel=1e-6)
+    # with the rule turned off (latitude beyond the pole) every grassland cell counts
+    off = proxies.agriculture_proxy(_fractions(crop, grass), xr.DataArray(pop, dims=("lat", "lon")), tundra_lat=91)
+    assert off.values[r70, c] > 0 and off.attrs["tundra_grassland_dropped_km2"] == 0
