@@ -283,10 +283,11 @@ def _footer() -> str:
     return f"{_html.escape(CREDIT)} · {_today()}"
 
 
-def cover_figure(briefing: dict, resolved: list[Resolved]) -> go.Figure:
-    """Cover page: title, date, introduction, contents (when it fits), "Made with Holocarbon"."""
+def cover_figure(briefing: dict, resolved: list[Resolved], kicker: str = "HOLOCARBON BRIEFING") -> go.Figure:
+    """Cover page: the kind of document (``kicker``), title, date, introduction, contents (when it fits), "Made
+    with Holocarbon"."""
     flow = _Flow(top=90)
-    flow.add(["HOLOCARBON BRIEFING"], 13, ACCENT, bold=True)
+    flow.add([kicker], 13, ACCENT, bold=True)
     flow.add(_wrap(briefing["title"] or DEFAULT_TITLE, 48, 5), 34, INK, gap=14, bold=True, line_height=1.2)
     flow.add([_today() + f" · {len(resolved)} chart{'s' if len(resolved) != 1 else ''}"], 14, MUTED, gap=6)
     flow.add(_wrap(briefing["intro"], 105, 24), 15, INK, gap=26, line_height=1.45)

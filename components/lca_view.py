@@ -806,7 +806,8 @@ def report_pdf(acc, s: LcaState, renderer) -> bytes:
                                     Query(year=s.scope.year, gwp=s.scope.gwp, ci=s.ci), params, out))
     res = result(lca, s)
     doc = {"title": f"Product footprint: {s.scope.product}", "intro": report_intro(res), "items": []}
-    figures = [br.cover_figure(doc, resolved), *(br.chart_figure(r) for r in resolved),
+    figures = [br.cover_figure(doc, resolved, kicker="HOLOCARBON PRODUCT FOOTPRINT REPORT"),
+               *(br.chart_figure(r) for r in resolved),
                br.sources_figure(doc, resolved)]
     writer = PdfWriter()
     for fig in figures:

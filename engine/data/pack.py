@@ -110,7 +110,7 @@ MODULE_ITEMS: dict[str, tuple[str, ...]] = {
     "icmm_mining": ("icmm_aluminium_smelters",),
     "proxies": ("proxy_population_0p1", "proxy_power_0p1", "proxy_land_0p1", "proxy_agriculture_0p1",
                 "proxy_forest_crop_0p1", "proxy_land_sink_0p1", "proxy_fuel_exploitation_0p1",
-                "proxy_industry_0p1"),
+                "proxy_fuel_exploitation_co2_0p1", "proxy_industry_0p1"),
     "series": ("ledger_series",),
     "uncertainty": ("uncertainty_draws",),
 }

@@ -19,7 +19,8 @@ Equations (per accounting year; ``r`` producing model region, ``j`` table sector
 
 So the grid sums to the ledger's consumption account minus its bunker part (``bunkers_in_consumption_mt_co2e``).
 
-Spreading: a producing region's EDGAR-sector totals are grouped by proxy (``data/sector_proxies.csv``) and split over
+Spreading: a producing region's EDGAR sector-and-gas totals are grouped by proxy (``data/sector_proxies.csv``; a
+sector's CO2 may have a proxy of its own) and split over
 the region's countries (entities of the country raster) in proportion to their EDGAR production in that proxy group
 (for the 40 named countries the region is the one country; WIOD's ``RoW`` is spread over every other country this
 way), then over each country's cells with the country-normalised proxy of the production map
@@ -59,7 +60,7 @@ from engine.core.gwp import emission_weights, reweight_factors
 from engine.core.query import Query, closest
 from engine.core.units import T_PER_MT
 from engine.io.nowcast import METHOD_NOTES
-from engine.maps.grid import NLAT, NLON, SECTORS, GridContext, sector_proxies
+from engine.maps.grid import NLAT, NLON, SECTORS, GridContext, proxy_masks
 
 #: Footprint variants: everything the consumer's final demand causes, or only what it causes outside its territory.
 VARIANTS = ("all", "abroad")
@@ -115,6 +116,17 @@ def producer_totals(E: np.ndarray, G: np.ndarray, w: np.ndarray, a: np.ndarray) 
         Consumer weight of each consuming model region [1].
     """
     return (E @ w) * (G @ a)
+
+
+def producer_totals_by_gas(E: np.ndarray, G: np.ndarray, w: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """:func:`producer_totals` before the sum over gases, ``X[r,k,g] = w_g E[r,k,g] Σ_c G[r,k,c] a_c``, shape
+    (n_regions, 8, 4)."""
+    return E * w * (G @ a)[:, :, None]
+
+
+def household_totals_by_gas(E: np.ndarray, S_hh: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """:func:`household_totals` before the sum over gases, ``H[c,k,g] = w_g E[c,k,g] S[c,k,HH]``."""
+    return E * w * S_hh[:, :, None]
 
 
 def household_totals(E: np.ndarray, S_hh: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -270,13 +282,12 @@ class Footprints:
         self.accounts = grids.accounts
 
     def proxy_groups(self) -> tuple[tuple[str, ...], np.ndarray]:
-        """(proxy groups, EDGAR sector × group indicator matrix) of ``data/sector_proxies.csv``, read once."""
+        """(proxy groups, (EDGAR sector × gas) × group indicator matrix) of ``data/sector_proxies.csv``, read once;
+        the rows run over sectors, then gases (``E.reshape(n, -1)`` of an ``[.., sector, gas]`` array)."""
         def build():
-            proxy_of = sector_proxies()
-            groups = tuple(dict.fromkeys(proxy_of[s] for s in SECTORS))
-            P = np.zeros((len(SECTORS), len(groups)))
-            for k, s in enumerate(SECTORS):
-                P[k, groups.index(proxy_of[s])] = 1.0
+            masks = proxy_masks(SECTORS)
+            groups = tuple(masks)
+            P = np.stack([masks[g].ravel() for g in groups], axis=1)
             P.flags.writeable = False
             return groups, P
 
@@ -360,16 +371,17 @@ class Footprints:
         ctx = self.grids.context()
         w, basis, gas_attrs = emission_weights(q.gwp, q.gases, unit)
         members, col, coef, a = self.weights(q, consumer)
-        keep = np.array([sector in ("all", s) for s in SECTORS], dtype=float)
-        X = producer_totals(fy.E, fy.G, w, a) * keep * T_PER_MT  # (region, k) [t]
-        H = household_totals(fy.E, fy.S_hh, w) * keep * T_PER_MT  # (consuming region, k) [t]
+        keep = np.array([sector in ("all", s) for s in SECTORS], dtype=float)[:, None]
+        # by sector and gas, since a sector's gases may have different proxies; flattened (k, g) to match P
+        X = (producer_totals_by_gas(fy.E, fy.G, w, a) * keep * T_PER_MT).reshape(len(fy.E), -1)  # (region, k·g) [t]
+        H = (household_totals_by_gas(fy.E, fy.S_hh, w) * keep * T_PER_MT).reshape(len(fy.E), -1)
         groups, P = self.proxy_groups()
         regs = list(fy.regions)
         ri = regs.index(regions_mod.ROW)
         ent_codes = ctx.codes.astype(str)
         region_of = np.array([regs.index(c) if c in regs and c != regions_mod.ROW else ri for c in ent_codes])
         has_cells = ctx.n_cells > 0
-        share = entity_shares(fy.Ee @ w @ P, region_of, has_cells, len(regs))
+        share = entity_shares((fy.Ee * w).reshape(len(fy.Ee), -1) @ P, region_of, has_cells, len(regs))
         A = (X @ P)[region_of] * share  # (entity, group) [t]
         # households at home: each member line's part on its own cells, else over its region like production
         epos = pd.Index(ent_codes).get_indexer(pd.Index(members))
@@ -406,5 +418,5 @@ class Footprints:
 
 
 __all__ = ["DEFAULT_CONSUMER", "Footprints", "GROUP_CONSUMERS", "VARIANTS", "YearFactors", "allowed_consumers", "check_variant",
-           "consumer_members", "demand_shares", "entity_shares", "household_totals", "producer_totals", "spread",
-           "year_factors"]
+           "consumer_members", "demand_shares", "entity_shares", "household_totals", "household_totals_by_gas",
+           "producer_totals", "producer_totals_by_gas", "spread", "year_factors"]

@@ -38,10 +38,40 @@ FRENCH_OVERSEAS = {"GUF": (2.0, 6.0, -55.0, -51.0), "GLP": (15.8, 16.6, -61.9, -
 FALLBACK_CHAIN = ("population", "land", "uniform")
 
 
+#: Proxies read from the pack as they are (``proxy_<name>_0p1``); ``land`` and ``forest_crop`` are derived.
+PACKED_PROXIES = ("population", "power", "agriculture", "fuel_exploitation", "fuel_exploitation_co2", "industry")
+
+
 def sector_proxies() -> dict[str, str]:
-    """EDGAR sector -> proxy name (``data/sector_proxies.csv``)."""
+    """EDGAR sector -> proxy name of its non-CO2 gases and, unless ``proxy_co2`` says otherwise, its CO2
+    (``data/sector_proxies.csv``)."""
     t = pd.read_csv(AUTHORED_DIR / "sector_proxies.csv")
     return dict(zip(t["edgar_sector"], t["proxy"]))
+
+
+def sector_gas_proxies() -> dict[str, tuple[str, ...]]:
+    """EDGAR sector -> the proxy of each gas of :data:`engine.core.query.GASES` (``data/sector_proxies.csv``: ``proxy``,
+    and ``proxy_co2`` for a sector whose CO2 is emitted elsewhere than its other gases, like Fuel Exploitation's
+    refinery and coke-oven CO2 against its mine and well methane)."""
+    from engine.core.query import GASES
+
+    t = pd.read_csv(AUTHORED_DIR / "sector_proxies.csv", keep_default_na=False)
+    co2 = t["proxy_co2"] if "proxy_co2" in t else t["proxy"]
+    return {s: tuple((c or p) if g == "CO2" else p for g in GASES)
+            for s, p, c in zip(t["edgar_sector"], t["proxy"], co2)}
+
+
+def proxy_masks(sectors) -> dict[str, np.ndarray]:
+    """Proxy -> (sector, gas) indicator of the pairs it spreads [1], for ``sectors`` in the order of an
+    emissions array ``[code, sector, gas]`` (:func:`sector_gas_proxies`)."""
+    from engine.core.query import GASES
+
+    sg = sector_gas_proxies()
+    out: dict[str, np.ndarray] = {}
+    for j, s in enumerate(sectors):
+        for g, p in enumerate(sg[s]):
+            out.setdefault(p, np.zeros((len(sectors), len(GASES))))[j, g] = 1.0
+    return out
 
 
 def cell_areas_km2() -> np.ndarray:
@@ -203,4 +233,5 @@ def downscale(ctx: GridContext, totals: pd.DataFrame, proxy_of: dict[str, str]) 
 
 
 __all__ = ["GridContext", "LAT", "LON", "NLAT", "NLON", "RES", "SECTORS", "build_context", "cell_areas_km2",
-           "downscale", "downscale_arrays", "entity_raster", "scatter", "sector_proxies", "to_dataarray"]
+           "downscale", "downscale_arrays", "entity_raster", "PACKED_PROXIES", "proxy_masks", "scatter", "sector_gas_proxies",
+           "sector_proxies", "to_dataarray"]

@@ -20,7 +20,7 @@ import xarray as xr
 from engine.accounts import natural
 from engine.accounts import regions as regions_mod
 from engine.core.gwp import emission_weights
-from engine.core.query import Query
+from engine.core.query import GASES, Query
 from engine.core.units import C_TO_CO2, MASS_IN_T, T_PER_MT
 from engine.maps import layers
 from engine.maps.grid import (
@@ -28,13 +28,15 @@ from engine.maps.grid import (
     LON,
     NLAT,
     NLON,
+    PACKED_PROXIES,
     RES,
     SECTORS,
     GridContext,
     build_context,
     cell_areas_km2,
     downscale_arrays,
-    sector_proxies,
+    proxy_masks,
+    sector_gas_proxies,
     to_dataarray,
 )
 from engine.maps.gridmath import cell_area_m2
@@ -81,7 +83,7 @@ class Grids:
             raster = self.pack.grid("country_raster_0p1").values
             index = self.pack.table("country_index")
             prox = {p: self.pack.grid(f"proxy_{p}_0p1").values.ravel()
-                    for p in ("population", "power", "agriculture", "fuel_exploitation", "industry")}
+                    for p in PACKED_PROXIES}
             land = self.pack.grid("proxy_land_0p1").values.astype(np.float64)
             prox["land"] = (land * cell_areas_km2()[:, None]).ravel()
             prox["forest_crop"] = self.pack.grid("proxy_forest_crop_0p1").values.ravel()
@@ -106,15 +108,13 @@ class Grids:
 
         def build():
             codes, sectors, arr = self.accounts.sector_year(q.year)
-            E = arr @ weights * T_PER_MT  # (code, sector) [t]
+            E = arr * (weights * T_PER_MT)  # (code, sector, gas) [t]
             keep = codes != regions_mod.BUNKERS
             codes, E = codes[keep], E[keep]
-            proxy_of = sector_proxies()
-            totals: dict[str, np.ndarray] = {}
-            for j, s_name in enumerate(sectors):
-                if sector in ("all", s_name):
-                    p = proxy_of[s_name]
-                    totals[p] = totals.get(p, 0.0) + E[:, j]
+            if sector != "all":
+                E = E * np.array([s == sector for s in sectors], dtype=float)[None, :, None]
+            # each (sector, gas) pair on its proxy: Fuel Exploitation's CO2 and its methane go to different places
+            totals = {p: np.einsum("csg,sg->c", E, m) for p, m in proxy_masks(sectors).items()}
             flat, unplaced = downscale_arrays(self.context(), codes, totals)
             lay = layers.get("emissions")
             return to_dataarray(flat, "emissions", f"t {basis} cell-1 yr-1",
@@ -283,8 +283,7 @@ class Grids:
             if sector != "all":
                 E = E * np.array([s == sector for s in sectors], dtype=float)[None, :, None]
             keep = codes != regions_mod.BUNKERS
-            proxy_of = sector_proxies()
-            rel = relative_uncertainty(self.context(), codes[keep], E[keep], U[keep], [proxy_of[s] for s in sectors],
+            rel = relative_uncertainty(self.context(), codes[keep], E[keep], U[keep], proxy_masks(sectors),
                                        self.uncertainty_inputs()["proxy"])
             lay = layers.get("uncertainty")
             rel *= np.float32(100.0)
@@ -405,10 +404,11 @@ class Grids:
         if name == "emissions" and code:
             prod = self.accounts.production(q, unit)
             col = "emissions_mt" if unit == "mass" else "emissions_mt_co2e"
-            nat = prod[prod["code"] == code].groupby("sector")[col].sum()
-            proxy_of = sector_proxies()
+            nat = prod[prod["code"] == code].groupby(["sector", "gas"])[col].sum()
+            proxy_of = sector_gas_proxies()
             for s in SECTORS if sector == "all" else (sector,):
-                v = float(nat.get(s, 0.0)) * T_PER_MT * float(ctx.norm[proxy_of[s]][k])
+                v = sum(float(nat.get((s, g), 0.0)) * T_PER_MT * float(ctx.norm[p][k])
+                        for g, p in zip(GASES, proxy_of[s]))
                 if v:
                     out["breakdown"].append({"sector": s, "value": v})
             out["breakdown"].sort(key=lambda d: -d["value"])

@@ -18,7 +18,7 @@ from engine.core.query import GWP_LABELS, YEAR_RANGE, Query
 #: Pack items every downscaled layer needs (country raster, proxies).
 CONTEXT_ITEMS = ("country_raster_0p1", "country_index", "proxy_population_0p1", "proxy_power_0p1",
                  "proxy_agriculture_0p1", "proxy_land_0p1", "proxy_forest_crop_0p1", "proxy_fuel_exploitation_0p1",
-                 "proxy_industry_0p1")
+                 "proxy_fuel_exploitation_co2_0p1", "proxy_industry_0p1")
 #: How a layer was made.
 #: The point datasets behind the Fuel Exploitation and industry proxies (:mod:`engine.maps.proxies`).
 POINT_SOURCES = ("gem_coal_mines", "gem_oil_gas_fields", "viirs_flares_2017", "gem_steel_plants", "icmm_mining")

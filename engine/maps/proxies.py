@@ -13,9 +13,11 @@ Proxies (pack item names):
     the remainder spread by MODIS settlement weights (built-up 100, cropland 10, other land 1, barren 0.1 per km2,
     :func:`settlement_weight`). The 0.1 degree cells of each 1 degree cell sum to its GPW count.
 ``proxy_fuel_exploitation_0p1`` [t CO2e cell-1 yr-1, indicative]
-    Coal mines (GEM, underground vs surface methane factors), oil and gas units (GEM) and flare sites (VIIRS 2017)
-    for the methane and flaring share of each country's EDGAR Fuel Exploitation, the industry proxy for the CO2 of
-    refineries and coke ovens (:func:`fuel_exploitation_proxy`).
+    Methane and N2O of Fuel Exploitation: coal mines (GEM, underground vs surface methane factors) and oil and gas
+    units (GEM); flare sites (VIIRS 2017) in countries with neither (:func:`fuel_exploitation_proxy`).
+``proxy_fuel_exploitation_co2_0p1`` [persons-equivalent cell-1]
+    CO2 of Fuel Exploitation: flare sites for each country's flaring share, the industry proxy for the CO2 of
+    refineries and coke ovens (:func:`fuel_exploitation_co2_proxy`).
 ``proxy_industry_0p1`` [persons-equivalent cell-1]
     Steel plants (GEM, capacity x route factor) and aluminium smelters (ICMM) for the share of each country's
     Processes + Industrial Combustion they explain, population for the rest (:func:`industry_proxy`).
@@ -856,29 +858,46 @@ def composite(points: np.ndarray, base: np.ndarray, share: np.ndarray, ids: np.n
     return cq[ids] * points + cb[ids] * base
 
 
+def _fuel_points(mines: pd.DataFrame, fields: pd.DataFrame, flares: pd.DataFrame, grid: np.ndarray,
+                 index: pd.DataFrame) -> dict:
+    """The three point families of Fuel Exploitation on the grid (flat float64 weights [t CO2e yr-1]) and counts."""
+    wc, how_c = coal_mine_weights(mines)
+    wo, how_o = oil_gas_weights(fields)
+    wf = flare_weights(flares)
+    gc, nc = place_points(mines, wc, grid, index)
+    go, no = place_points(fields, wo, grid, index, window=OFFSHORE_SNAP_WINDOW, countries="countries")
+    gf, nf = place_points(flares, wf, grid, index, window=OFFSHORE_SNAP_WINDOW)
+    return {"coal": gc.ravel(), "oil_gas": go.ravel(), "flares": gf.ravel(),
+            "counts": dict(
+                total_coal_t_co2e=float(wc.sum()), total_oil_gas_t_co2e=float(wo.sum()),
+                total_flaring_t_co2e=float(wf.sum()),
+                n_mines=nc["n_points"], n_mines_output_filled=int((how_c != "reported").sum()),
+                n_oil_gas_units=no["n_points"], n_oil_gas_production_filled=int((how_o != "reported").sum()),
+                n_flares=nf["n_points"],
+                n_points_snapped=nc["n_snapped"] + no["n_snapped"] + nf["n_snapped"],
+                n_points_kept_outside_country=(nc["n_kept_outside_country"] + no["n_kept_outside_country"]
+                                               + nf["n_kept_outside_country"]))}
+
+
 def fuel_exploitation_proxy(mines: pd.DataFrame, fields: pd.DataFrame, flares: pd.DataFrame,
-                            raster: xr.DataArray, index: pd.DataFrame, population: xr.DataArray,
-                            edgar: pd.DataFrame, industry: xr.DataArray) -> xr.DataArray:
-    """Fuel Exploitation proxy: coal mines, oil and gas units and flare sites for the methane and flaring part of each
-    country's total, industrial sites and population for the rest.
+                            raster: xr.DataArray, index: pd.DataFrame, population: xr.DataArray) -> xr.DataArray:
+    """Fuel Exploitation proxy of methane and N2O: coal mines and oil and gas units; flare sites where a country
+    has neither.
 
-    Points: each gets an emission estimate from global Tier 1 factors (:func:`coal_mine_weights`,
-    :func:`oil_gas_weights`, :func:`flare_weights`) and goes to its cell, snapped onto its own country
-    (:func:`place_points`; oil and gas units and flares up to :data:`OFFSHORE_SNAP_WINDOW` cells, since many are
-    offshore). The three families are summed in one unit, so **the split between coal mining, oil and gas, and
-    flaring follows the country's own point data** (its coal share is its indicative coal-mine methane over the sum
-    of its three estimates): EDGAR's sector totals do not split coal from oil and gas, and a fixed global split would
-    put Saudi Arabia's total on coal mines it does not have.
+    EDGAR's Fuel Exploitation is IPCC 1.B (fugitive methane of mines, wells, venting and flaring) plus 1.A.1.b-c
+    (refineries, coke ovens and the energy use of fuel production). Its methane (and the little N2O) leaks where
+    coal is mined and oil and gas are produced; its CO2 has a proxy of its own
+    (:func:`fuel_exploitation_co2_proxy`), so a tonne of coke-oven CO2 does not land on a coal mine's cell.
 
-    Gas split: EDGAR's Fuel Exploitation is IPCC 1.B (fugitive methane of mines, wells, venting and flaring) plus
-    1.A.1.b-c (refineries, coke ovens and the energy use of fuel production), whose CO2 is 47 % of the sector
-    worldwide (2,710 of 5,771 Mt CO2e in 2019) and sits at refineries and coke ovens, near cities and steel plants,
-    not at mines. So for a country c with points, the share a_c = (CH4 + N2O + min(flaring estimate, CO2)) / total
-    of its :data:`INDUSTRY_REFERENCE_YEAR` EDGAR Fuel Exploitation goes on the points and 1 - a_c on the industry
-    proxy (:func:`industry_proxy`: steel plants, which host the coke ovens, and population) via :func:`composite`.
-
-    A country without any point has an all-zero proxy and falls back to population
-    (:data:`engine.maps.grid.FALLBACK_CHAIN`); ``attrs`` count those countries.
+    Points: each gets a methane estimate from global Tier 1 factors (:func:`coal_mine_weights`,
+    :func:`oil_gas_weights`) and goes to its cell, snapped onto its own country (:func:`place_points`; oil and
+    gas units up to :data:`OFFSHORE_SNAP_WINDOW` cells, since many are offshore). The two families are summed in
+    one unit, so **the split between coal mining and oil and gas follows the country's own point data** (its coal
+    share is its indicative coal-mine methane over the sum of its estimates): EDGAR's sector totals do not split
+    coal from oil and gas, and a fixed global split would put Saudi Arabia's methane on coal mines it does not
+    have. A country with flare sites but no mine or unit uses its flares (:func:`flare_weights`); one with no point
+    at all has an all-zero proxy and falls back to population (:data:`engine.maps.grid.FALLBACK_CHAIN`); ``attrs``
+    count those countries.
 
     Parameters
     ----------
@@ -888,68 +907,84 @@ def fuel_exploitation_proxy(mines: pd.DataFrame, fields: pd.DataFrame, flares: p
         ``country_raster_0p1`` and ``country_index``.
     population : xarray.DataArray
         ``proxy_population_0p1``, to count the populated countries that fall back to population.
-    edgar : pandas.DataFrame
-        ``edgar_ghg_by_sector`` (gas split of the sector).
-    industry : xarray.DataArray
-        ``proxy_industry_0p1``.
 
     Returns
     -------
     xarray.DataArray
-        ``proxy_fuel_exploitation_0p1`` [t CO2e cell-1 yr-1, indicative point estimates; only shares within a
+        ``proxy_fuel_exploitation_0p1`` [t CO2e cell-1 yr-1, indicative methane estimates; only shares within a
         country matter], float32.
     """
     grid = np.asarray(raster.values)
-    wc, how_c = coal_mine_weights(mines)
-    wo, how_o = oil_gas_weights(fields)
+    pts = _fuel_points(mines, fields, flares, grid, index)
+    ids = grid.ravel().astype(np.int64)
+    n = int(ids.max()) + 1
+    methane = pts["coal"] + pts["oil_gas"]
+    per = np.bincount(ids, weights=methane, minlength=n)
+    flare_c = np.bincount(ids, weights=pts["flares"], minlength=n)
+    flare_only = (per <= 0) & (flare_c > 0)
+    flare_only[0] = False
+    out = methane + pts["flares"] * flare_only[ids]
+    popc = np.bincount(ids, weights=np.asarray(population.values, dtype=np.float64).ravel(), minlength=n)
+    has = (per > 0) | flare_only
+    fallback = ~has[1:] & (popc[1:] > 0)
+    return _grid(
+        out.reshape(NLAT, NLON), "proxy_fuel_exploitation_0p1", "t CO2e cell-1 yr-1",
+        "fuel exploitation, methane and N2O: coal-mine methane (GEM GCMT) and oil and gas methane (GEM GOGET); gas "
+        "flares (VIIRS 2017) where a country has neither",
+        "gem_coal_mines, gem_oil_gas_fields, viirs_flares_2017",
+        method="points snapped onto their country; coal output x IPCC Tier 1 CH4 factor by mine type (underground "
+               "20.5, surface 1.3 m3 t-1); oil and gas production x 1.3 kg CH4 boe-1; CH4 GWP100 28; a country's "
+               "points split by their own estimates; flared volume x 2.5 t CO2e per 1000 m3 for countries with "
+               "flares only; countries without points fall back to population",
+        gases="CH4, N2O, F-gases", **pts["counts"],
+        n_countries_with_points=int(has[1:].sum()), n_countries_on_flares_only=int(flare_only[1:].sum()),
+        n_populated_countries_on_population_fallback=int(fallback.sum()),
+    )
+
+
+def fuel_exploitation_co2_proxy(flares: pd.DataFrame, raster: xr.DataArray, index: pd.DataFrame,
+                                edgar: pd.DataFrame, industry: xr.DataArray) -> xr.DataArray:
+    """Fuel Exploitation proxy of CO2: flare sites for the flaring share of each country's CO2, the industry proxy
+    for the rest.
+
+    EDGAR's Fuel Exploitation CO2 is 47 % of the sector worldwide (2,710 of 5,771 Mt CO2e in 2019): flaring at oil
+    and gas fields (IPCC 1.B.2.c) and the combustion of refineries, coke ovens and other fuel industries (1.A.1.b-c),
+    which sit near cities, ports and steel plants rather than at mines. For a country c the share on flares is
+    ``a_c = min(F_c, CO2_c) / CO2_c`` with F_c its flares' estimate (VIIRS 2017 volume x
+    :data:`FLARE_T_CO2E_PER_M3`) and CO2_c its :data:`INDUSTRY_REFERENCE_YEAR` EDGAR Fuel Exploitation CO2; the
+    rest goes on :func:`industry_proxy` (steel plants, which host most coke ovens, and population), via
+    :func:`composite`. Worldwide 12.5 % of the sector's CO2 is on flares. Countries without flares use the
+    industry proxy alone.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``proxy_fuel_exploitation_co2_0p1`` [persons-equivalent cell-1, the industry proxy's unit; only shares
+        within a country matter], float32.
+    """
+    grid = np.asarray(raster.values)
     wf = flare_weights(flares)
-    gc, nc = place_points(mines, wc, grid, index)
-    go, no = place_points(fields, wo, grid, index, window=OFFSHORE_SNAP_WINDOW, countries="countries")
     gf, nf = place_points(flares, wf, grid, index, window=OFFSHORE_SNAP_WINDOW)
     ids = grid.ravel().astype(np.int64)
     n = int(ids.max()) + 1
-    pts = (gc + go + gf).ravel()
-    per = np.bincount(ids, weights=pts, minlength=n)
     flare_c = np.bincount(ids, weights=gf.ravel(), minlength=n)
-    ed = edgar_reference(edgar, ("Fuel Exploitation",), index, n)
-    zero = np.zeros(n)
-    co2 = ed.get("CO2", zero)
-    on_points = ed.get("CH4", zero) + ed.get("N2O", zero) + np.minimum(flare_c, co2)
-    total = on_points + co2 - np.minimum(flare_c, co2)
+    co2 = edgar_reference(edgar, ("Fuel Exploitation",), index, n).get("CO2", np.zeros(n))
     with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.where(total > 0, on_points / total, 1.0)
-    a = np.clip(a, 0.0, 1.0)
-    a[0] = 1.0
+        a = np.where(co2 > 0, np.minimum(flare_c, co2) / co2, 0.0)
+    a[0] = 0.0
     ind = np.nan_to_num(np.asarray(industry.values, dtype=np.float64)).ravel()
-    # each country keeps its points' total, so the composite stays in indicative t CO2e; no points -> 0
-    out = composite(pts, ind, a, ids, total=per)
-    popc = np.bincount(ids, weights=np.asarray(population.values, dtype=np.float64).ravel(), minlength=n)
-    fallback = (per[1:] <= 0) & (popc[1:] > 0)
-    chn = dict(zip(index["iso3"].astype(str), index["index"].astype(int))).get("CHN", 0)
-    w = np.where(per > 0, total, 0.0)
+    out = composite(gf.ravel(), ind, a, ids)
+    w = np.where(flare_c > 0, co2, 0.0)
     return _grid(
-        out.reshape(NLAT, NLON), "proxy_fuel_exploitation_0p1", "t CO2e cell-1 yr-1",
-        "fuel exploitation: coal-mine methane (GEM GCMT), oil and gas methane (GEM GOGET) and gas flaring (VIIRS "
-        "2017) for the methane and flaring share, industrial sites and population for the CO2 of refineries and "
-        "coke ovens", "gem_coal_mines, gem_oil_gas_fields, viirs_flares_2017, edgar2024",
-        method="points snapped onto their country; coal output x IPCC Tier 1 CH4 factor by mine type (underground "
-               "20.5, surface 1.3 m3 t-1); oil and gas production x 1.3 kg CH4 boe-1; flared volume x 2.5 t CO2e "
-               "per 1000 m3; CH4 GWP100 28; a country's points split by their own estimates. Share on points = "
-               f"(CH4 + N2O + flaring CO2) / total of EDGAR {INDUSTRY_REFERENCE_YEAR} Fuel Exploitation, the rest on "
-               "the industry proxy; countries without points fall back to population",
-        total_coal_t_co2e=float(wc.sum()), total_oil_gas_t_co2e=float(wo.sum()), total_flaring_t_co2e=float(wf.sum()),
-        n_mines=nc["n_points"], n_mines_output_filled=int((how_c != "reported").sum()),
-        n_oil_gas_units=no["n_points"], n_oil_gas_production_filled=int((how_o != "reported").sum()),
-        n_flares=nf["n_points"],
-        n_points_snapped=nc["n_snapped"] + no["n_snapped"] + nf["n_snapped"],
-        n_points_kept_outside_country=(nc["n_kept_outside_country"] + no["n_kept_outside_country"]
-                                       + nf["n_kept_outside_country"]),
-        n_countries_with_points=int((per[1:] > 0).sum()),
-        n_populated_countries_on_population_fallback=int(fallback.sum()),
-        share_of_edgar_on_population_fallback=float(total[1:][fallback].sum() / total[1:].sum()) if total[1:].sum()
-        else 0.0,
-        point_share_china=float(a[chn]) if chn else float("nan"),
-        point_share_weighted_mean=float((a * w).sum() / w.sum()) if w.sum() else 0.0,
+        out.reshape(NLAT, NLON), "proxy_fuel_exploitation_co2_0p1", "persons-equivalent cell-1",
+        "fuel exploitation, CO2: gas flares (VIIRS 2017) for the flaring share, industrial sites and population for "
+        "the CO2 of refineries, coke ovens and other fuel industries",
+        "viirs_flares_2017, gem_steel_plants, icmm_mining, gpw4_1deg, edgar2024",
+        method=f"per country: a x flares/flares_c + (1 - a) x industry/industry_c, times industry_c; a = min(flared "
+               f"volume x 2.5 t CO2 per 1000 m3, EDGAR {INDUSTRY_REFERENCE_YEAR} Fuel Exploitation CO2) / that CO2",
+        gases="CO2", n_flares=nf["n_points"], n_countries_with_flares=int((flare_c[1:] > 0).sum()),
+        flare_share_weighted_mean=float((a * co2).sum() / co2.sum()) if co2.sum() else 0.0,
+        flare_share_with_flares_weighted_mean=float((a * w).sum() / w.sum()) if w.sum() else 0.0,
     )
 
 
@@ -1107,6 +1142,7 @@ def pack_items(settings: Settings | None = None, built: dict | None = None) -> d
         ``proxy_population_0p1`` [persons cell-1], ``proxy_power_0p1`` [GWh cell-1 yr-1], ``proxy_land_0p1``
         [1], ``proxy_agriculture_0p1`` [km2 cell-1], ``proxy_forest_crop_0p1`` [km2 cell-1],
         ``proxy_land_sink_0p1`` [1], ``proxy_fuel_exploitation_0p1`` [t CO2e cell-1 yr-1, indicative],
+        ``proxy_fuel_exploitation_co2_0p1`` [persons-equivalent cell-1],
         ``proxy_industry_0p1`` [persons-equivalent cell-1].
 
     Raises
@@ -1129,15 +1165,17 @@ def pack_items(settings: Settings | None = None, built: dict | None = None) -> d
     edgar = _item(built, "edgar_ghg_by_sector", settings)
     industry = industry_proxy(_item(built, "gem_steel_plants", settings),
                               _item(built, "icmm_aluminium_smelters", settings), population, raster, index, edgar)
+    flares = _item(built, "viirs_flares_2017", settings)
     fuel = fuel_exploitation_proxy(_item(built, "gem_coal_mines", settings), _item(built, "gem_oil_gas_fields", settings),
-                                   _item(built, "viirs_flares_2017", settings), raster, index, population, edgar,
-                                   industry)
+                                   flares, raster, index, population)
+    fuel_co2 = fuel_exploitation_co2_proxy(flares, raster, index, edgar, industry)
     agriculture = agriculture_proxy(fractions, population)
     forest_crop = land_cover_area(fractions, ("forest", "cropland"), "proxy_forest_crop_0p1",
                                   "forest + cropland area (MODIS MCD12C1 2019; IGBP 1-5, 12 and half of 14)")
     return {"proxy_population_0p1": population, "proxy_power_0p1": power, "proxy_land_0p1": land,
             "proxy_agriculture_0p1": agriculture, "proxy_forest_crop_0p1": forest_crop,
             "proxy_land_sink_0p1": land_sink_shares(fractions), "proxy_fuel_exploitation_0p1": fuel,
+            "proxy_fuel_exploitation_co2_0p1": fuel_co2,
             "proxy_industry_0p1": industry}
 
 

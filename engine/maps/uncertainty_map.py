@@ -97,7 +97,7 @@ def inventory_halfwidths(ranges: pd.DataFrame, codes, sectors, fgas_half_width_9
     return out
 
 
-def relative_uncertainty(ctx: GridContext, codes, E: np.ndarray, U: np.ndarray, proxy_of_sector: list[str],
+def relative_uncertainty(ctx: GridContext, codes, E: np.ndarray, U: np.ndarray, masks: dict[str, np.ndarray],
                          v_proxy: pd.Series) -> np.ndarray:
     """Relative 95 % uncertainty of each cell (the module docstring's equation) [1], flat float32; 0 where the cell
     has no emissions (no uncertainty is defined there: transparent on the map, like a cell with no emissions, and
@@ -113,8 +113,8 @@ def relative_uncertainty(ctx: GridContext, codes, E: np.ndarray, U: np.ndarray, 
         National emissions of each sector and gas, already weighted to the map's basis (CO2e) [t yr⁻¹].
     U : ndarray (code, sector, gas)
         Inventory half-widths (:func:`inventory_halfwidths`) [1].
-    proxy_of_sector : list of str
-        The proxy of each sector (``data/sector_proxies.csv``).
+    masks : dict
+        Proxy -> (sector, gas) indicator of the pairs it spreads (:func:`engine.maps.grid.proxy_masks`).
     v_proxy : Series
         :func:`proxy_uncertainty` [1].
 
@@ -130,13 +130,12 @@ def relative_uncertainty(ctx: GridContext, codes, E: np.ndarray, U: np.ndarray, 
     n = len(ctx.codes)
     e_cell = np.zeros(len(ctx.cells))
     var_cell = np.zeros(len(ctx.cells))
-    for p in dict.fromkeys(proxy_of_sector):
-        cols = [j for j, q in enumerate(proxy_of_sector) if q == p]
-        e = E[:, cols, :]
+    for p, m in masks.items():
+        e = E * m[None, :, :]
         T = np.bincount(pos[ok], weights=e.sum(axis=(1, 2))[ok], minlength=n)
         if not T.any():  # a sector map: the other proxies carry nothing
             continue
-        Q = np.bincount(pos[ok], weights=((e * U[:, cols, :]) ** 2).sum(axis=(1, 2))[ok], minlength=n)
+        Q = np.bincount(pos[ok], weights=((e * U) ** 2).sum(axis=(1, 2))[ok], minlength=n)
         used = ctx.used[p]
         unknown = sorted(set(used[T > 0]) - set(v_proxy.index))
         if unknown:

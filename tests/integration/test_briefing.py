@@ -233,3 +233,21 @@ def test_optional_page_parameters_reach_the_chart():
     assert params == {"scale": "per_capita"} and q.year == 2011 and q.ci == 95
     with pytest.raises(ValueError, match="scale"):
         B.split_query(CHARTS["home-budget"], "scale=per_capita")  # not a parameter of that chart
+
+
+def test_footprint_report_pdf_says_what_it_is(accounts, kaleido, out_dir):
+    """The /footprint page's report reuses the briefing's pages: its cover names a product footprint report (not
+    "HOLOCARBON BRIEFING"), its title the product; then one page per footprint chart and the sources page."""
+    from components import lca_view as lv
+    from components.charts import LCA_CHARTS
+    from components.runtime import lca_for
+
+    s, problems = lv.parse_state(lca_for(accounts), {"template": "wheat"})
+    assert problems == []
+    pdf = lv.report_pdf(accounts, s, kaleido)
+    (out_dir / "footprint-report.pdf").write_bytes(pdf)
+    pages = _text(pdf)
+    assert pages[0].startswith("HOLOCARBON PRODUCT FOOTPRINT REPORT Product footprint:")
+    assert "BRIEFING" not in pages[0]
+    assert len(pages) == 1 + len(LCA_CHARTS) + 1
+    assert "Sources" in pages[-1]

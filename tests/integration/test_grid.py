@@ -94,8 +94,9 @@ def test_point_proxies_are_used_and_fall_back_to_population(accounts_grids):
     i = ctx.entity_index()
     assert ctx.used["fuel_exploitation"][i["LUX"]] == "population"
     assert ctx.used["fuel_exploitation"][i["NOR"]] == "fuel_exploitation"
+    assert ctx.used["fuel_exploitation_co2"][i["NOR"]] == "fuel_exploitation_co2"
     assert ctx.used["industry"][i["CHN"]] == "industry"
-    for p in ("fuel_exploitation", "industry"):
+    for p in ("fuel_exploitation", "fuel_exploitation_co2", "industry"):
         sums = np.bincount(ctx.ent, weights=ctx.norm[p], minlength=len(ctx.codes))
         np.testing.assert_allclose(sums[ctx.n_cells > 0], 1.0, rtol=1e-9)
 
@@ -123,6 +124,31 @@ def test_shanghai_cell_fuel_exploitation_now_small(accounts_grids):
     assert box(31.9, -102.3) > 1e6
 
 
+def test_fuel_exploitation_methane_and_co2_have_their_own_places(accounts_grids):
+    """Issue 16, per-gas proxies: around Datong's coal mines (Shanxi, 40.0 N 113.2 E, 0.3 deg) China's Fuel
+    Exploitation methane is Mt-scale while its CO2 (refineries and coke ovens on the industry proxy) is a small
+    part of it; each gas's map still sums to China's EDGAR total, and a cell's breakdown sums to its value."""
+    from engine.core.query import Query
+    from engine.maps.proxies import cell_index
+
+    ctx = accounts_grids.context()
+    chn = ctx.entity_index()["CHN"]
+    cells = ctx.cells[ctx.ent == chn]
+    r0, c0 = cell_index(40.3, 112.9)
+    r1, c1 = cell_index(39.7, 113.5)
+    sums = {}
+    for gas in ("CH4", "CO2"):
+        q = Query(year=2022, gases=(gas,))
+        g = accounts_grids.emissions(q, sector="Fuel Exploitation").values.astype(np.float64)
+        sums[gas] = g[r0:r1 + 1, c0:c1 + 1].sum()
+        prod = accounts_grids.accounts.production(q)
+        expect = prod[(prod["code"] == "CHN") & (prod["sector"] == "Fuel Exploitation")]["emissions_mt_co2e"].sum()
+        assert g.ravel()[cells].sum() == pytest.approx(expect * 1e6, rel=1e-5)
+    assert sums["CH4"] > 5e6 and sums["CO2"] < 0.1 * sums["CH4"]
+    info = accounts_grids.cell_info("emissions", Query(year=2022), 40.0, 113.2)
+    assert sum(b["value"] for b in info["breakdown"]) == pytest.approx(info["value"], rel=1e-4)
+
+
 def test_cell_info_finds_a_power_plant(accounts_grids):
     """Bełchatów (51.27N, 19.33E), Europe's largest coal plant: Poland, power-dominated cell of several Mt."""
     from engine.core.query import Query
@@ -139,10 +165,10 @@ def test_cell_info_finds_a_power_plant(accounts_grids):
 
 def test_cdiac_validation_floor(accounts_grids):
     """Holocarbon vs CDIAC at 1°, 1990–2013 (docs/validation.md §6). Issue 16's gate: the median r of log10 was 0.785
-    before the point-source proxies and must not fall. Measured: median 0.790 (0.679–0.806 by year; the point
+    before the point-source proxies and must not fall. Measured: median 0.791 (0.682–0.807 by year; the point
     sources alone took it to 0.781, dropping the grassland of empty Arctic cells from the agricultural proxy gave
-    +0.009), shared top-decile mass 65.1–73.0 % (Holocarbon) and 71.1–73.7 % (CDIAC); floors 0.65 and 65 %. A
-    broken proxy or raster mapping drops well below."""
+    +0.009, Fuel Exploitation's CO2 on its own proxy +0.001), shared top-decile mass 66.3–74.0 % (Holocarbon) and
+    71.7–74.1 % (CDIAC); floors 0.65 and 65 %. A broken proxy or raster mapping drops well below."""
     from engine.validation import cdiac_comparison
 
     d = cdiac_comparison(accounts_grids)

@@ -12,7 +12,8 @@ from engine.maps import proxies
 from engine.maps.gridmath import grid_centres
 
 ITEMS = ("proxy_population_0p1", "proxy_power_0p1", "proxy_land_0p1", "proxy_agriculture_0p1",
-         "proxy_forest_crop_0p1", "proxy_land_sink_0p1", "proxy_fuel_exploitation_0p1", "proxy_industry_0p1")
+         "proxy_forest_crop_0p1", "proxy_land_sink_0p1", "proxy_fuel_exploitation_0p1",
+         "proxy_fuel_exploitation_co2_0p1", "proxy_industry_0p1")
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +73,7 @@ def test_items_form(items):
     units = {"proxy_population_0p1": "persons cell-1", "proxy_power_0p1": "GWh cell-1 yr-1",
              "proxy_land_0p1": "1", "proxy_agriculture_0p1": "km2 cell-1", "proxy_forest_crop_0p1": "km2 cell-1",
              "proxy_land_sink_0p1": "1", "proxy_fuel_exploitation_0p1": "t CO2e cell-1 yr-1",
+             "proxy_fuel_exploitation_co2_0p1": "persons-equivalent cell-1",
              "proxy_industry_0p1": "persons-equivalent cell-1"}
     for name, da in items.items():
         assert isinstance(da, xr.DataArray) and da.name == name
@@ -315,20 +317,26 @@ def test_population_no_empty_squares_in_jiangsu(pop, items):
 
 
 def test_fuel_exploitation_leaves_shanghai_and_goes_to_coal_and_oil(items, countries):
-    """Shanghai's cell held 0.97 % of China's population proxy, hence 6 Mt of China's Fuel Exploitation; on the new
-    proxy it holds 0.22 % (refineries: the CO2 part on the industry proxy). Shanxi's coal basin (35-40.5 N,
-    110.5-114.5 E) rises from 5 % to 23 % of China's total, the Permian basin (31-33 N, 100.5-104.5 W) from 0.2 % to
-    13 % of the United States', Ghawar and the Eastern Province (23-27 N, 48.5-50.5 E) to 31 % of Saudi Arabia's."""
+    """Shanghai's cell held 0.97 % of China's population proxy, hence 6 Mt of China's Fuel Exploitation. Methane (and
+    N2O) now go to mines and fields: Shanghai 0, Shanxi's coal basin (35-40.5 N, 110.5-114.5 E) 39 % of China's,
+    the Permian basin (31-33 N, 100.5-104.5 W) 20 % of the United States', Ghawar and the Eastern Province (23-27 N,
+    48.5-50.5 E) 36 % of Saudi Arabia's. CO2 (refineries, coke ovens, flaring) goes to flares and the industry proxy:
+    Shanghai 0.41 % (its refineries), Tangshan's coke ovens at the steel plants 4.6 %, the Eastern Province's flares
+    21 %; 12.5 % of the world's Fuel Exploitation CO2 is on flares."""
     fe = items["proxy_fuel_exploitation_0p1"]
-    assert _share(fe, countries, "CHN", 31.2, 31.25, 121.45, 121.5) < 0.004
-    assert _share(fe, countries, "CHN", 35.0, 40.5, 110.5, 114.5) > 0.15
-    assert _share(fe, countries, "USA", 31.0, 33.0, -104.5, -100.5) > 0.08
-    assert _share(fe, countries, "SAU", 23.0, 27.0, 48.5, 50.5) > 0.2
+    assert _share(fe, countries, "CHN", 31.2, 31.25, 121.45, 121.5) == 0.0
+    assert _share(fe, countries, "CHN", 35.0, 40.5, 110.5, 114.5) > 0.3
+    assert _share(fe, countries, "USA", 31.0, 33.0, -104.5, -100.5) > 0.15
+    assert _share(fe, countries, "SAU", 23.0, 27.0, 48.5, 50.5) > 0.3
     a = fe.attrs
     assert a["n_mines"] == 4192 and a["n_oil_gas_units"] == 6377 and a["n_flares"] == 10009
-    assert a["n_countries_with_points"] > 100
-    assert a["share_of_edgar_on_population_fallback"] < 0.03  # the countries without points are small emitters
-    assert 0.3 < a["point_share_china"] < 0.6  # CH4 617 + N2O 1 of 1,337 Mt CO2e (EDGAR 2019) + flaring
+    assert a["n_countries_with_points"] > 100 and a["n_countries_on_flares_only"] == 9
+    co2 = items["proxy_fuel_exploitation_co2_0p1"]
+    assert 0.002 < _share(co2, countries, "CHN", 31.2, 31.25, 121.45, 121.5) < 0.006
+    assert _share(co2, countries, "CHN", 39.3, 40.3, 117.8, 119.2) > 0.03
+    assert _share(co2, countries, "SAU", 23.0, 27.0, 48.5, 50.5) > 0.15
+    assert co2.attrs["flare_share_weighted_mean"] == pytest.approx(0.125, abs=0.01)
+    assert co2.attrs["n_countries_with_flares"] == 87
 
 
 def test_industry_proxy_puts_steel_in_tangshan(items, pop, countries):

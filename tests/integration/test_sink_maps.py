@@ -12,7 +12,7 @@ from engine.core.gwp import emission_weights
 from engine.core.query import GASES, Query
 from engine.core.units import T_PER_MT
 from engine.maps import sinks
-from engine.maps.grid import LAT, LON, NLON, sector_proxies
+from engine.maps.grid import LAT, LON, NLON, sector_gas_proxies
 from engine.maps.grids import Grids
 from engine.maps.uncertainty_map import Z90, Z95, proxy_uncertainty
 
@@ -103,13 +103,13 @@ def test_an_uncertainty_cell_by_hand(grids, accounts, lat, lon):
     ranges = Uncertainty(accounts).ranges()
     mine = ranges[ranges["line"] == code].set_index(["sector", "gas"])
     v = proxy_uncertainty()
-    proxy_of = sector_proxies()
+    proxy_of = sector_gas_proxies()
     fgas = Uncertainty(accounts).params["fgas_half_width_90"] * Z95 / Z90
     e_tot, inv_var, by_proxy = 0.0, 0.0, {}
     for j, s in enumerate(sectors):
-        p = proxy_of[s]
-        share = float(ctx.norm[p][k])
         for g, gas in enumerate(GASES):
+            p = proxy_of[s][g]
+            share = float(ctx.norm[p][k])
             e = float(arr[i, j, g]) * weights[g] * T_PER_MT * share
             u = fgas if gas == "F-gases" else float(mine.loc[(s, gas), ["rel_lo", "rel_hi"]].mean())
             e_tot += e
@@ -130,7 +130,9 @@ def test_uncertainty_layer_range_and_where_it_has_values(grids):
     e = grids.emissions(q).values
     assert ((v > 0) == (e > 0)).all()
     vals = v[v > 0]
-    assert 20.0 < float(np.median(vals)) < 150.0 and float(vals.max()) < 400.0
+    # the largest (402 % in 2022) is an oil-field cell in Suriname holding methane of Fuel Exploitation alone, whose
+    # inventory range is about +-390 % (Solazzo et al. 2021) and fugitive-site proxy +-100 %
+    assert 20.0 < float(np.median(vals)) < 150.0 and float(vals.max()) < 450.0
     # a power plant cell is better placed than the country's average cell
     power = grids.uncertainty(q, "Power Industry").values
     pop = grids.uncertainty(q, "Transport").values

@@ -171,7 +171,8 @@ def items(seed: int = 20261130) -> dict:
         attrs={"units": "Tg C cell-1 yr-1"})
     for p, units in (("population", "persons cell-1"), ("power", "GWh cell-1 yr-1"),
                      ("agriculture", "km2 cell-1"), ("land", "1"), ("forest_crop", "km2 cell-1"),
-                     ("fuel_exploitation", "t CO2e cell-1 yr-1"), ("industry", "persons-equivalent cell-1")):
+                     ("fuel_exploitation", "t CO2e cell-1 yr-1"), ("fuel_exploitation_co2", "persons-equivalent cell-1"),
+                     ("industry", "persons-equivalent cell-1")):
         out[f"proxy_{p}_0p1"] = _proxy(raster, rng, f"proxy_{p}_0p1", units)
     return out
 

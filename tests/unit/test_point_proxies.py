@@ -74,28 +74,37 @@ def test_place_points_snaps_onto_own_country_and_joint_areas():
     assert grid.sum() == pytest.approx(15.0)
 
 
-def test_fuel_exploitation_split_between_points_and_industry_by_gas():
-    """AAA has one underground mine and a Fuel Exploitation of CH4 60 + CO2 40 Mt: 60 % goes on the mine, 40 % (the
-    CO2 of refineries and coke ovens) on the industry proxy. BBB has one flare of 1 bcm (2.5 Mt CO2e) and CO2 10 Mt:
-    2.5 of 10 on the flare. A country with no point stays zero (population fallback in the grid context)."""
+def test_fuel_exploitation_methane_goes_to_mines_and_fields_and_its_co2_to_flares_and_industry():
+    """AAA has one underground mine and one oil unit, Fuel Exploitation CH4 60 + CO2 40 Mt: all the methane on the two
+    points in proportion to their Tier 1 estimates, none of the CO2 on them (no flares: the CO2 of refineries and coke
+    ovens follows the industry proxy). BBB has only a flare of 1 bcm (2.5 Mt CO2) and CO2 10 Mt: its methane goes on
+    the flare, 2.5 of its 10 Mt CO2 too and the rest on the industry proxy. A country with no point stays zero
+    (population fallback in the grid context)."""
     raster, index = _raster()
     mines = pd.DataFrame({"lat": [45.05], "lon": [5.05], "iso3": ["AAA"], "mine_type": ["underground"],
                           "output_mt": [2.0]})
-    fields = pd.DataFrame({"lat": [], "lon": [], "iso3": [], "countries": [], "production_mboe": []})
+    fields = pd.DataFrame({"lat": [46.05], "lon": [6.05], "iso3": ["AAA"], "countries": [""],
+                           "production_mboe": [10.0]})
     flares = pd.DataFrame({"lat": [45.05], "lon": [25.05], "iso3": ["BBB"], "bcm": [1.0]})
     edgar = pd.DataFrame({"iso3": ["AAA", "AAA", "BBB"], "sector": ["Fuel Exploitation"] * 3, "gas": ["CH4", "CO2", "CO2"],
                           "year": [2019] * 3, "emissions_mt_co2e": [60.0, 40.0, 10.0], "is_aggregate": [False] * 3})
-    out = proxies.fuel_exploitation_proxy(mines, fields, flares, raster, index, _pop(), edgar, _pop())
-    v = out.values.astype(np.float64)
+    ch4 = proxies.fuel_exploitation_proxy(mines, fields, flares, raster, index, _pop()).values.astype(np.float64)
     mine = 2e6 * 20.5 * 0.67e-3 * 28
+    field = 10e6 * 1.3e-3 * 28
+    assert ch4[proxies.cell_index(45.05, 5.05)] == pytest.approx(mine, rel=1e-5)
+    assert ch4[proxies.cell_index(46.05, 6.05)] == pytest.approx(field, rel=1e-5)
+    assert ch4[400:500, 1800:1900].sum() == pytest.approx(mine + field, rel=1e-5)  # nothing else in AAA
+    assert ch4[proxies.cell_index(45.05, 25.05)] == pytest.approx(2.5e6, rel=1e-5)  # BBB: flares only
+    assert ch4[400:500, 2000:2100].sum() == pytest.approx(2.5e6, rel=1e-5)
+    co2 = proxies.fuel_exploitation_co2_proxy(flares, raster, index, edgar, _pop())
+    v = co2.values.astype(np.float64)
     aaa = v[400:500, 1800:1900]
-    assert aaa.sum() == pytest.approx(mine, rel=1e-5)  # indicative t CO2e of the country's points kept
-    assert v[proxies.cell_index(45.05, 5.05)] == pytest.approx(mine * (0.6 + 0.4 / 1e4), rel=1e-5)
-    assert v[proxies.cell_index(48.05, 2.05)] == pytest.approx(mine * 0.4 / 1e4, rel=1e-5)
+    assert aaa.max() == pytest.approx(aaa.min())  # AAA: the industry proxy (uniform here), no point
     bbb = v[400:500, 2000:2100]
     assert v[proxies.cell_index(45.05, 25.05)] / bbb.sum() == pytest.approx(0.25 + 0.75 / 1e4, rel=1e-5)
     assert v[proxies.cell_index(30.0, 100.0)] == 0
-    assert out.attrs["units"] == "t CO2e cell-1 yr-1" and out.attrs["n_countries_with_points"] == 2
+    assert co2.attrs["flare_share_weighted_mean"] == pytest.approx(2.5 / 50)
+    assert co2.attrs["gases"] == "CO2" and co2.attrs["n_countries_with_flares"] == 1
 
 
 def test_industry_share_caps_and_composite_keeps_population_weight():

@@ -9,7 +9,7 @@ import pytest
 
 from engine.core.query import GASES, Query
 from engine.maps import layers
-from engine.maps.grid import FALLBACK_CHAIN, GridContext, sector_proxies
+from engine.maps.grid import FALLBACK_CHAIN, GridContext, sector_gas_proxies
 from engine.maps.uncertainty_map import (
     Z90,
     Z95,
@@ -21,7 +21,8 @@ from engine.maps.uncertainty_map import (
 
 def test_the_proxy_table_covers_every_proxy_and_fallback_with_a_source():
     t = proxy_uncertainty()
-    assert set(sector_proxies().values()) | set(FALLBACK_CHAIN) | {"forest_crop"} <= set(t.index)
+    used = {p for ps in sector_gas_proxies().values() for p in ps}
+    assert used | set(FALLBACK_CHAIN) | {"forest_crop"} <= set(t.index)
     assert ((t > 0) & (t <= 5)).all()
     assert t["power"] < t["population"] < t["uniform"]  # located plants are better placed than people's fuel use
 
@@ -62,6 +63,14 @@ def _ctx():
                        norm=norm, used=used, n_cells=np.array([3, 1]))
 
 
+def _masks(proxy_of_sector, n_gases=4):
+    """One proxy per sector for every gas."""
+    out = {}
+    for j, p in enumerate(proxy_of_sector):
+        out.setdefault(p, np.zeros((len(proxy_of_sector), n_gases)))[j, :] = 1.0
+    return out
+
+
 def test_a_cell_by_hand():
     """AAA: power 100 t CO2 (±10 %), transport 40 t CO2 (±5 %) and 10 t CH4 (±50 %) on population; proxies: power
     ±50 %, population ±100 %. Cell 0 holds all the power (100 t) and half of the population-spread 50 t."""
@@ -72,7 +81,7 @@ def test_a_cell_by_hand():
     U[0, 0, 0], U[0, 1, 0], U[0, 1, 1] = 0.10, 0.05, 0.50
     U[1, 0, 0] = 0.2
     v = pd.Series({"power": 0.5, "population": 1.0})
-    rel = relative_uncertainty(_ctx(), np.array(["AAA", "BBB"]), E, U, ["power", "population"], v)
+    rel = relative_uncertainty(_ctx(), np.array(["AAA", "BBB"]), E, U, _masks(["power", "population"]), v)
     # cell 0: e = 100 (power) + 20 (transport CO2) + 5 (transport CH4) = 125
     var0 = (100 * 0.10) ** 2 + (20 * 0.05) ** 2 + (5 * 0.50) ** 2 + (100 * 0.5) ** 2 + (25 * 1.0) ** 2
     assert rel[0] == pytest.approx(np.sqrt(var0) / 125, rel=1e-6)
@@ -84,10 +93,25 @@ def test_a_cell_by_hand():
     assert rel[4] == 0.0 and rel.dtype == np.float32  # no emissions: no value
 
 
+def test_a_sector_whose_gases_have_different_proxies():
+    """AAA's one sector: 100 t CO2 (+-10 %) on power, 10 t CH4 (+-50 %) on population. Cell 0 holds all the CO2 and
+    half of the CH4; cell 1 only 30 % of the CH4, so its uncertainty is the CH4's alone."""
+    E = np.zeros((2, 1, 4))
+    E[0, 0, 0], E[0, 0, 1] = 100.0, 10.0
+    U = np.zeros((2, 1, 4))
+    U[0, 0, 0], U[0, 0, 1] = 0.10, 0.50
+    masks = {"power": np.array([[1.0, 0.0, 0.0, 0.0]]), "population": np.array([[0.0, 1.0, 1.0, 1.0]])}
+    rel = relative_uncertainty(_ctx(), np.array(["AAA", "BBB"]), E, U, masks,
+                               pd.Series({"power": 0.5, "population": 1.0}))
+    var0 = (100 * 0.10) ** 2 + (5 * 0.50) ** 2 + (100 * 0.5) ** 2 + (5 * 1.0) ** 2
+    assert rel[0] == pytest.approx(np.sqrt(var0) / 105, rel=1e-6)
+    assert rel[1] == pytest.approx(np.sqrt(0.5 ** 2 + 1.0 ** 2), rel=1e-6)
+
+
 def test_a_missing_proxy_row_is_an_error():
     E = np.ones((2, 1, 4))
     with pytest.raises(ValueError, match="has no row for the proxy population"):
-        relative_uncertainty(_ctx(), np.array(["AAA", "BBB"]), E, np.zeros_like(E), ["population"],
+        relative_uncertainty(_ctx(), np.array(["AAA", "BBB"]), E, np.zeros_like(E), _masks(["population"]),
                              pd.Series({"power": 0.5}))
 
 
