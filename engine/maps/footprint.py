@@ -115,7 +115,7 @@ def producer_totals(E: np.ndarray, G: np.ndarray, w: np.ndarray, a: np.ndarray) 
     a : ndarray, shape (n_regions,)
         Consumer weight of each consuming model region [1].
     """
-    return (E @ w) * (G @ a)
+    return producer_totals_by_gas(E, G, w, a).sum(axis=2)
 
 
 def producer_totals_by_gas(E: np.ndarray, G: np.ndarray, w: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -132,7 +132,7 @@ def household_totals_by_gas(E: np.ndarray, S_hh: np.ndarray, w: np.ndarray) -> n
 def household_totals(E: np.ndarray, S_hh: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Direct household emissions of each consuming region by EDGAR sector, ``H[c,k] = Σ_g w_g E[c,k,g] S[c,k,HH]``
     [Mt CO2e, or Mt of the gas with mass weights]."""
-    return (E @ w) * S_hh
+    return household_totals_by_gas(E, S_hh, w).sum(axis=2)
 
 
 def entity_shares(Ee: np.ndarray, region_of: np.ndarray, has_cells: np.ndarray, n_regions: int) -> np.ndarray:
